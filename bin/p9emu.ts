@@ -1,0 +1,128 @@
+// p9emu CLI dispatcher: `p9emu <command> [args]`.
+// Each command lives in its own module (bin/cmd_*.ts) exporting
+// `<name>Main(argv): Promise<number>` and `usage: string`; they are loaded
+// lazily so that `p9emu --help` does not load Unicorn.
+import { readFileSync } from 'node:fs';
+
+interface Command {
+  summary: string;
+  load(): Promise<{ main(argv: string[]): Promise<number>; usage: string }>;
+}
+
+const commands: Record<string, Command> = {
+  run: {
+    summary: 'run a Plan 9 386 a.out (e.g. a GOOS=plan9 GOARCH=386 Go binary) under the emulator',
+    load: async () => {
+      const m = await import('./cmd_run.ts');
+      return { main: m.runMain, usage: m.usage };
+    },
+  },
+  asm: {
+    summary: 'assemble Plan 9-syntax 386 assembly into a Plan 9 a.out',
+    load: async () => {
+      const m = await import('./cmd_asm.ts');
+      return { main: m.asmMain, usage: m.usage };
+    },
+  },
+  demo: {
+    summary: 'run the built-in demonstration',
+    load: async () => {
+      const m = await import('./cmd_demo.ts');
+      return { main: m.demoMain, usage: m.usage };
+    },
+  },
+};
+
+function version(): string {
+  try {
+    // package.json is one level up from both bin/p9emu.ts and dist/p9emu.js.
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    return String(pkg.version);
+  } catch {
+    return 'unknown';
+  }
+}
+
+function helpText(): string {
+  const w = Math.max(...Object.keys(commands).map((c) => c.length));
+  const lines = [
+    'usage: p9emu <command> [args]',
+    '',
+    'Plan 9 386 user-mode emulator.',
+    '',
+    'commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(w)}  ${c.summary}`),
+    `  ${'help'.padEnd(w)}  show help for a command: p9emu help <command>`,
+    '',
+    'options:',
+    '  --help     show this help',
+    '  --version  print the version',
+    '',
+    'env: P9EMU_DEBUG=1 prints JavaScript stack traces for errors',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function unknown(name: string): number {
+  process.stderr.write(`p9emu: unknown command '${name}' (try 'p9emu --help')\n`);
+  return 2;
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined) {
+    process.stderr.write(helpText());
+    return 2;
+  }
+  if (cmd === '--help' || cmd === '-h') {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    process.stdout.write(`p9emu ${version()}\n`);
+    return 0;
+  }
+  if (cmd === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) {
+      process.stdout.write(helpText());
+      return 0;
+    }
+    const c = Object.hasOwn(commands, topic) ? commands[topic] : undefined;
+    if (!c) return unknown(topic);
+    const usage = (await c.load()).usage;
+    process.stdout.write(usage.endsWith('\n') ? usage : usage + '\n');
+    return 0;
+  }
+  const c = Object.hasOwn(commands, cmd) ? commands[cmd] : undefined;
+  if (!c) return unknown(cmd);
+  const m = await c.load();
+  if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
+    process.stdout.write(m.usage.endsWith('\n') ? m.usage : m.usage + '\n');
+    return 0;
+  }
+  return await m.main(rest);
+}
+
+function reportError(e: unknown): void {
+  const debug = process.env.P9EMU_DEBUG === '1';
+  if (e instanceof Error) {
+    const msg = e.message.trim().split('\n').join('; ') || e.name;
+    process.stderr.write(debug && e.stack ? `p9emu: ${e.stack}\n` : `p9emu: ${msg}\n`);
+  } else {
+    process.stderr.write(`p9emu: ${String(e)}\n`);
+  }
+}
+
+// A closed pipe (`p9emu --help | head -1`) is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  throw e;
+});
+
+try {
+  process.exitCode = await dispatch(process.argv.slice(2));
+} catch (e) {
+  reportError(e);
+  process.exitCode = 1;
+}
