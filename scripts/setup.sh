@@ -30,7 +30,7 @@ if [ -n "$need" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; t
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
   # shellcheck disable=SC2086
-  apt-get install -y -qq --no-install-recommends $need >/dev/null
+  apt-get install -y -qq $need >/dev/null
   need=$(missing)
 fi
 case " $need " in *" libunicorn2 "*)
