@@ -1,0 +1,36 @@
+// 386 memory layout and selectors (9front sys/src/9/pc/mem.h).
+
+import type { Flavor } from '../port/dat.ts';
+
+export const BY2WD = 4;
+export const UTZERO = 0x1000;
+export const USTKTOP = 0xdffff000;
+export const USTKSIZE = 16 * 1024 * 1024;
+/** Segments must end below this (sysexec). */
+export const USTKBASE = USTKTOP - USTKSIZE;
+
+export const UESEL = 0x23;  // user code selector
+export const UDSEL = 0x1b;  // user data/stack selector
+
+/** sizeof(Tos): 9front 56; 4e 72 since it grew kscr[4] in 2013. */
+export function tossize(f: Flavor): number {
+  return f === '9front' ? 56 : 72;
+}
+
+export function tosaddr(f: Flavor): number {
+  return USTKTOP - tossize(f);
+}
+
+/** Offsets within Tos (sys/include/tos.h). */
+export const TOS_CYCLEFREQ = 24;
+export const TOS_KCYCLES = 32;
+export const TOS_PCYCLES = 40;
+export const TOS_PID = 48;
+export const TOS_CLOCK = 52;
+
+/** Initial x87 control word and MXCSR after exec (pc/l.s fpinit). */
+export const FPCW_INIT = 0x0232;
+export const MXCSR_INIT = 0x1f80;
+
+/** EFLAGS bits user code may change through noted (pc/trap.c). */
+export const FLAGS_USER = 0xcd5;

@@ -1,0 +1,92 @@
+// The narrow CPU interface the kernel model drives (usercorn's models/cpu).
+// unicorn.ts is the only file that talks to the native engine; fakecpu.ts
+// implements the same interface for kernel unit tests.
+//
+// Memory is owned by the kernel: a HostMem is a block of host memory that
+// the kernel reads and writes directly through `bytes`, and that one or more
+// CPUs map into their guest address space (RFMEM sharing is two CPUs
+// mapping the same HostMem).
+
+/** General registers, in Plan 9 Ureg spelling. */
+export type Reg =
+  | 'di' | 'si' | 'bp' | 'sp' | 'bx' | 'dx' | 'cx' | 'ax'
+  | 'pc' | 'flags'
+  | 'cs' | 'ss' | 'ds' | 'es' | 'fs' | 'gs';
+
+export const GPRS: readonly Reg[] = ['di', 'si', 'bp', 'sp', 'bx', 'dx', 'cx', 'ax', 'pc', 'flags'];
+
+export type Regs = Record<Reg, number>;
+
+/** Page protections, as Unicorn spells them. */
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+export const PROT_ALL = 7;
+
+/** Host memory that can back guest pages. Page-aligned, zero-filled. */
+export interface HostMem {
+  readonly size: number;
+  /** Direct view of the memory; the kernel's copyin/copyout go through it. */
+  readonly bytes: Uint8Array;
+  /** Opaque handle for the CPU implementation (a native pointer for Unicorn). */
+  readonly handle: unknown;
+  /** Releases the host memory; bytes must not be used afterwards. */
+  free(): void;
+}
+
+/** Why run() returned. */
+export type Stop =
+  | { kind: 'stopped' }                        // stop() was called from a hook
+  | { kind: 'timeout' }                        // the time slice ran out
+  | { kind: 'count' }                          // the instruction budget ran out
+  | { kind: 'fault'; access: 'read' | 'write' | 'fetch'; addr: number; pc: number }
+  | { kind: 'trap'; vector: number; pc: number }; // CPU exception (#DE=0, #UD=6, #GP=13, INT3=3, …)
+
+/** Full CPU state, FPU and SSE included; opaque to the kernel. */
+export interface CpuContext {
+  free(): void;
+}
+
+export interface RunOptions {
+  /** Stop after this many microseconds (preemption); 0 or absent = no limit. */
+  timeoutUs?: number;
+  /** Stop after this many instructions; 0 or absent = no limit. */
+  count?: number;
+}
+
+export interface Cpu {
+  /** Map `mem` (or the first `size` bytes of it) at guest address `addr`. Page-aligned. */
+  map(addr: number, mem: HostMem, prot: number, size?: number): void;
+  unmap(addr: number, size: number): void;
+  protect(addr: number, size: number, prot: number): void;
+
+  reg(r: Reg): number;
+  setReg(r: Reg, v: number): void;
+  regs(): Regs;
+  setRegs(r: Partial<Regs>): void;
+
+  /** Save/restore everything, x87/SSE included (note frames, context switches). */
+  save(): CpuContext;
+  restore(ctx: CpuContext): void;
+
+  /**
+   * Called from inside run() when the guest executes `INT $64` (vector 0x40).
+   * pc already points after the INT. The handler may read and write
+   * registers and memory; to change pc, or to switch away, it must call
+   * stop() and let the caller act after run() returns.
+   */
+  onSyscall(fn: () => void): void;
+
+  /** Run from the current pc until a stop. Never throws for guest faults. */
+  run(opts?: RunOptions): Stop;
+  /** Ask run() to return at the next instruction boundary (from a hook). */
+  stop(): void;
+
+  /** Drop translated code for [addr, addr+size) after the kernel wrote code there. */
+  invalidate(addr: number, size: number): void;
+
+  close(): void;
+}
+
+/** Allocates host memory suitable for Cpu.map. */
+export type HostAlloc = (size: number) => HostMem;

@@ -1,0 +1,94 @@
+// The process (9front port/portdat.h struct Proc): identity, groups, notes,
+// error strings, and the CPU + address space it runs on. Portable: nothing
+// here knows a register name; 386/ does that.
+
+import type { Cpu, CpuContext } from '../cpu/cpu.ts';
+import type { Kernel } from './kernel.ts';
+import type { Note } from './dat.ts';
+import type { Fgrp } from './fgrp.ts';
+import type { Pgrp } from './pgrp.ts';
+import type { Egrp } from './devenv.ts';
+import type { AddressSpace } from './segment.ts';
+import type { Rendez, Sleep } from './rendez.ts';
+
+export type ProcState =
+  | 'New' | 'Ready' | 'Running' | 'Wakeme' | 'Moribund' | 'Dead' | 'Broken';
+
+/** A wait record kept for the parent (9front Waitmsg). */
+export interface Waitmsg {
+  pid: number;
+  time: [number, number, number];  // user, sys, real, in ms
+  msg: string;
+}
+
+export class Proc {
+  state: ProcState = 'New';
+  /** Plan 9's ProcState names, for /proc/N/status. */
+  psstate = '';
+  text: string;
+  user = 'none';
+  ppid = 0;
+  parent: Proc | null = null;
+  noteid: number;
+
+  // error strings (both ERRMAX buffers of 9front)
+  errstr = '';
+  syserrstr = '';
+
+  // notes
+  notes: Note[] = [];
+  lastnote: Note | null = null;
+  notified = false;
+  /** User address of the note handler, 0 when none. */
+  notify = 0;
+  /** User address of the current Ureg copy (up->ureg) while notified. */
+  ureg = 0;
+  notepending = false;
+  /** Set by /proc/N/ctl kill: exit with 'Killed' at the next return to user. */
+  procctl: 'exitme' | null = null;
+  /** x87/SSE state saved when the handler was entered, restored by noted. */
+  fpsave: CpuContext | null = null;
+
+  // resources
+  fgrp!: Fgrp;
+  pgrp!: Pgrp;
+  egrp!: Egrp;
+  /** Current directory, as a cleaned absolute path. */
+  dot = '/';
+  as!: AddressSpace;
+  cpu!: Cpu;
+
+  // children and exit
+  nchild = 0;
+  waitq: Waitmsg[] = [];
+  readonly waitr: { r: Rendez | null } = { r: null };
+  exitstr = '';
+  nowait = false;
+
+  // blocking (see rendez.ts)
+  sleeping: Sleep | null = null;
+  /** Per-call scratch that survives the reruns of one blocked syscall. */
+  sysdeadline: number | null = null;
+  /** Arguments copied at syscall entry (9front up->s.args). */
+  sysargs: number[] = [];
+  scallnr = -1;
+
+  // accounting (ms)
+  readonly start: number;
+  utime = 0;
+  stime = 0;
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly pid: number,
+    text: string,
+  ) {
+    this.text = text;
+    this.noteid = pid;
+    this.start = kernel.now();
+  }
+
+  get alive(): boolean {
+    return this.state !== 'Dead' && this.state !== 'Moribund' && this.state !== 'Broken';
+  }
+}

@@ -1,0 +1,98 @@
+// The scheduler (9front port/proc.c: ready, sched; portclock.c timers).
+// One JS thread runs every process: a process runs on its CPU until it
+// blocks, exits, takes a note, or its time slice ends; between slices the
+// loop services timers and host input. The machine-dependent "run this
+// process for a while" is supplied by 386/trap.ts as `dispatch`.
+
+import type { Proc } from './proc.ts';
+
+/** Time slice when others want the CPU: one clock tick of a HZ=100 kernel. */
+export const SLICE_US = 10_000;
+
+interface Timer {
+  at: number;   // kernel ns
+  p: Proc;
+}
+
+export class Sched {
+  readonly runq: Proc[] = [];
+  private timers: Timer[] = [];
+  private kick: (() => void) | null = null;
+  /** Run p until it stops running (machine-dependent). */
+  dispatch: (p: Proc) => void = () => {
+    throw new Error('sched: no dispatch');
+  };
+
+  constructor(
+    private readonly now: () => number,
+    private readonly live: () => Iterable<Proc>,
+  ) {}
+
+  /** Make p runnable (9front ready). Idempotent. */
+  ready(p: Proc): void {
+    if (!p.alive || p.state === 'Ready') return;
+    p.state = 'Ready';
+    this.runq.push(p);
+    this.kick?.();
+  }
+
+  /** Wake p at kernel time `at` (a blocked call's deadline). */
+  wakeAt(p: Proc, at: number): void {
+    this.timers.push({ at, p });
+    this.timers.sort((a, b) => a.at - b.at);
+  }
+
+  /** Microseconds the next slice may run: unlimited (0) when nobody else could need the CPU. */
+  slice(): number {
+    if (this.runq.length > 0) return SLICE_US;
+    const t = this.timers[0];
+    if (t) return Math.max(100, Math.min(SLICE_US, Math.ceil((t.at - this.now()) / 1000)));
+    for (const p of this.live()) if (p.state === 'Wakeme' && p.sleeping?.r) return SLICE_US;
+    return 0;
+  }
+
+  private fireTimers(): void {
+    const now = this.now();
+    while (this.timers.length > 0 && this.timers[0]!.at <= now) {
+      const t = this.timers.shift()!;
+      if (t.p.state === 'Wakeme') this.ready(t.p);
+    }
+  }
+
+  /**
+   * Run until no process can run again: all exited, or every one left is
+   * blocked with nothing (timer or host input) to wake it.
+   * `hostWaiting` says whether host input may still arrive.
+   */
+  async run(hostWaiting: () => boolean): Promise<void> {
+    let lastYield = Date.now();
+    for (;;) {
+      this.fireTimers();
+      const p = this.runq.shift();
+      if (p) {
+        if (p.state !== 'Ready') continue;
+        this.dispatch(p);
+        // Let host I/O callbacks (stdin) in now and then.
+        if (Date.now() - lastYield > 50) {
+          await new Promise((r) => setImmediate(r));
+          lastYield = Date.now();
+        }
+        continue;
+      }
+      const t = this.timers.find((x) => x.p.state === 'Wakeme');
+      if (!t && !hostWaiting()) return;
+      await new Promise<void>((resolve) => {
+        const ms = t ? Math.max(0, (t.at - this.now()) / 1e6) : 1 << 30;
+        const h = setTimeout(done, ms);
+        function done(): void {
+          clearTimeout(h);
+          resolve();
+        }
+        this.kick = done;
+      });
+      this.kick = null;
+      this.timers = this.timers.filter((x) => x.p.alive);
+      lastYield = Date.now();
+    }
+  }
+}

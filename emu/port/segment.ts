@@ -1,0 +1,171 @@
+// Segments and the per-process address space (9front port/segment.c).
+// A Segment owns host memory; every process using it (RFMEM sharers) maps
+// the same HostMem into its own CPU, so a store by one is seen by all and by
+// the kernel, which reads and writes guest memory directly through `bytes`.
+
+import type { Cpu, HostAlloc, HostMem } from '../cpu/cpu.ts';
+
+export const BY2PG = 4096;
+
+/** Round up to a page (addresses can exceed 2^31, so no bitwise ops). */
+export function pground(x: number): number {
+  return Math.ceil(x / BY2PG) * BY2PG;
+}
+
+export type SegType = 'text' | 'data' | 'bss' | 'stack';
+
+export class Segment {
+  /** Address spaces that map this segment (several when shared by RFMEM). */
+  readonly users = new Set<AddressSpace>();
+
+  constructor(
+    readonly type: SegType,
+    readonly base: number,
+    public top: number,
+    readonly mem: HostMem,
+    readonly prot: number,
+  ) {}
+
+  /** Bytes reserved behind the segment; top may grow up to base+limit. */
+  get limit(): number {
+    return this.mem.size;
+  }
+
+  /**
+   * Move the top (brk). The caller checked the bounds. Every CPU that maps
+   * the segment gets the new size; shrinking zeroes what it gives back, so a
+   * later regrow reads zeros as on Plan 9.
+   */
+  setTop(top: number): void {
+    const old = this.top;
+    if (top === old) return;
+    if (top < old) this.mem.bytes.fill(0, top - this.base, old - this.base);
+    for (const as of this.users) {
+      if (old > this.base) as.cpu.unmap(this.base, old - this.base);
+      if (top > this.base) as.cpu.map(this.base, this.mem, this.prot, top - this.base);
+    }
+    this.top = top;
+  }
+
+  /** A private copy (fork without RFMEM, and every stack). Zero pages stay untouched. */
+  copy(alloc: HostAlloc): Segment {
+    const mem = alloc(this.mem.size);
+    copyPages(this.mem.bytes, mem.bytes, this.top - this.base);
+    return new Segment(this.type, this.base, this.top, mem, this.prot);
+  }
+}
+
+const zeroPage = new Uint8Array(BY2PG);
+
+/** Copy only the pages that are not all zero: the target is fresh (zero) memory. */
+function copyPages(src: Uint8Array, dst: Uint8Array, len: number): void {
+  const b = Buffer.from(src.buffer, src.byteOffset, len);
+  for (let off = 0; off < len; off += BY2PG) {
+    const end = Math.min(off + BY2PG, len);
+    if (b.compare(zeroPage, 0, end - off, off, end) !== 0) dst.set(src.subarray(off, end), off);
+  }
+}
+
+const utf8 = new TextDecoder();
+
+export class AddressSpace {
+  readonly segs: Segment[] = [];
+
+  constructor(readonly cpu: Cpu) {}
+
+  attach(s: Segment): void {
+    this.segs.push(s);
+    s.users.add(this);
+    if (s.top > s.base) this.cpu.map(s.base, s.mem, s.prot, s.top - s.base);
+  }
+
+  /** Drop every segment; frees memory no one else maps (exit). */
+  detachAll(): void {
+    for (const s of this.segs) {
+      s.users.delete(this);
+      if (s.users.size === 0) s.mem.free();
+    }
+    this.segs.length = 0;
+  }
+
+  seg(addr: number): Segment | undefined {
+    for (const s of this.segs) if (addr >= s.base && addr < s.top) return s;
+    return undefined;
+  }
+
+  byType(t: SegType): Segment | undefined {
+    return this.segs.find((s) => s.type === t);
+  }
+
+  /** Is [addr, addr+len) mapped (and writable when asked), possibly across adjacent segments? (9front okaddr) */
+  okaddr(addr: number, len: number, write: boolean): boolean {
+    const end = addr + len;
+    if (addr < 0 || end > 0x1_0000_0000 || len < 0) return false;
+    for (;;) {
+      const s = this.seg(addr);
+      if (!s || (write && s.type === 'text')) return false;
+      if (end <= s.top) return true;
+      addr = s.top;
+    }
+  }
+
+  /** Copy of guest bytes; the caller checked okaddr. */
+  read(addr: number, len: number): Uint8Array {
+    const s = this.seg(addr)!;
+    if (addr + len <= s.top) return s.mem.bytes.slice(addr - s.base, addr - s.base + len);
+    const out = new Uint8Array(len);
+    for (let done = 0; done < len; ) {
+      const t = this.seg(addr + done)!;
+      const n = Math.min(len - done, t.top - (addr + done));
+      out.set(t.mem.bytes.subarray(addr + done - t.base, addr + done - t.base + n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  /** Store guest bytes; the caller checked okaddr (text is writable here: the loader uses it). */
+  write(addr: number, data: Uint8Array): void {
+    for (let done = 0; done < data.length; ) {
+      const t = this.seg(addr + done)!;
+      const n = Math.min(data.length - done, t.top - (addr + done));
+      t.mem.bytes.set(data.subarray(done, done + n), addr + done - t.base);
+      done += n;
+    }
+  }
+
+  u32(addr: number): number {
+    const s = this.seg(addr);
+    if (s && addr + 4 <= s.top) {
+      const o = addr - s.base, b = s.mem.bytes;
+      return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+    }
+    const b = this.read(addr, 4);
+    return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+  }
+
+  setU32(addr: number, v: number): void {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, v >>> 0, true);
+    this.write(addr, b);
+  }
+
+  /**
+   * A NUL-terminated string at addr, at most max bytes before the NUL;
+   * undefined when it runs into unmapped memory or has no NUL within max.
+   */
+  str(addr: number, max: number): string | undefined {
+    const bytes: number[] = [];
+    for (let a = addr; bytes.length <= max; ) {
+      const s = this.seg(a);
+      if (!s) return undefined;
+      const b = s.mem.bytes;
+      for (let o = a - s.base; o < s.top - s.base; o++, a++) {
+        const c = b[o]!;
+        if (c === 0) return utf8.decode(new Uint8Array(bytes));
+        bytes.push(c);
+        if (bytes.length > max) return undefined;
+      }
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,53 @@
+// Checking and copying system-call arguments (9front validaddr, validnamedup,
+// and the copy loops of sysfile.c). A bad pointer posts the NDebug note
+// 'sys: bad address in syscall' and fails the call with Ebadarg, which kills
+// a process that has no handler.
+
+import type { Proc } from './proc.ts';
+import { Ebadarg, error } from './error.ts';
+import { NDebug } from './dat.ts';
+
+/** The signature of every system call: the caller and its 5 argument words (unsigned). */
+export type Sysfn = (up: Proc, a: readonly number[]) => number;
+
+export function badaddr(up: Proc): never {
+  up.kernel.postnote(up, 'sys: bad address in syscall', NDebug);
+  return error(Ebadarg);
+}
+
+export function validaddr(up: Proc, addr: number, len: number, write: boolean): void {
+  if (len < 0 || !up.as.okaddr(addr >>> 0, len, write)) badaddr(up);
+}
+
+export function copyin(up: Proc, addr: number, len: number): Uint8Array {
+  validaddr(up, addr, len, false);
+  return up.as.read(addr >>> 0, len);
+}
+
+export function copyout(up: Proc, addr: number, data: Uint8Array): void {
+  validaddr(up, addr, data.length, true);
+  up.as.write(addr >>> 0, data);
+}
+
+/** A user string argument (a path, a note): NUL-terminated within the limit. */
+export function validstr(up: Proc, addr: number, max = 8192): string {
+  const s = up.as.str(addr >>> 0, max);
+  return s ?? badaddr(up);
+}
+
+/** A signed 32-bit argument word. */
+export function int(w: number): number {
+  return w | 0;
+}
+
+/** A vlong passed as two words, low first (pread offsets, seek). */
+export function vlong(a: readonly number[], i: number): number {
+  return (a[i + 1]! | 0) * 0x1_0000_0000 + (a[i]! >>> 0);
+}
+
+/** Store a vlong through a user pointer (seek's and nsec's hidden result). */
+export function putvlong(up: Proc, addr: number, v: number): void {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigInt64(0, BigInt(Math.trunc(v)), true);
+  copyout(up, addr, b);
+}
