@@ -1,8 +1,139 @@
-// PLACEHOLDER created by the setup/CLI work so that bin/p9emu.ts builds;
-// the owner of `p9emu run` replaces this file.
-export const usage = 'usage: p9emu run ...  (not implemented yet)';
+// p9emu run: run a Plan 9 386 a.out (or a .s file, assembled first) with
+// the host's stdin/stdout/stderr as its console.
 
-export async function runMain(_argv: string[]): Promise<number> {
-  process.stderr.write('p9emu run: not implemented yet\n');
-  return 2;
+import { loadProgram, UsageError } from './program.ts';
+import { HostConsole } from '../emu/hostcons.ts';
+import { run } from '../emu/run.ts';
+import { unicornMachine } from '../emu/cpu/machine.ts';
+import { formatText, type TraceCategory } from '../emu/trace/trace.ts';
+import type { Flavor } from '../emu/port/dat.ts';
+import { writeSync } from 'node:fs';
+
+export const usage = `usage: p9emu run [options] PROGRAM [ARG...]
+
+Run PROGRAM, a Plan 9 386 a.out or a Plan 9-syntax .s file (assembled
+first; entry _main if defined, else the first TEXT symbol), under the
+Plan 9 kernel model. Its stdout and stderr are the host's, byte for byte.
+The exit code is 0 for an empty exit string, N for a decimal exit string
+1-255, and 1 otherwise; a non-empty exit string is also printed to stderr
+as 'p9emu: exits: STRING'.
+
+options:
+  --trace LIST     trace events on stderr: sys, notes, proc (comma-separated, or all)
+  --kernel K       4e (default: Plan 9 4th edition, as in 2012) or 9front
+  --entry SYM      entry symbol for a .s PROGRAM
+  --env K=V        set /env/K (repeatable)
+  --root DIR       bind the host directory DIR at / (read-only)
+  --rw             allow writes under --root
+  --cpus N         processors reported by /dev/sysstat (default 1)
+  -h, --help       show this help`;
+
+const CATS: readonly TraceCategory[] = ['sys', 'notes', 'proc'];
+
+interface RunArgs {
+  trace: TraceCategory[];
+  flavor: Flavor;
+  entry?: string;
+  env: Record<string, string>;
+  root: string | null;
+  rw: boolean;
+  ncpu: number;
+  program: string;
+  args: string[];
+}
+
+function parse(argv: string[]): RunArgs {
+  const o: RunArgs = { trace: [], flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
+  let i = 0;
+  const val = (opt: string): string => {
+    const v = argv[++i];
+    if (v === undefined) throw new UsageError(`${opt} needs a value`);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('-') || a === '-') break;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    switch (a) {
+      case '--trace': {
+        const list = val(a).split(',').filter(Boolean);
+        for (const c of list) {
+          if (c === 'all') o.trace.push(...CATS);
+          else if ((CATS as readonly string[]).includes(c)) o.trace.push(c as TraceCategory);
+          else throw new UsageError(`--trace: unknown category '${c}' (sys, notes, proc, all)`);
+        }
+        break;
+      }
+      case '--kernel': {
+        const k = val(a);
+        if (k !== '4e' && k !== '9front') throw new UsageError(`--kernel: '${k}' is not 4e or 9front`);
+        o.flavor = k;
+        break;
+      }
+      case '--entry': o.entry = val(a); break;
+      case '--env': {
+        const kv = val(a);
+        const eq = kv.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--env: '${kv}' is not K=V`);
+        o.env[kv.slice(0, eq)] = kv.slice(eq + 1);
+        break;
+      }
+      case '--root': o.root = val(a); break;
+      case '--rw': o.rw = true; break;
+      case '--cpus': {
+        const n = Number(val(a));
+        if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--cpus: a whole number from 1 to 64');
+        o.ncpu = n;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  const program = argv[i];
+  if (program === undefined) throw new UsageError('no PROGRAM given');
+  o.program = program;
+  o.args = argv.slice(i + 1);
+  return o;
+}
+
+export async function runMain(argv: string[]): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    process.stdout.write(usage + '\n');
+    return 0;
+  }
+  let o: RunArgs;
+  let prog;
+  try {
+    o = parse(argv);
+    prog = loadProgram(o.program, o.entry);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`p9emu run: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const cons = new HostConsole();
+  try {
+    const r = await run(prog.image, {
+      machine: unicornMachine(),
+      console: cons,
+      flavor: o.flavor,
+      argv: [prog.name, ...o.args],
+      name: prog.name,
+      env: o.env,
+      root: o.root ? { dir: o.root, writable: o.rw } : null,
+      ncpu: o.ncpu,
+      trace: o.trace.length ? { cats: o.trace, sink: (ev) => writeSync(2, formatText(ev) + '\n') } : undefined,
+    });
+    if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
+    else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
+    return r.code;
+  } finally {
+    cons.close();
+  }
 }

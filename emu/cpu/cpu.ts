@@ -82,6 +82,9 @@ export interface Cpu {
   /** Ask run() to return at the next instruction boundary (from a hook). */
   stop(): void;
 
+  /** Fresh x87/SSE state with these control words (exec). */
+  resetFpu?(fpcw: number, mxcsr: number): void;
+
   /** Drop translated code for [addr, addr+size) after the kernel wrote code there. */
   invalidate(addr: number, size: number): void;
 
@@ -90,3 +93,9 @@ export interface Cpu {
 
 /** Allocates host memory suitable for Cpu.map. */
 export type HostAlloc = (size: number) => HostMem;
+
+/** What the kernel needs from the machine: CPUs and memory for them. */
+export interface Machine {
+  newCpu(): Cpu;
+  alloc: HostAlloc;
+}

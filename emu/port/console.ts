@@ -12,6 +12,8 @@ export interface Console {
   read(n: number): Uint8Array | null;
   /** Woken when input (or EOF) arrives. */
   readonly rin: Rendez;
+  /** No more input will come. */
+  readonly eof: boolean;
 }
 
 /** A console backed by in-memory buffers (tests, the demo, captured runs). */
@@ -20,7 +22,7 @@ export class BufferConsole implements Console {
   readonly out: Uint8Array[] = [];
   readonly err: Uint8Array[] = [];
   private input: Uint8Array;
-  private eof: boolean;
+  eof: boolean;
 
   constructor(input = '', eof = true, readonly tee = false) {
     this.input = new TextEncoder().encode(input);

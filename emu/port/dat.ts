@@ -22,6 +22,8 @@ export const NDebug = 2;
 export interface Note {
   msg: string;
   flag: number;
+  /** The ' pc=' suffix was added (a held note is not suffixed twice). */
+  suffixed?: boolean;
 }
 
 // open modes (libc.h)

@@ -3,9 +3,11 @@
 // 386 trap path is in ../386/trap.ts.
 
 import type { Flavor } from './dat.ts';
+import type { Machine } from '../cpu/cpu.ts';
 import type { Proc } from './proc.ts';
 import type { Console } from './console.ts';
 import type { Sched } from './sched.ts';
+import type { Trace } from '../trace/trace.ts';
 
 export interface HostRoot {
   /** Host directory bound at / (under #/ names) — read-only unless writable. */
@@ -29,6 +31,10 @@ export interface Kernel {
   readonly flavor: Flavor;
   readonly procs: Map<number, Proc>;
   readonly sched: Sched;
+  readonly trace: Trace;
+  readonly machine: Machine;
+  /** The machine-dependent halves of portable calls. */
+  readonly arch: Arch;
   /** Nanoseconds since the Unix epoch (virtual under --deterministic). */
   now(): number;
   /** Nanoseconds since boot. */
@@ -39,4 +45,16 @@ export interface Kernel {
   pgrpnote(noteid: number, msg: string, flag: number, except: Proc | null): void;
   /** Kill p at its next return to user mode with 'Killed' (devproc ctl kill). */
   killproc(p: Proc): void;
+  /** rfork with RFPROC: the child, ready to run (9front sysrfork's body). */
+  forkproc(up: Proc, flag: number): Proc;
+  /** Apply rfork's group flags (fds, namespace, env) to p, from src. */
+  regroup(p: Proc, src: Proc, flag: number): void;
+  newnoteid(): number;
+}
+
+export interface Arch {
+  /** noted() after the syscall stored its result. */
+  noted(up: Proc, arg: number): void;
+  /** Give the child the parent's registers with AX=0 (forkchild). */
+  forkchild(child: Proc, parent: Proc): void;
 }

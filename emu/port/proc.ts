@@ -9,7 +9,7 @@ import type { Fgrp } from './fgrp.ts';
 import type { Pgrp } from './pgrp.ts';
 import type { Egrp } from './devenv.ts';
 import type { AddressSpace } from './segment.ts';
-import type { Rendez, Sleep } from './rendez.ts';
+import { Rendez, type Sleep } from './rendez.ts';
 
 export type ProcState =
   | 'New' | 'Ready' | 'Running' | 'Wakeme' | 'Moribund' | 'Dead' | 'Broken';
@@ -61,7 +61,8 @@ export class Proc {
   // children and exit
   nchild = 0;
   waitq: Waitmsg[] = [];
-  readonly waitr: { r: Rendez | null } = { r: null };
+  /** Woken when a child's wait record arrives. */
+  readonly waitr = new Rendez();
   exitstr = '';
   nowait = false;
 
@@ -72,6 +73,12 @@ export class Proc {
   /** Arguments copied at syscall entry (9front up->s.args). */
   sysargs: number[] = [];
   scallnr = -1;
+  /** Set by a call whose 386 half must run after the result is stored (noted). */
+  afterSyscall: (() => void) | null = null;
+  /** Give up the CPU after this call (sleep(0), rfork's parent). */
+  yield = false;
+  /** Deliver no notes on this return (rfork's parent). */
+  nonotes = false;
 
   // accounting (ms)
   readonly start: number;

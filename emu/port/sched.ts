@@ -5,6 +5,7 @@
 // process for a while" is supplied by 386/trap.ts as `dispatch`.
 
 import type { Proc } from './proc.ts';
+import type { Sleep } from './rendez.ts';
 
 /** Time slice when others want the CPU: one clock tick of a HZ=100 kernel. */
 export const SLICE_US = 10_000;
@@ -18,6 +19,8 @@ export class Sched {
   readonly runq: Proc[] = [];
   private timers: Timer[] = [];
   private kick: (() => void) | null = null;
+  /** The process on the CPU (9front up), null between slices. */
+  current: Proc | null = null;
   /** Run p until it stops running (machine-dependent). */
   dispatch: (p: Proc) => void = () => {
     throw new Error('sched: no dispatch');
@@ -34,6 +37,26 @@ export class Sched {
     p.state = 'Ready';
     this.runq.push(p);
     this.kick?.();
+  }
+
+  /** Park p in a blocked call until its Rendez is woken, its deadline passes, or a note comes. */
+  park(p: Proc, s: Sleep): void {
+    p.sleeping = s;
+    p.state = 'Wakeme';
+    s.r?.waiters.add(p);
+    if (s.deadline !== undefined) this.wakeAt(p, s.deadline);
+  }
+
+  /** A note for a blocked process interrupts its wait (9front procinterrupt). */
+  interrupt(p: Proc): void {
+    if (p.state !== 'Wakeme' || !p.sleeping?.interruptible) return;
+    p.sleeping.r?.waiters.delete(p);
+    this.ready(p);
+  }
+
+  /** Back of the queue after a used-up slice. */
+  requeue(p: Proc): void {
+    this.ready(p);
   }
 
   /** Wake p at kernel time `at` (a blocked call's deadline). */
@@ -71,7 +94,12 @@ export class Sched {
       const p = this.runq.shift();
       if (p) {
         if (p.state !== 'Ready') continue;
-        this.dispatch(p);
+        this.current = p;
+        try {
+          this.dispatch(p);
+        } finally {
+          this.current = null;
+        }
         // Let host I/O callbacks (stdin) in now and then.
         if (Date.now() - lastYield > 50) {
           await new Promise((r) => setImmediate(r));

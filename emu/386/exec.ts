@@ -1,0 +1,70 @@
+// Loading a Plan 9 386 a.out into a process (9front port/sysproc.c sysexec,
+// pc/trap.c execregs): text (header included) at UTZERO, data page-rounded
+// after it, bss, the 16 MiB stack with argv and Tos at its top, and the
+// registers _main expects (AX = Tos).
+
+import type { Proc } from '../port/proc.ts';
+import type { Aout } from '../aout.ts';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../cpu/cpu.ts';
+import { Segment, pground } from '../port/segment.ts';
+import { FPCW_INIT, MXCSR_INIT, TOS_PID, UDSEL, UESEL, USTKBASE, USTKSIZE, USTKTOP, UTZERO, tossize } from './mem.ts';
+
+export const HDRSZ = 32;
+
+export class ExecError extends Error {}
+
+/**
+ * Map the image into p's (empty) address space and set its registers.
+ * `brkmax` is how far the bss may grow (host memory reserved, lazily).
+ */
+export function loadaout(p: Proc, file: Uint8Array, aout: Aout, argv: readonly string[], brkmax: number): void {
+  const k = p.kernel;
+  const alloc = k.machine.alloc;
+  const ntext = aout.text.length;
+  const textend = UTZERO + HDRSZ + ntext;
+  if (aout.entry < UTZERO + HDRSZ || aout.entry >= textend) throw new ExecError('entry point outside text');
+  const t = pground(textend);
+  const d = pground(t + aout.data.length);
+  const b = pground(t + aout.data.length + aout.bss);
+  if (b + brkmax > USTKBASE && b > USTKBASE) throw new ExecError('image too large');
+
+  const text = new Segment('text', UTZERO, t, alloc(t - UTZERO), PROT_READ | PROT_EXEC);
+  text.mem.bytes.set(file.subarray(0, HDRSZ + ntext));
+  const data = new Segment('data', t, d, alloc(Math.max(d - t, 4096)), PROT_READ | PROT_WRITE | PROT_EXEC);
+  data.mem.bytes.set(aout.data);
+  const room = Math.min(brkmax, USTKBASE - d);
+  const bss = new Segment('bss', d, b, alloc(Math.max(pground(room), b - d, 4096)), PROT_READ | PROT_WRITE | PROT_EXEC);
+  const stack = new Segment('stack', USTKBASE, USTKTOP, alloc(USTKSIZE), PROT_READ | PROT_WRITE | PROT_EXEC);
+  for (const s of [text, data, bss, stack]) p.as.attach(s);
+
+  const sp = buildstack(p, argv);
+  const tos = USTKTOP - tossize(k.flavor);
+  p.cpu.setRegs({ pc: aout.entry, sp, ax: tos, cs: UESEL, ss: UDSEL, ds: UDSEL, es: UDSEL, fs: 0, gs: 0 });
+  p.cpu.resetFpu?.(FPCW_INIT, MXCSR_INIT);
+}
+
+/** argv strings under Tos, the argv array, argc at ESP; returns ESP. */
+function buildstack(p: Proc, argv: readonly string[]): number {
+  const enc = new TextEncoder();
+  const ts = tossize(p.kernel.flavor);
+  const strs = argv.map((a) => enc.encode(a + '\0'));
+  const nbytes = ts + strs.reduce((n, s) => n + s.length, 0);
+  let ssize = 4 * (argv.length + 1) + Math.ceil(nbytes / 4) * 4;
+  if ((ssize + 4) % 8 !== 0) ssize += 4;
+  let at = USTKTOP - nbytes;
+  const ptrs: number[] = [];
+  for (const s of strs) {
+    p.as.write(at, s);
+    ptrs.push(at);
+    at += s.length;
+  }
+  const av = USTKTOP - ssize;
+  ptrs.forEach((ptr, i) => p.as.setU32(av + 4 * i, ptr));
+  p.as.setU32(av + 4 * argv.length, 0);
+  const sp = av - 4;
+  p.as.setU32(sp, argv.length);
+  // Tos: zero, then pid.
+  p.as.write(USTKTOP - ts, new Uint8Array(ts));
+  p.as.setU32(USTKTOP - ts + TOS_PID, p.pid);
+  return sp;
+}

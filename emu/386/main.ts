@@ -1,0 +1,79 @@
+// Booting the 386 kernel and starting user programs (9front pc/main.c
+// userinit, port/sysproc.c sysexec's loading half): the arch hooks, the
+// INT $64 trap on every new CPU, and the first process of a run.
+
+import type { Machine } from '../cpu/cpu.ts';
+import type { Arch, KernelConfig } from '../port/kernel.ts';
+import type { Proc } from '../port/proc.ts';
+import { Plan9 } from '../port/boot.ts';
+import { parseAout } from '../aout.ts';
+import { Egrp } from '../port/devenv.ts';
+import { Fgrp } from '../port/fgrp.ts';
+import { newpgrp } from '../port/pgrp.ts';
+import { consfd } from '../port/devcons.ts';
+import { noted } from './notify.ts';
+import { attachtrap, dispatch } from './trap.ts';
+import { loadaout } from './exec.ts';
+
+export const arch386: Arch = {
+  noted,
+  forkchild(child: Proc, parent: Proc): void {
+    // Every register and the FPU state as at the INT; the child returns 0.
+    const ctx = parent.cpu.save();
+    child.cpu.restore(ctx);
+    ctx.free();
+    child.cpu.setReg('ax', 0);
+  },
+};
+
+/** Default bss growth room: Go reserves its heap with brk. */
+export const BRKMAX = 1 << 30;
+
+export function boot(config: KernelConfig, machine: Machine): Plan9 {
+  const k = new Plan9(config, machine, arch386, attachtrap);
+  k.sched.dispatch = dispatch;
+  return k;
+}
+
+export interface SpawnOptions {
+  /** argv[0] and the process's text name default to the file's last path element. */
+  argv?: readonly string[];
+  name?: string;
+  /** The process to make parent (for await); none for the first process. */
+  parent?: Proc;
+  noteid?: number;
+  brkmax?: number;
+}
+
+/**
+ * Start a process running an a.out image, as the first process of a run
+ * (or a child of `parent` sharing nothing but its note group). Throws an
+ * Error with a one-line message when the image is malformed.
+ */
+export function spawn(k: Plan9, image: Uint8Array, opts: SpawnOptions = {}): Proc {
+  const aout = parseAout(image);
+  const name = opts.name ?? 'a.out';
+  const p = k.newproc(name);
+  try {
+    p.fgrp = new Fgrp();
+    p.pgrp = newpgrp(k.config);
+    p.egrp = new Egrp();
+    for (const [key, v] of Object.entries(k.config.env)) p.egrp.set(key, new TextEncoder().encode(v));
+    for (const fd of [0, 1, 2] as const) p.fgrp.fd[fd] = consfd(p, fd);
+    if (opts.parent) {
+      p.parent = opts.parent;
+      p.ppid = opts.parent.pid;
+      opts.parent.nchild++;
+    }
+    if (opts.noteid !== undefined) p.noteid = opts.noteid;
+    loadaout(p, image, aout, opts.argv ?? [name], opts.brkmax ?? BRKMAX);
+  } catch (e) {
+    k.procs.delete(p.pid);
+    p.as.detachAll();
+    p.cpu.close();
+    throw e;
+  }
+  k.trace.procev(p, 'exec', JSON.stringify(name));
+  k.sched.ready(p);
+  return p;
+}

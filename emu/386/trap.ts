@@ -1,0 +1,221 @@
+// The 386 trap path (9front pc/trap.c: syscall, trap, kexit). The only
+// place that knows the call number is in AX, the arguments at ESP+4, and
+// which CPU exceptions become which notes.
+//
+// Most calls run entirely inside the CPU's INT hook. Anything that must
+// change pc or leave the process — blocking, exit, noted, a note to
+// deliver, a yield — stops the CPU, and dispatch() finishes the work
+// between runs, where Unicorn allows pc to change.
+
+import type { Proc } from '../port/proc.ts';
+import type { Stop } from '../cpu/cpu.ts';
+import { systab } from '../port/systab.ts';
+import { isKernelError, Ebadarg, Eintr } from '../port/error.ts';
+import { Sleep } from '../port/rendez.ts';
+import { MAXSYSARG, NDebug } from '../port/dat.ts';
+import { notify } from './notify.ts';
+import { pexit, reap } from '../port/pexit.ts';
+import { BY2WD, TOS_PID, USTKTOP, tosaddr } from './mem.ts';
+import { formatArgs } from './sysfmt.ts';
+
+const VSYSCALL = 64;
+
+/** Register the INT $64 hook of a new process's CPU. */
+export function attachtrap(p: Proc): void {
+  p.cpu.onSyscall(() => syscall(p));
+}
+
+/** INT $64, inside the CPU hook. */
+function syscall(up: Proc): void {
+  const cpu = up.cpu;
+  const scallnr = cpu.reg('ax');
+  const sp = cpu.reg('sp');
+  up.scallnr = scallnr;
+  up.sysdeadline = null;
+  const t0 = up.kernel.trace.sys ? up.kernel.now() : 0;
+  const k = up.kernel;
+
+  // 9front validates the stack before the number; 4e the other way round.
+  const stackok = (sp >= USTKTOP - 4096 && sp <= USTKTOP - 24) || up.as.okaddr(sp, (MAXSYSARG + 1) * BY2WD, false);
+  const callok = systab[scallnr]?.fn !== undefined;
+  const first = k.flavor === '9front' ? !stackok : !callok;
+  let ret: number;
+  if (first || !stackok || !callok) {
+    const badcall = k.flavor === '9front' ? stackok && !callok : !callok;
+    k.postnote(up, badcall ? 'sys: bad sys call' : 'sys: bad address in syscall', NDebug);
+    ret = fail(up, Ebadarg);
+    up.sysargs = [];
+  } else {
+    const a: number[] = [];
+    for (let i = 0; i < MAXSYSARG; i++) a.push(up.as.u32(sp + BY2WD * (i + 1)));
+    up.sysargs = a;
+    const r = invoke(up);
+    if (r === undefined) {
+      if (k.trace.sys) traceSys(up, t0, NaN);
+      cpu.stop();
+      return;
+    }
+    ret = r;
+  }
+  finish(up, ret, t0);
+}
+
+/** Run the call; undefined when it blocked (the process is parked). */
+function invoke(up: Proc): number | undefined {
+  const sc = systab[up.scallnr]!;
+  try {
+    return sc.fn!(up, up.sysargs);
+  } catch (e) {
+    if (isKernelError(e)) return fail(up, e.errstr);
+    if (e instanceof Sleep) {
+      // A note already pending interrupts the sleep before it starts (9front sleep()).
+      if (e.interruptible && up.notepending) {
+        up.notepending = false;
+        return fail(up, Eintr);
+      }
+      up.kernel.sched.park(up, e);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+function fail(up: Proc, err: string): number {
+  up.errstr = err;
+  return -1;
+}
+
+/** Store the result and decide whether the CPU may go straight back to user mode. */
+function finish(up: Proc, ret: number, t0: number): void {
+  up.sysdeadline = null;
+  const cpu = up.cpu;
+  if (up.alive) cpu.setReg('ax', ret >>> 0);
+  if (up.kernel.trace.sys) traceSys(up, t0, ret);
+  if (!up.alive || up.afterSyscall || up.yield || up.procctl !== null || (up.notes.length > 0 && !up.nonotes)) {
+    cpu.stop();
+    return;
+  }
+  up.nonotes = false;
+  setTospid(up);
+}
+
+function traceSys(up: Proc, t0: number, ret: number): void {
+  const sc = systab[up.scallnr];
+  const name = sc?.name ?? `sys${up.scallnr}`;
+  const blocked = Number.isNaN(ret);
+  up.kernel.trace.emit({
+    kind: 'sys', pid: up.pid, name: blocked ? `${name} (blocked)` : name,
+    args: sc ? formatArgs(up, sc.sig, up.sysargs) : '',
+    ret: blocked ? 0 : ret | 0, err: up.errstr, t0, t1: up.kernel.now(),
+  });
+}
+
+/** Tos.pid is rewritten at every return to user mode (kexit). */
+function setTospid(up: Proc): void {
+  const a = tosaddr(up.kernel.flavor) + TOS_PID;
+  if (up.as.okaddr(a, 4, true)) up.as.setU32(a, up.pid);
+}
+
+/**
+ * The return to user mode outside a hook: kill for ctl kill, deliver a
+ * note, write Tos. False when the process is gone.
+ */
+function kexit(up: Proc, trap: number): boolean {
+  if (up.procctl === 'exitme') {
+    up.procctl = null;
+    pexit(up, 'Killed', true);
+    return false;
+  }
+  if (up.nonotes) up.nonotes = false;
+  else if (up.notes.length > 0) notify(up, trap);
+  if (!up.alive) return false;
+  setTospid(up);
+  return true;
+}
+
+/** Rerun a parked call after a wakeup; true when it completed. */
+function resume(up: Proc): boolean {
+  const t0 = up.kernel.trace.sys ? up.kernel.now() : 0;
+  const r = invoke(up);
+  if (r === undefined) return false;
+  finish(up, r, t0);
+  return true;
+}
+
+/** The note text of a CPU exception (9front pc/trap.c excname, fault386). */
+function trapnote(stop: Extract<Stop, { kind: 'trap' | 'fault' }>): string {
+  if (stop.kind === 'fault') {
+    const rw = stop.access === 'write' ? 'write' : 'read';
+    return `sys: trap: fault ${rw} addr=0x${(stop.addr >>> 0).toString(16)}`;
+  }
+  switch (stop.vector) {
+    case 0: return 'sys: trap: divide error';
+    case 1: return 'sys: trap: debug exception';
+    case 3: return 'sys: breakpoint';
+    case 4: return 'sys: trap: overflow';
+    case 5: return 'sys: trap: bounds check';
+    case 6: return 'sys: trap: invalid opcode';
+    case 7: return 'sys: trap: coprocessor not available';
+    case 12: return 'sys: trap: stack exception';
+    case 11: return 'sys: trap: segment not present';
+    case 16: return 'sys: fp: unknown exception';
+    case 17: return 'sys: trap: alignment check';
+    case 19: return 'sys: fp: unknown exception';
+    default: return 'sys: trap: general protection violation';
+  }
+}
+
+const PF = 14;
+
+/** Run p for one slice (the scheduler's dispatch). */
+export function dispatch(p: Proc): void {
+  const k = p.kernel;
+  if (p.sleeping) {
+    p.sleeping = null;
+    if (!resume(p)) return;
+  }
+  let trap = VSYSCALL;
+  for (;;) {
+    if (p.afterSyscall) {
+      const f = p.afterSyscall;
+      p.afterSyscall = null;
+      f();
+    }
+    if (p.alive && !kexit(p, trap)) break;
+    if (!p.alive) break;
+    if (p.yield) {
+      p.yield = false;
+      k.sched.ready(p);
+      return;
+    }
+    p.state = 'Running';
+    const stop = p.cpu.run({ timeoutUs: k.sched.slice() });
+    if (p.state === 'Running') p.state = 'Ready';
+    switch (stop.kind) {
+      case 'stopped':
+        if (!p.alive) break;
+        if (p.sleeping) return;  // parked on a Rendez or a deadline
+        trap = VSYSCALL;
+        continue;
+      case 'timeout':
+      case 'count':
+        // A clock tick: notes go out on the way back, then others run.
+        p.state = 'Running';
+        if (!kexit(p, 32)) break;
+        p.state = 'Ready';
+        k.sched.requeue(p);
+        return;
+      case 'fault':
+      case 'trap': {
+        // Restart at the faulting instruction; INT3's saved pc is decremented to the CC.
+        const pc = stop.kind === 'trap' && stop.vector === 3 ? stop.pc - 1 : stop.pc;
+        p.cpu.setReg('pc', pc >>> 0);
+        k.postnote(p, trapnote(stop), NDebug);
+        trap = stop.kind === 'fault' ? PF : stop.vector;
+        continue;
+      }
+    }
+    break;
+  }
+  if (p.state === 'Moribund') reap(p);
+}

@@ -1,0 +1,59 @@
+// The console of a real run: guest bytes to the host's stdout/stderr,
+// written synchronously so nothing is lost when the run ends or the host
+// pipe is slow; stdin read only once a guest asks for input, so a program
+// that never reads it does not keep the host process alive.
+
+import { writeSync } from 'node:fs';
+import type { Console } from './port/console.ts';
+import { Rendez, wakeup } from './port/rendez.ts';
+
+export class HostConsole implements Console {
+  readonly rin = new Rendez();
+  eof = false;
+  private buf: Buffer[] = [];
+  private started = false;
+
+  write(stream: 1 | 2, data: Uint8Array): void {
+    for (let off = 0; off < data.length; ) {
+      try {
+        off += writeSync(stream, data, off, data.length - off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') continue;   // a non-blocking pipe: try again
+        if (code === 'EPIPE') return;      // the reader went away: drop, as a hungup cons would
+        throw e;
+      }
+    }
+  }
+
+  read(n: number): Uint8Array | null {
+    this.start();
+    if (this.buf.length === 0) return this.eof ? new Uint8Array(0) : null;
+    const all = Buffer.concat(this.buf);
+    const r = all.subarray(0, n);
+    this.buf = r.length < all.length ? [all.subarray(r.length)] : [];
+    return new Uint8Array(r);
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    process.stdin.on('data', (d: Buffer) => {
+      this.buf.push(d);
+      wakeup(this.rin);
+    });
+    process.stdin.on('end', () => {
+      this.eof = true;
+      wakeup(this.rin);
+    });
+    process.stdin.on('error', () => {
+      this.eof = true;
+      wakeup(this.rin);
+    });
+  }
+
+  /** Let the host process exit even if stdin is still open. */
+  close(): void {
+    if (this.started) process.stdin.destroy();
+  }
+}

@@ -1,0 +1,139 @@
+// The kernel proper: the process table, pids and note groups, fork, and the
+// entry points devices call (9front port/proc.c newproc/postnote,
+// port/sysproc.c's rfork body, pc/main.c's first process). boot() wires a
+// Machine (CPUs, memory) and a configuration into a runnable kernel.
+
+import type { Machine } from '../cpu/cpu.ts';
+import type { Arch, Kernel, KernelConfig } from './kernel.ts';
+import { Proc } from './proc.ts';
+import { Sched } from './sched.ts';
+import { Trace } from '../trace/trace.ts';
+import { AddressSpace } from './segment.ts';
+import { pushnote } from './note.ts';
+import { NExit, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT } from './dat.ts';
+import { Fgrp } from './fgrp.ts';
+import { Egrp } from './devenv.ts';
+import { newpgrp } from './pgrp.ts';
+
+export class Plan9 implements Kernel {
+  readonly procs = new Map<number, Proc>();
+  readonly sched: Sched;
+  readonly trace = new Trace();
+  private pidgen = 0;
+  private readonly bootns = process.hrtime.bigint();
+  private readonly epochns = BigInt(Date.now()) * 1_000_000n;
+
+  constructor(
+    readonly config: KernelConfig,
+    readonly machine: Machine,
+    readonly arch: Arch,
+    /** Called once per process when it is created, to hook its CPU (386 trap). */
+    private readonly attach: (p: Proc) => void,
+  ) {
+    this.sched = new Sched(() => this.now(), () => this.procs.values());
+  }
+
+  get flavor() {
+    return this.config.flavor;
+  }
+
+  now(): number {
+    return Number(this.epochns + (process.hrtime.bigint() - this.bootns));
+  }
+
+  uptime(): number {
+    return Number(process.hrtime.bigint() - this.bootns);
+  }
+
+  newnoteid(): number {
+    return ++this.pidgen;
+  }
+
+  /** A new process with its own CPU and an empty address space. */
+  newproc(text: string): Proc {
+    const p = new Proc(this, ++this.pidgen, text);
+    p.user = this.config.user;
+    p.cpu = this.machine.newCpu();
+    p.as = new AddressSpace(p.cpu);
+    this.procs.set(p.pid, p);
+    this.attach(p);
+    return p;
+  }
+
+  postnote(p: Proc, msg: string, flag: number): boolean {
+    const ok = pushnote(p, msg, flag);
+    this.trace.note(p, ok ? 'post' : 'drop', msg, { from: this.sched.current?.pid });
+    if (ok) this.sched.interrupt(p);
+    return ok;
+  }
+
+  pgrpnote(noteid: number, msg: string, flag: number, except: Proc | null): void {
+    for (const p of [...this.procs.values()]) {
+      if (p !== except && p.noteid === noteid && p.alive) this.postnote(p, msg, flag);
+    }
+  }
+
+  killproc(p: Proc): void {
+    if (!p.alive) return;
+    p.procctl = 'exitme';
+    this.postnote(p, 'sys: killed', NExit);
+    this.sched.interrupt(p);
+  }
+
+  regroup(p: Proc, src: Proc, flag: number): void {
+    if (flag & RFFDG) p.fgrp = src.fgrp.dup();
+    else if (flag & RFCFDG) p.fgrp = new Fgrp();
+    else if (p !== src) (p.fgrp = src.fgrp).ref++;
+    if (flag & RFNAMEG) p.pgrp = src.pgrp.dup();
+    else if (flag & RFCNAMEG) p.pgrp = newpgrp(this.config);
+    else p.pgrp = src.pgrp;
+    if (flag & RFENVG) p.egrp = src.egrp.dup();
+    else if (flag & RFCENVG) p.egrp = new Egrp();
+    else p.egrp = src.egrp;
+  }
+
+  forkproc(up: Proc, flag: number): Proc {
+    const p = this.newproc(up.text);
+    this.regroup(p, up, flag);
+    p.dot = up.dot;
+    p.user = up.user;
+    p.parent = up;
+    p.ppid = flag & RFNOWAIT && this.flavor === '4e' ? 0 : up.pid;
+    p.noteid = flag & RFNOTEG ? p.pid : up.noteid;
+    p.notify = up.notify;
+    if (this.flavor === '4e') {
+      // 4e copies the pending notes; 9front starts the child with none.
+      p.notes = up.notes.map((n) => ({ ...n }));
+      p.lastnote = up.lastnote;
+      p.ureg = up.ureg;
+    }
+    if (flag & RFNOWAIT) p.nowait = true;
+    else up.nchild++;
+    // Text is always shared; data and bss with RFMEM; the stack never.
+    for (const s of up.as.segs) {
+      const share = s.type === 'text' || (flag & RFMEM && (s.type === 'data' || s.type === 'bss'));
+      p.as.attach(share ? s : s.copy(this.machine.alloc));
+    }
+    this.arch.forkchild(p, up);
+    this.sched.ready(p);
+    return p;
+  }
+
+  /** Free every CPU and its memory (the end of a run, blocked processes included). */
+  shutdown(): void {
+    for (const p of [...this.procs.values()]) {
+      if (p.state !== 'Dead' && p.state !== 'Broken') {
+        p.as.detachAll();
+        p.cpu.close();
+        p.state = 'Dead';
+      }
+      this.procs.delete(p.pid);
+    }
+  }
+
+  /** Run every process until none can run again. */
+  async run(): Promise<void> {
+    const cons = this.config.console;
+    await this.sched.run(() => cons.rin.waiters.size > 0 && !cons.eof);
+  }
+}

@@ -1,0 +1,210 @@
+// Process system calls (9front port/sysproc.c), one small function each.
+// The 386-specific halves (the rfork child's registers, noted's frame) are
+// reached through the kernel's arch hooks.
+
+import type { Proc } from './proc.ts';
+import { sleep, Sleep } from './rendez.ts';
+import { Ebadarg, Egreg, Egreg4e, Einuse, Enochild, Enovmem, Eperm, Esoverlap, error } from './error.ts';
+import {
+  ERRMAX, NRSTR, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFPROC,
+} from './dat.ts';
+import { copyout, int, putvlong, validaddr } from './sysarg.ts';
+import { kstrcpy } from './note.ts';
+import { pexit } from './pexit.ts';
+import { pground } from './segment.ts';
+import { semaphore } from './sema.ts';
+
+const utf8 = new TextEncoder();
+
+export function sysr1(up: Proc): number {
+  return up.user === up.kernel.config.user ? 0 : error(Eperm);
+}
+
+/** exits(s): an unreadable string exits with 'invalid exit string'. */
+export function sysexits(up: Proc, a: readonly number[]): number {
+  let s = '';
+  if (a[0] !== 0) {
+    s = up.as.str(a[0]!, ERRMAX - 1) ?? (up.as.okaddr(a[0]!, 1, false) ? kstrcpy(readraw(up, a[0]!), ERRMAX) : 'invalid exit string');
+  }
+  pexit(up, s, true);
+  return 0;
+}
+
+/** Bytes up to the first NUL or the end of mapped memory, for a too-long exit string. */
+function readraw(up: Proc, addr: number): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < ERRMAX && up.as.okaddr(addr + i, 1, false); i++) {
+    const c = up.as.read(addr + i, 1)[0]!;
+    if (c === 0) break;
+    bytes.push(c);
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
+
+/** errstr(buf, n): swap the process's error string with buf's (9front syserrstr). */
+export function syserrstr(up: Proc, a: readonly number[]): number {
+  return swaperrstr(up, a[0]!, a[1]! >>> 0);
+}
+
+/** The obsolete errstr with a fixed 64-byte buffer. */
+export function sys_errstr(up: Proc, a: readonly number[]): number {
+  return swaperrstr(up, a[0]!, 64);
+}
+
+function swaperrstr(up: Proc, addr: number, n: number): number {
+  if (n === 0) error(Ebadarg);
+  n = Math.min(n, ERRMAX);
+  validaddr(up, addr, n, true);
+  const mine = up.as.str(addr, n - 1) ?? new TextDecoder().decode(up.as.read(addr, n - 1));
+  const out = new Uint8Array(n);
+  out.set(utf8.encode(kstrcpy(up.errstr, n)));
+  up.as.write(addr, out);
+  up.errstr = mine;
+  return 0;
+}
+
+export function sys_fsession(up: Proc, a: readonly number[]): number {
+  if (int(a[2]!) > 0) copyout(up, a[1]!, new Uint8Array(1));
+  return 0;
+}
+
+/** sleep(ms): ms ≤ 0 yields; otherwise sleeps, or fails 'interrupted' on a note. */
+export function syssleep(up: Proc, a: readonly number[]): number {
+  const ms = int(a[0]!);
+  const k = up.kernel;
+  if (ms <= 0) {
+    up.yield = true;
+    return 0;
+  }
+  // 4e rounds up to a whole clock tick (HZ=100).
+  const tick = k.flavor === '4e' ? Math.max(10, Math.ceil(ms / 10) * 10) : ms;
+  up.sysdeadline ??= k.now() + tick * 1e6;
+  if (k.now() < up.sysdeadline) throw new Sleep(null, up.sysdeadline);
+  return 0;
+}
+
+/** notify(f): f=0 removes the handler; otherwise it must point into mapped memory. */
+export function sysnotify(up: Proc, a: readonly number[]): number {
+  const f = a[0]! >>> 0;
+  if (f !== 0) validaddr(up, f, 1, false);
+  up.notify = f;
+  return 0;
+}
+
+/** noted(arg): fails only when not notified; the 386 noted() runs after either way. */
+export function sysnoted(up: Proc, a: readonly number[]): number {
+  const arg = int(a[0]!);
+  up.afterSyscall = () => up.kernel.arch.noted(up, arg);
+  if (arg !== NRSTR && !up.notified) error(up.kernel.flavor === '4e' ? Egreg4e : Egreg);
+  return 0;
+}
+
+/** rfork(flags) (9front sysrfork). */
+export function sysrfork(up: Proc, a: readonly number[]): number {
+  const flag = a[0]! >>> 0;
+  const k = up.kernel;
+  if ((flag & (RFFDG | RFCFDG)) === (RFFDG | RFCFDG)) error(Ebadarg);
+  if ((flag & (RFNAMEG | RFCNAMEG)) === (RFNAMEG | RFCNAMEG)) error(Ebadarg);
+  if ((flag & (RFENVG | RFCENVG)) === (RFENVG | RFCENVG)) error(Ebadarg);
+  if ((flag & RFPROC) === 0) {
+    if (flag & (RFMEM | RFNOWAIT)) error(Ebadarg);
+    k.regroup(up, up, flag);
+    if (flag & RFNOTEG) {
+      let alone = true;
+      for (const p of k.procs.values()) if (p !== up && p.alive && p.noteid === up.noteid) alone = false;
+      if (!alone) up.noteid = k.newnoteid();
+    }
+    return 0;
+  }
+  const p = k.forkproc(up, flag);
+  k.trace.procev(up, 'rfork', `flags=${rforkflags(flag)} child=${p.pid}`);
+  // The parent yields so the child usually runs first, and takes no notes on this return.
+  up.yield = true;
+  up.nonotes = true;
+  return p.pid;
+}
+
+const RFNAMES: [number, string][] = [
+  [0x1, 'RFNAMEG'], [0x2, 'RFENVG'], [0x4, 'RFFDG'], [0x8, 'RFNOTEG'], [0x10, 'RFPROC'], [0x20, 'RFMEM'],
+  [0x40, 'RFNOWAIT'], [0x400, 'RFCNAMEG'], [0x800, 'RFCENVG'], [0x1000, 'RFCFDG'], [0x2000, 'RFREND'], [0x4000, 'RFNOMNT'],
+];
+
+export function rforkflags(f: number): string {
+  const names = RFNAMES.filter(([b]) => f & b).map(([, n]) => n);
+  const rest = f & ~RFNAMES.reduce((m, [b]) => m | b, 0);
+  if (rest) names.push(`0x${rest.toString(16)}`);
+  return names.join('|') || '0';
+}
+
+/** await(buf, n): the next wait record of a child, formatted as Plan 9 does. */
+export function sysawait(up: Proc, a: readonly number[]): number {
+  const n = int(a[1]!);
+  validaddr(up, a[0]!, Math.max(n, 0), true);
+  // Wait for a record; rerun when a child's exit wakes waitr.
+  if (up.waitq.length === 0 && up.nchild <= 0) error(Enochild);
+  sleep(up.waitr, () => up.waitq.length > 0);
+  const w = up.waitq[0]!;
+  up.waitq.shift();
+  const text = `${w.pid} ${w.time[0]} ${w.time[1]} ${w.time[2]} ${quote(w.msg)}`;
+  const b = utf8.encode(text).subarray(0, Math.max(n - 1, 0));
+  const out = new Uint8Array(Math.min(b.length + 1, Math.max(n, 0)));
+  out.set(b);
+  copyout(up, a[0]!, out);
+  return b.length;
+}
+
+/** Plan 9's %q: quote when empty or holding space, control or quote characters. */
+export function quote(s: string): string {
+  if (s !== '' && !/[\s'\x00-\x1f\x7f]/.test(s)) return s;
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** brk_(a): move the end of the bss segment (9front ibrk). */
+export function sysbrk_(up: Proc, a: readonly number[]): number {
+  return ibrk(up, a[0]! >>> 0);
+}
+
+export function syssegbrk(up: Proc, a: readonly number[]): number {
+  const s = up.as.seg(a[0]! >>> 0);
+  if (!s || s.type !== 'bss') error(Ebadarg);
+  return ibrk(up, a[1]! >>> 0);
+}
+
+const MAXBRK = 0x7c000000;  // 1984·256 pages (SEGMAXSIZE)
+
+function ibrk(up: Proc, addr: number): number {
+  const bss = up.as.byType('bss')!;
+  const data = up.as.byType('data');
+  if (addr === 0) return bss.base;
+  if (addr < bss.base) {
+    if (!data || addr < data.base) error(Enovmem);
+    addr = bss.base;
+  }
+  const top = pground(addr);
+  if (top < bss.top && bss.users.size > 1) error(Einuse);
+  if (top - bss.base > MAXBRK || top - bss.base > bss.limit) error(Enovmem);
+  for (const s of up.as.segs) {
+    if (s !== bss && s.base < top && s.top > bss.base) error(Esoverlap);
+  }
+  bss.setTop(top);
+  return 0;
+}
+
+export function syssemacquire(up: Proc, a: readonly number[]): number {
+  return semaphore(up).acquire(a[0]! >>> 0, int(a[1]!) !== 0);
+}
+
+export function systsemacquire(up: Proc, a: readonly number[]): number {
+  return semaphore(up).tacquire(a[0]! >>> 0, a[1]! >>> 0);
+}
+
+export function syssemrelease(up: Proc, a: readonly number[]): number {
+  return semaphore(up).release(a[0]! >>> 0, int(a[1]!));
+}
+
+/** nsec(vlong*): nanoseconds since the epoch through the hidden result pointer. */
+export function sysnsec(up: Proc, a: readonly number[]): number {
+  putvlong(up, a[0]!, up.kernel.now());
+  return 0;
+}
+

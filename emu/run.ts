@@ -1,0 +1,69 @@
+// One run of a program: boot a kernel on a machine, start the first
+// process, run until nothing can run, and report how it ended. The CLI,
+// the demo, the tests and the benchmarks all come through here.
+
+import type { Machine } from './cpu/cpu.ts';
+import type { Console } from './port/console.ts';
+import type { Flavor } from './port/dat.ts';
+import type { HostRoot } from './port/kernel.ts';
+import type { Proc } from './port/proc.ts';
+import type { Plan9 } from './port/boot.ts';
+import type { Sink, TraceCategory } from './trace/trace.ts';
+import { boot, spawn } from './386/main.ts';
+
+export interface RunOptions {
+  machine: Machine;
+  console: Console;
+  flavor?: Flavor;
+  argv?: readonly string[];
+  name?: string;
+  env?: Record<string, string>;
+  root?: HostRoot | null;
+  ncpu?: number;
+  brkmax?: number;
+  trace?: { cats: readonly TraceCategory[]; sink: Sink };
+  /** Called after boot, before the first process runs (tests post notes here). */
+  onboot?: (k: Plan9, first: Proc) => void;
+}
+
+export interface RunResult {
+  /** The first process's exit string ('' for success). */
+  exitstr: string;
+  /** Host exit code: '' → 0, a decimal 1–255 → that number, anything else → 1. */
+  code: number;
+  /** True when the run ended with processes still blocked and nothing to wake them. */
+  deadlock: boolean;
+  pid: number;
+}
+
+export function exitcode(exitstr: string): number {
+  if (exitstr === '') return 0;
+  if (/^[1-9][0-9]{0,2}$/.test(exitstr) && Number(exitstr) <= 255) return Number(exitstr);
+  return 1;
+}
+
+export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> {
+  const k = boot(
+    {
+      flavor: o.flavor ?? '4e',
+      console: o.console,
+      root: o.root ?? null,
+      env: o.env ?? {},
+      ncpu: o.ncpu ?? 1,
+      sysname: 'p9emu',
+      user: 'glenda',
+    },
+    o.machine,
+  );
+  if (o.trace) k.trace.listen(o.trace.cats, o.trace.sink);
+  const first = spawn(k, image, { argv: o.argv, name: o.name, brkmax: o.brkmax });
+  o.onboot?.(k, first);
+  try {
+    await k.run();
+  } finally {
+    k.shutdown();
+  }
+  const done = first.state === 'Dead' || first.state === 'Broken';
+  const exitstr = done ? first.exitstr : 'deadlock';
+  return { exitstr, code: exitcode(exitstr), deadlock: !done, pid: first.pid };
+}
