@@ -1,0 +1,267 @@
+// Names to Chans (9front port/chan.c): namec walks a path one element at
+// a time from the root, a # device, or the current directory, stepping
+// onto whatever the name space mounts at each directory reached; cclose
+// drops a reference and lets the device clean up after the last one.
+//
+// .. is lexical, as in Plan 9 since the 2nd edition: it returns to the
+// directory the walk came from, never above the root the name started at.
+
+import type { Chan } from './dev.ts';
+import type { Proc } from './proc.ts';
+import { CCEXEC, CRCLOSE } from './dev.ts';
+import { DMDIR, ERRMAX, OCEXEC, OEXCL, OEXEC, ORCLOSE, OTRUNC, QTDIR } from './dat.ts';
+import { devno } from './devtab.ts';
+import {
+  Ebadchar, Ebadsharp, Eexist, Efilename, Enoattach, Enonexist, Enotdir, Etoolong,
+  KernelError, error, isKernelError,
+} from './error.ts';
+import { quote } from './parse.ts';
+
+/** What the caller will do with the Chan (9front Aaccess, Atodir, …). */
+export type Amode = 'access' | 'stat' | 'open' | 'create' | 'remove' | 'todir' | 'bind' | 'mount';
+
+/** The # devices a name space made with RFNOMNT may still attach. */
+const NOMNTDEVS = '|decp';
+
+interface Elem {
+  name: string;
+  end: number;  // offset just past the element in the name as given
+}
+
+/** One directory or file reached by a walk, with the path it was reached by. */
+interface Step {
+  c: Chan;
+  path: string;
+}
+
+/** A failure inside a walk: the error, and how many elements of the name to show. */
+class WalkError extends Error {
+  constructor(readonly nerror: number, readonly err: string) {
+    super(err);
+  }
+}
+
+function addelem(path: string, name: string): string {
+  return path === '/' ? '/' + name : path + '/' + name;
+}
+
+/**
+ * 9front validname: no control characters, DEL or (the slashes aside)
+ * anything a 9P name may not hold, and under 64K.
+ */
+function validname(aname: string): void {
+  if (new TextEncoder().encode(aname).length >= 1 << 16) error(Etoolong);
+  if (/[\x00-\x1f\x7f]/.test(aname)) error(`${Ebadchar}: ${quote(aname)}`);
+}
+
+/**
+ * The elements of a name (9front parsename): slashes and . are skipped,
+ * .. is kept. mustbedir is set when the name ends in / or /. (or has no
+ * elements), so that "/adm/users/." fails on a file.
+ */
+function parsename(name: string, prefix: number): { elems: Elem[]; mustbedir: boolean } {
+  const elems: Elem[] = [];
+  const re = /[^/]+/g;
+  for (let m; (m = re.exec(name)) !== null; ) {
+    if (m[0] !== '.') elems.push({ name: m[0], end: prefix + m.index + m[0].length });
+  }
+  const mustbedir = elems.length === 0 || /\/\.?$/.test(name);
+  return { elems, mustbedir };
+}
+
+/**
+ * The error for a name, showing it up to the failing element (9front
+ * namelenerror). A long name is shown as a suffix starting at a slash.
+ * 9front writes `ERR: 'name'`, 4e `'name' ERR`.
+ */
+function nameerror(up: Proc, aname: string, len: number, err: string): never {
+  let shown: string;
+  if (len < ERRMAX / 3 || len + err.length < (2 * ERRMAX) / 3) {
+    shown = aname.slice(0, len);
+  } else {
+    const ename = len;
+    let next = ename, name = ename, n: number;
+    do {
+      name = next;
+      if (next === 0) break;
+      while (next > 0) if (aname[--next] === '/') break;
+      n = ename - next;
+    } while (n < ERRMAX / 3 || n + err.length < (2 * ERRMAX) / 3);
+    if (name === ename) name = ename - ERRMAX / 4;
+    shown = '...' + aname.slice(name, ename);
+  }
+  const q = quote(shown, true);
+  return error(up.kernel.flavor === '9front' ? `${err}: ${q}` : `${q} ${err}`);
+}
+
+/** The start of a # name: the device's root. Returns it and the rest of the name. */
+function sharp(up: Proc, name: string): { step: Step; rest: string } {
+  // The device spec runs to the first slash after the device letter (9front namec).
+  let n = 0;
+  while (n < name.length && (name[n] !== '/' || n < 2)) n++;
+  if (n >= 64) error(Efilename);
+  const spec = name.slice(0, n);
+  const dc = String.fromCodePoint(spec.codePointAt(1) ?? 0);
+  const dev = devno(dc) ?? error(Ebadsharp);
+  if (up.pgrp.noattach && !NOMNTDEVS.includes(dc)) error(Enoattach);
+  const c = dev.attach(up, spec.slice(1 + dc.length));
+  c.path = spec;
+  return { step: { c, path: spec }, rest: name.slice(n) };
+}
+
+/**
+ * Walk elems from the last step of stack, which it extends (9front walk).
+ * Crossing a mount point replaces the Chan by what is mounted, unless
+ * nomount (a # name) or, for the last element, nomountlast (bind's target).
+ */
+function walk(up: Proc, stack: Step[], elems: readonly Elem[], first: number, nomount: boolean, nomountlast = false): void {
+  elems.forEach((e, i) => {
+    const top = stack[stack.length - 1]!;
+    if (!(top.c.qid.type & QTDIR)) throw new WalkError(first + i, Enotdir);
+    if (e.name === '..') {
+      if (stack.length > 1) stack.pop();
+      return;
+    }
+    let nc = top.c.dev.walk(up, top.c, e.name);
+    if (!nc) throw new WalkError(first + i + 1, Enonexist);
+    const path = addelem(top.path, e.name);
+    nc.path = path;
+    if (!nomount && !(nomountlast && i === elems.length - 1)) nc = up.pgrp.lookup(path) ?? nc;
+    stack.push({ c: nc, path });
+  });
+}
+
+/** The steps from the root to up.dot, which is a cleaned path (absolute or #). */
+function dotstack(up: Proc): { stack: Step[]; nomount: boolean } {
+  const dot = up.dot;
+  if (dot.startsWith('#')) {
+    const { step, rest } = sharp(up, dot);
+    const stack = [step];
+    walk(up, stack, parsename(rest, 0).elems, 0, true);
+    return { stack, nomount: true };
+  }
+  const stack = [{ c: up.pgrp.slash(), path: '/' }];
+  walk(up, stack, parsename(dot, 0).elems, 0, false);
+  return { stack, nomount: false };
+}
+
+/** Open c for namec: the device open, then the per-Chan flags of the open mode. */
+function openchan(up: Proc, c: Chan, omode: number): Chan {
+  const path = c.path;
+  c = c.dev.open(up, c, omode & ~OCEXEC);
+  if (!c.path) c.path = path;
+  if (omode & ORCLOSE) c.flag |= CRCLOSE;
+  if (omode & OCEXEC) c.flag |= CCEXEC;
+  return c;
+}
+
+/**
+ * create(2) on the last element (9front namec Acreate): an existing file is
+ * opened with OTRUNC (or, with OEXCL, refused); otherwise the directory's
+ * device creates it. If the create fails because someone else created the
+ * file meanwhile, that file is opened instead.
+ */
+function createlast(up: Proc, stack: Step[], last: Elem, nelems: number, omode: number, perm: number): Chan {
+  const dir = stack[stack.length - 1]!;
+  if (!(dir.c.qid.type & QTDIR)) throw new WalkError(nelems - 1, Enotdir);
+  const lookup = (): Chan | null => {
+    const nc = dir.c.dev.walk(up, dir.c, last.name);
+    if (!nc) return null;
+    nc.path = addelem(dir.path, last.name);
+    return up.pgrp.lookup(nc.path) ?? nc;
+  };
+  let c = last.name === '..' ? null : lookup();
+  if (c) {
+    if (omode & OEXCL) error(Eexist);
+    return openchan(up, c, omode | OTRUNC);
+  }
+  try {
+    c = dir.c.dev.create(up, dir.c, last.name, omode & ~(OEXCL | OCEXEC), perm);
+  } catch (e) {
+    if (!isKernelError(e) || (omode & OEXCL)) throw e;
+    c = lookup();
+    if (!c) throw e;
+    return openchan(up, c, omode | OTRUNC);
+  }
+  c.path = addelem(dir.path, last.name);
+  if (omode & ORCLOSE) c.flag |= CRCLOSE;
+  if (omode & OCEXEC) c.flag |= CCEXEC;
+  return c;
+}
+
+/**
+ * Turn a name into a Chan (9front namec). For 'open' and 'create' the
+ * result is open; for 'mount' it is the directory under any mount there.
+ * Errors after the first element name the path up to the failing element.
+ */
+export function namec(up: Proc, aname: string, amode: Amode, omode = 0, perm = 0): Chan {
+  if (aname === '') error('empty file name');
+  validname(aname);
+
+  let stack: Step[], nomount: boolean, name: string, prefix: number;
+  if (aname[0] === '/') {
+    stack = [{ c: up.pgrp.slash(), path: '/' }];
+    nomount = false; name = aname; prefix = 0;
+  } else if (aname[0] === '#') {
+    const s = sharp(up, aname);
+    stack = [s.step];
+    nomount = true; name = s.rest; prefix = aname.length - s.rest.length;
+  } else {
+    ({ stack, nomount } = dotstack(up));
+    name = aname; prefix = 0;
+  }
+
+  const { elems, mustbedir } = parsename(name, prefix);
+  let nerror = 0;
+  try {
+    if (amode === 'create') {
+      // perm must have DMDIR if the last element is / or /.
+      if (mustbedir && !(perm & DMDIR)) { nerror = elems.length; error('create without DMDIR'); }
+      if (elems.length === 0) error(Eexist);
+    }
+    const nwalk = amode === 'create' ? elems.length - 1 : elems.length;
+    walk(up, stack, elems.slice(0, nwalk), 0, nomount, amode === 'mount');
+    nerror = nwalk;
+    let c = stack[stack.length - 1]!.c;
+    if (mustbedir && !(c.qid.type & QTDIR)) error('not a directory');
+    if (amode === 'open' && (omode & 3) === OEXEC && (c.qid.type & QTDIR)) error('cannot exec directory');
+    switch (amode) {
+      case 'open':
+        c = openchan(up, c, omode);
+        break;
+      case 'create':
+        nerror = elems.length;
+        c = createlast(up, stack, elems[elems.length - 1]!, elems.length, omode, perm);
+        break;
+      case 'todir':
+        if (!(c.qid.type & QTDIR)) error(Enotdir);
+        break;
+    }
+    return c;
+  } catch (e) {
+    if (e instanceof WalkError) {
+      nerror = e.nerror;
+      e = new KernelError(e.err);
+    }
+    if (!(e instanceof KernelError) || nerror === 0) throw e;
+    return nameerror(up, aname, elems[nerror - 1]!.end, e.errstr);
+  }
+}
+
+/** Drop one reference (9front cclose); the last one removes an ORCLOSE file and closes it in its device. */
+export function cclose(up: Proc, c: Chan): void {
+  if (--c.ref > 0) return;
+  if ((c.flag & CRCLOSE) && c.open) {
+    try {
+      c.dev.remove(up, c);
+    } catch (e) {
+      if (!isKernelError(e)) throw e;  // as on Plan 9, a failed remove on close is silent
+    }
+  }
+  c.dev.close(up, c);
+}
+
+/** The name a Chan was reached by, for fd2path (9front chanpath). */
+export function chanpath(c: Chan): string {
+  return c.path || '???';
+}

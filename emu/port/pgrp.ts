@@ -1,0 +1,107 @@
+// The name space (9front Pgrp and its mount table, port/pgrp.c and the
+// cmount of chan.c). Mount points are keyed by the cleaned absolute path
+// they were bound on rather than by the qid of a Chan, which keeps the
+// table a plain map; namec consults it after every element it walks.
+
+import type { Chan } from './dev.ts';
+import type { KernelConfig } from './kernel.ts';
+import { QTDIR } from './dat.ts';
+import { devattach } from './devdir.ts';
+import { devcons } from './devcons.ts';
+import { devdup } from './devdup.ts';
+import { devenv } from './devenv.ts';
+import { hostattach } from './devhost.ts';
+import { devproc } from './devproc.ts';
+import { devroot } from './devroot.ts';
+import { tmpattach } from './devtmp.ts';
+import { Emount, Ebadarg, error } from './error.ts';
+import { MAFTER, MBEFORE, MCREATE, MMASK, MORDER, MREPL, type Mount, unionchan } from './union.ts';
+
+export class Pgrp {
+  /** path → members, first searched first. */
+  readonly mnt = new Map<string, Mount[]>();
+  /** RFNOMNT: only the # devices in "|decp" may be attached. */
+  noattach = false;
+  private static nmount = 0;
+
+  /**
+   * Mount `to` on the directory `old` (the Chan namec found there, not
+   * crossing an earlier mount) as bind(2) does (9front cmount). Returns
+   * the mount id, which bind returns to the user.
+   */
+  mount(to: Chan, old: Chan, flag: number): number {
+    if ((flag & ~MMASK) || (flag & MORDER) === (MBEFORE | MAFTER)) error(Ebadarg);
+    const order = flag & MORDER;
+    if ((old.qid.type ^ to.qid.type) & QTDIR) error(Emount);
+    if (!(old.qid.type & QTDIR) && order !== MREPL) error(Emount);
+    const m: Mount = { to: to.clone(), flag: flag & MCREATE };
+    m.to.path = to.path;
+    let list = this.mnt.get(old.path);
+    // A union starts with what was there before (9front cmount: "union with the old chan").
+    if (!list && order !== MREPL) list = [{ to: old.clone(), flag: 0 }];
+    if (!list || order === MREPL) list = [m];
+    else if (order === MBEFORE) list = [m, ...list];
+    else list = [...list, m];
+    this.mnt.set(old.path, list);
+    return ++Pgrp.nmount;
+  }
+
+  /** The Chan to continue a walk at, when path is a mount point. */
+  lookup(path: string): Chan | null {
+    const ms = this.mnt.get(path);
+    if (!ms) return null;
+    if (ms.length === 1) {
+      const c = ms[0]!.to.clone();
+      c.path = path;
+      return c;
+    }
+    return unionchan(ms, path);
+  }
+
+  /** The root of the name space (9front up->slash). */
+  slash(): Chan {
+    return this.lookup('/') ?? error(Emount);
+  }
+
+  /** A copy for RFNAMEG: later binds in either do not show in the other. */
+  dup(): Pgrp {
+    const p = new Pgrp();
+    for (const [k, v] of this.mnt) p.mnt.set(k, v.slice());
+    p.noattach = this.noattach;
+    return p;
+  }
+}
+
+function bindsharp(g: Pgrp, path: string, c: Chan): void {
+  c.path = path;
+  g.mnt.set(path, [{ to: c, flag: 0 }]);
+}
+
+/** RFCNAMEG in Plan 9 terms: nothing but the root device at /. */
+export function cleanpgrp(): Pgrp {
+  const g = new Pgrp();
+  bindsharp(g, '/', devattach(devroot, ''));
+  return g;
+}
+
+/**
+ * The name space a run starts with: #/ at /, the kernel devices on their
+ * usual directories, a private in-memory /tmp, and, when a host directory
+ * is configured, its contents at / in front of the root device (so its
+ * bin/ is found), writable only when the configuration says so.
+ */
+export function newpgrp(config: KernelConfig): Pgrp {
+  const g = cleanpgrp();
+  if (config.root) {
+    const host = hostattach(config.root, config.user);
+    host.path = '/';
+    const root = g.mnt.get('/')![0]!;
+    g.mnt.set('/', [{ to: host, flag: config.root.writable ? MCREATE : 0 }, root]);
+  }
+  bindsharp(g, '/dev', devattach(devcons, ''));
+  bindsharp(g, '/proc', devattach(devproc, ''));
+  bindsharp(g, '/env', devattach(devenv, ''));
+  bindsharp(g, '/fd', devattach(devdup, ''));
+  bindsharp(g, '/tmp', tmpattach(config.user));
+  return g;
+}
