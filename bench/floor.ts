@@ -1,0 +1,90 @@
+// Raw Unicorn-through-koffi floors, with no kernel and no Cpu wrapper: what
+// p9emu's machine is measured against (bench/run.ts, docs/unicorn.md).
+//
+// Both use a bare engine at CPL 0 in 32-bit mode, code mapped at 0x1000,
+// and end with HLT (which stops Unicorn cleanly at CPL 0).
+
+import { unicorn, UC_ARCH_X86, UC_MODE_32, UC_HOOK_INTR, X86, type UcLib } from '../emu/cpu/unicorn_ffi.ts';
+
+const CODE = 0x1000;
+
+function le32(n: number): number[] {
+  return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
+}
+
+function withEngine<T>(code: number[], f: (L: UcLib, uc: bigint) => T): T {
+  const L = unicorn();
+  const out: unknown[] = [null];
+  if (L.uc_open(UC_ARCH_X86, UC_MODE_32, out) !== 0) throw new Error('uc_open failed');
+  const uc = out[0] as bigint;
+  try {
+    L.uc_mem_map(uc, CODE, 0x1000, 7);
+    const bytes = Uint8Array.from(code);
+    L.uc_mem_write(uc, CODE, bytes, bytes.length);
+    return f(L, uc);
+  } finally {
+    L.uc_close(uc);
+  }
+}
+
+/**
+ * ns per system call: a guest loop of `MOVL $0,AX; INT $64; DECL BX; JNE`
+ * whose interrupt hook only reads and writes EAX.
+ */
+export function syscallFloorNs(n: number): number {
+  const code = [
+    0xbb, ...le32(n), //       MOVL $n, BX
+    0xb8, 0, 0, 0, 0, // loop: MOVL $0, AX
+    0xcd, 0x40, //             INT $64
+    0x4b, //                   DECL BX
+    0x75, 0xf6, //             JNE loop
+    0xf4, //                   HLT
+  ];
+  return withEngine(code, (L, uc) => {
+    const k = L.koffi;
+    const scratch = k.address(k.alloc('uint8_t', 16)) as bigint;
+    const u32 = new Uint32Array(k.view(scratch, 16));
+    const cb = k.register(() => {
+      L.uc_reg_read(uc, X86.eax, scratch);
+      u32[0] += 1;
+      L.uc_reg_write(uc, X86.eax, scratch);
+    }, k.pointer(L.HookIntr));
+    try {
+      const hh = [0];
+      L.uc_hook_add(uc, hh, UC_HOOK_INTR, cb, null, 1, 0);
+      const t0 = process.hrtime.bigint();
+      const err = L.uc_emu_start(uc, CODE, 0, 0, 0);
+      const dt = Number(process.hrtime.bigint() - t0);
+      if (err !== 0) throw new Error(`syscall floor: uc_emu_start error ${err}`);
+      return dt / n;
+    } finally {
+      k.unregister(cb);
+      k.free(scratch);
+    }
+  });
+}
+
+/**
+ * Guest MIPS of bench/prog/compute.s's loop (5 instructions an iteration)
+ * on a bare engine.
+ */
+export function computeFloorMips(iterations = 200_000_000): number {
+  const code = [
+    0xb9, ...le32(iterations), // MOVL $iterations, CX
+    0xb8, ...le32(1), //          MOVL $1, AX
+    0xba, ...le32(0), //          MOVL $0, DX
+    0x01, 0xc2, //          loop: ADDL AX, DX
+    0x83, 0xf2, 0x55, //          XORL $0x55, DX
+    0x83, 0xc0, 0x03, //          ADDL $3, AX
+    0x49, //                      DECL CX
+    0x75, 0xf5, //                JNE loop
+    0xf4, //                      HLT
+  ];
+  return withEngine(code, (L, uc) => {
+    const t0 = process.hrtime.bigint();
+    const err = L.uc_emu_start(uc, CODE, 0, 0, 0);
+    const dt = Number(process.hrtime.bigint() - t0);
+    if (err !== 0) throw new Error(`compute floor: uc_emu_start error ${err}`);
+    return (5 * iterations + 3) / (dt / 1000);
+  });
+}

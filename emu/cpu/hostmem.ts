@@ -1,0 +1,108 @@
+// Host memory for guest pages.
+//
+// unicornAlloc: anonymous mmap through libc (via koffi). The kernel only
+// zero-fills pages when they are first touched, so a 16 MiB stack segment
+// costs nothing until the guest uses it. `handle` is the native address
+// (a BigInt) that UnicornCpu passes to uc_mem_map_ptr; `bytes` is a
+// zero-copy koffi.view of the same memory, so the kernel's copyin/copyout
+// and the guest see the same bytes, and two engines mapping one HostMem
+// (RFMEM) share it.
+//
+// jsAlloc: plain JS memory for the fake CPU, so kernel unit tests need no
+// native code at all.
+
+import type { HostAlloc, HostMem } from './cpu.ts';
+import { koffi } from './unicorn_ffi.ts';
+
+export const PAGE = 4096;
+
+export function pageRound(n: number): number {
+  return Math.ceil(n / PAGE) * PAGE;
+}
+
+function checkSize(size: number): number {
+  if (!Number.isInteger(size) || size <= 0) throw new RangeError(`hostmem: bad size ${size}`);
+  const rounded = pageRound(size);
+  // A Uint8Array cannot be longer than this; Plan 9 segments are far smaller.
+  if (rounded > 2 ** 32) throw new RangeError(`hostmem: size ${size} too large`);
+  return rounded;
+}
+
+interface Libc {
+  mmap: (addr: null, len: number, prot: number, flags: number, fd: number, off: number) => bigint;
+  munmap: (addr: bigint, len: number) => number;
+  MAP_FLAGS: number;
+}
+
+let libc: Libc | undefined;
+
+function getLibc(): Libc {
+  if (libc) return libc;
+  const k = koffi();
+  const lib = k.load(process.platform === 'darwin' ? 'libc.dylib' : 'libc.so.6');
+  // MAP_PRIVATE|MAP_ANONYMOUS: Linux 0x02|0x20, macOS 0x0002|0x1000.
+  const MAP_FLAGS = process.platform === 'darwin' ? 0x1002 : 0x22;
+  libc = {
+    // `void *` results come back as BigInt addresses in koffi 3.
+    mmap: lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, intptr_t off)'),
+    munmap: lib.func('int munmap(void *addr, size_t len)'),
+    MAP_FLAGS,
+  };
+  return libc;
+}
+
+const PROT_RW = 1 | 2; // host PROT_READ|PROT_WRITE
+
+class NativeMem implements HostMem {
+  readonly size: number;
+  bytes: Uint8Array;
+  handle: bigint;
+  private live = true;
+
+  constructor(size: number) {
+    const c = getLibc();
+    this.size = checkSize(size);
+    const p = c.mmap(null, this.size, PROT_RW, c.MAP_FLAGS, -1, 0);
+    // MAP_FAILED is (void *)-1; koffi may also give null for a 0 address.
+    if (p === null || p === undefined || BigInt.asIntN(64, BigInt(p)) === -1n) {
+      throw new Error(`hostmem: mmap of ${this.size} bytes failed`);
+    }
+    this.handle = BigInt(p);
+    this.bytes = new Uint8Array(koffi().view(this.handle, this.size));
+  }
+
+  free(): void {
+    if (!this.live) return;
+    this.live = false;
+    // Detach the view first so stale uses fail loudly instead of touching
+    // unmapped memory. Older runtimes may refuse to detach an external
+    // buffer; then we can only drop our reference.
+    try {
+      structuredClone(this.bytes.buffer, { transfer: [this.bytes.buffer] });
+    } catch {
+      /* not detachable */
+    }
+    this.bytes = new Uint8Array(0);
+    getLibc().munmap(this.handle, this.size);
+    this.handle = 0n;
+  }
+}
+
+/** Page-aligned, lazily zeroed native memory that Unicorn can map. */
+export const unicornAlloc: HostAlloc = (size) => new NativeMem(size);
+
+class JsMem implements HostMem {
+  readonly size: number;
+  bytes: Uint8Array;
+  readonly handle = undefined;
+  constructor(size: number) {
+    this.size = checkSize(size);
+    this.bytes = new Uint8Array(this.size);
+  }
+  free(): void {
+    this.bytes = new Uint8Array(0);
+  }
+}
+
+/** JS-heap memory for the fake CPU (not mappable by Unicorn). */
+export const jsAlloc: HostAlloc = (size) => new JsMem(size);

@@ -1,0 +1,498 @@
+// Cpu on Unicorn 2 (libunicorn.so.2 through koffi).
+//
+// The engine runs 32-bit protected mode with paging off, so guest addresses
+// are Unicorn addresses. Plan 9 user code sees cs=0x23 and ss/ds/es=0x1B at
+// CPL 3; Unicorn only accepts those selectors with a GDT, so one read-only
+// page at GDT_BASE (above Plan 9 user space) holds a flat code and a flat
+// data descriptor. See docs/unicorn.md for every Unicorn behaviour relied on
+// here and how it was checked.
+
+import type { Cpu, CpuContext, HostMem, Reg, Regs, RunOptions, Stop } from './cpu.ts';
+import {
+  UC_ARCH_X86,
+  UC_CTL_TB_FLUSH_W,
+  UC_CTL_TB_REMOVE_CACHE_W,
+  UC_ERR_INSN_INVALID,
+  UC_ERR_OK,
+  UC_HOOK_INSN_INVALID,
+  UC_HOOK_INTR,
+  UC_HOOK_MEM_INVALID,
+  UC_MEM_FETCH_PROT,
+  UC_MEM_FETCH_UNMAPPED,
+  UC_MEM_READ_PROT,
+  UC_MEM_READ_UNMAPPED,
+  UC_MODE_32,
+  X86,
+  ucErrorText,
+  unicorn,
+  type UcLib,
+} from './unicorn_ffi.ts';
+import { watchdog } from './preempt.ts';
+import { refineFaultPc } from './faultpc.ts';
+
+export { CpuUnavailable } from './unicorn_ffi.ts';
+
+/** Where the GDT page lives: outside Plan 9 user space [0x1000, 0xDFFFF000). */
+export const GDT_BASE = 0xfffff000;
+export const SEL_UCODE = 0x23; // GDT index 4, RPL 3
+export const SEL_UDATA = 0x1b; // GDT index 3, RPL 3
+/** Plan 9's fpinit: 53-bit precision, round nearest, IE/ZE/OE unmasked. */
+export const FPCW_PLAN9 = 0x232;
+export const MXCSR_PLAN9 = 0x1f80;
+export const VEC_SYSCALL = 0x40;
+export const VEC_GP = 13;
+
+// Flat 4 GiB, G=1, D=1, P=1, DPL=3, accessed (so loads never write the GDT).
+const DESC_DATA = [0xffff, 0x0000, 0x00, 0xf3, 0xcf, 0x00]; // RW data
+const DESC_CODE = [0xffff, 0x0000, 0x00, 0xfb, 0xcf, 0x00]; // exec/read code
+
+// Bits user code may hold in EFLAGS: CF PF AF ZF SF TF DF OF AC ID.
+const USER_FLAGS = 0x240dd5;
+const FLAGS_FIXED = 0x202; // IF and the always-one bit, as under Plan 9
+const EFLAGS_VM = 1 << 17;
+
+// The address uc_emu_start is told to stop at. Unicorn 2 checks exits when
+// it translates a block, so a guest jump to 0 stops silently *before* the
+// fetch; run() reports that as the fetch fault Plan 9 would raise (page 0 is
+// never mapped). Any other value costs a TB flush per run (measured).
+const UNTIL = 0;
+
+const REG_ID: Record<Reg, number> = {
+  di: X86.edi, si: X86.esi, bp: X86.ebp, sp: X86.esp, bx: X86.ebx, dx: X86.edx, cx: X86.ecx, ax: X86.eax,
+  pc: X86.eip, flags: X86.eflags,
+  cs: X86.cs, ss: X86.ss, ds: X86.ds, es: X86.es, fs: X86.fs, gs: X86.gs,
+};
+const ALL_REGS = Object.keys(REG_ID) as Reg[];
+const isSeg = (r: Reg) => r === 'cs' || r === 'ss' || r === 'ds' || r === 'es' || r === 'fs' || r === 'gs';
+
+/** How run({timeoutUs}) preempts: our watchdog thread, or Unicorn's per-call timer thread. */
+export type PreemptMode = 'watchdog' | 'unicorn';
+let preemptMode: PreemptMode = process.env.P9EMU_PREEMPT === 'unicorn' ? 'unicorn' : 'watchdog';
+export function setPreemptMode(m: PreemptMode): void {
+  preemptMode = m;
+}
+
+/** An error of the engine or of the caller (never a guest fault). */
+export class CpuError extends Error {
+  override name = 'CpuError';
+}
+
+class UnicornContext implements CpuContext {
+  constructor(private ptr: bigint | null, private readonly L: UcLib) {}
+  get handle(): bigint {
+    if (this.ptr === null) throw new CpuError('CpuContext used after free');
+    return this.ptr;
+  }
+  free(): void {
+    if (this.ptr !== null) this.L.uc_context_free(this.ptr);
+    this.ptr = null;
+  }
+}
+
+// Scratch layout (native memory reused for every register access).
+// bytes 0-15: one register value
+const SCR_MMR = 16; // 24 bytes: uc_x86_mmr for GDTR
+const SCR_BYTES = 48; // 16 bytes: instruction bytes for trap decoding
+const SCR_BATCH_VALS = 64; // 16 x 8 bytes: regs() values
+const SCR_BATCH_PTRS = 192; // 16 x 8 bytes: pointers to the values
+const SCR_SIZE = 320;
+
+export class UnicornCpu implements Cpu {
+  private readonly L: UcLib;
+  private uc: bigint;
+  private readonly scratch: bigint;
+  private readonly u32: Uint32Array;
+  private readonly u8: Uint8Array;
+  private readonly batchIds: Int32Array;
+  private readonly callbacks: unknown[] = [];
+  private closed = false;
+
+  private syscallFn: (() => void) | undefined;
+  private inRun = false;
+  private stopRequested = false;
+  private pending: Stop | undefined; // fault/trap recorded by a hook
+  private pendingPc: number | undefined; // pc written from a hook
+  private hookError: unknown;
+  private countMode = false;
+
+  constructor() {
+    const L = (this.L = unicorn());
+    const k = L.koffi;
+    const out: unknown[] = [null];
+    check(L.uc_open(UC_ARCH_X86, UC_MODE_32, out), 'uc_open');
+    this.uc = out[0] as bigint;
+
+    this.scratch = k.address(k.alloc('uint8_t', SCR_SIZE)) as bigint;
+    const view = k.view(this.scratch, SCR_SIZE);
+    this.u32 = new Uint32Array(view);
+    this.u8 = new Uint8Array(view);
+    this.batchIds = Int32Array.from(ALL_REGS.map((r) => REG_ID[r]));
+    const ptrs = new BigUint64Array(view, SCR_BATCH_PTRS, 16);
+    for (let i = 0; i < 16; i++) ptrs[i] = this.scratch + BigInt(SCR_BATCH_VALS + 8 * i);
+
+    try {
+      this.setupSegments();
+      this.setupFpu();
+      this.addHooks();
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  // --- setup -------------------------------------------------------------
+
+  private setupSegments(): void {
+    const L = this.L;
+    check(L.uc_mem_map(this.uc, GDT_BASE, 4096, 1 /* read */), 'uc_mem_map(GDT)');
+    const gdt = new Uint8Array(5 * 8);
+    putDesc(gdt, 3, DESC_DATA);
+    putDesc(gdt, 4, DESC_CODE);
+    check(L.uc_mem_write(this.uc, GDT_BASE, gdt, gdt.length), 'uc_mem_write(GDT)');
+    const mmr = new DataView(this.u8.buffer, SCR_MMR, 24);
+    for (let i = 0; i < 24; i++) mmr.setUint8(i, 0);
+    mmr.setBigUint64(8, BigInt(GDT_BASE), true); // base
+    mmr.setUint32(16, gdt.length - 1, true); // limit
+    check(L.uc_reg_write(this.uc, X86.gdtr, this.scratch + BigInt(SCR_MMR)), 'write GDTR');
+
+    // Unicorn starts at CPL 0, and SS can only be loaded with RPL == DPL ==
+    // CPL. Loading SS in virtual-8086 mode skips the checks and gives CPL 3
+    // (QEMU takes CPL from SS.DPL, which is 3 in vm86); after leaving vm86 the
+    // real flat ring-3 SS then loads with the ordinary checks.
+    this.rawWrite(X86.eflags, FLAGS_FIXED | EFLAGS_VM);
+    this.rawWrite(X86.ss, SEL_UDATA, 'load SS in vm86');
+    this.rawWrite(X86.eflags, FLAGS_FIXED);
+    this.rawWrite(X86.cs, SEL_UCODE, 'load CS');
+    this.rawWrite(X86.ds, SEL_UDATA, 'load DS');
+    this.rawWrite(X86.es, SEL_UDATA, 'load ES');
+    this.rawWrite(X86.fs, 0, 'load FS');
+    this.rawWrite(X86.gs, 0, 'load GS');
+    this.rawWrite(X86.ss, SEL_UDATA, 'load SS');
+  }
+
+  private setupFpu(): void {
+    // CR0: PE|MP|NE (native #MF for unmasked x87 errors, as Plan 9 sets
+    // it); CR4: OSFXSR|OSXMMEXCPT. Unicorn stores these without recomputing
+    // its cached flags; SSE is already enabled in Unicorn's 32-bit reset.
+    this.rawWrite(X86.cr0, 0x23);
+    this.rawWrite(X86.cr4, 0x600);
+    this.resetFpu();
+  }
+
+  /** The FPU state of a fresh Plan 9 process (exec). */
+  resetFpu(): void {
+    this.rawWrite(X86.fpcw, FPCW_PLAN9);
+    this.rawWrite(X86.fpsw, 0);
+    this.rawWrite(X86.fptag, 0xffff); // all empty (Unicorn's reset marks them valid)
+    this.rawWrite(X86.mxcsr, MXCSR_PLAN9);
+  }
+
+  private addHooks(): void {
+    const L = this.L;
+    const k = L.koffi;
+    const add = (type: number, fn: Function, proto: unknown) => {
+      const cb = k.register(fn, k.pointer(proto as never));
+      this.callbacks.push(cb);
+      const hh = [0];
+      check(L.uc_hook_add(this.uc, hh, type, cb, null, 1, 0), 'uc_hook_add');
+    };
+    add(UC_HOOK_INTR, (_uc: unknown, intno: number) => this.onInterrupt(intno), L.HookIntr);
+    add(UC_HOOK_MEM_INVALID, (_uc: unknown, type: number, addr: number | bigint) => this.onMemInvalid(type, Number(addr)), L.HookMemEvent);
+    add(UC_HOOK_INSN_INVALID, () => this.onInvalidInsn(), L.HookInsnInvalid);
+  }
+
+  // --- hooks (called inside uc_emu_start) --------------------------------
+
+  private onInterrupt(intno: number): void {
+    if (intno === VEC_SYSCALL && this.syscallFn) {
+      try {
+        this.syscallFn();
+      } catch (e) {
+        // A throw cannot cross the native frames; stop and rethrow in run().
+        this.hookError = e;
+        this.stop();
+      }
+      return;
+    }
+    this.pending = this.classifyTrap(intno);
+    this.L.uc_emu_stop(this.uc);
+  }
+
+  private onMemInvalid(type: number, addr: number): boolean {
+    const access =
+      type === UC_MEM_READ_UNMAPPED || type === UC_MEM_READ_PROT
+        ? 'read'
+        : type === UC_MEM_FETCH_UNMAPPED || type === UC_MEM_FETCH_PROT
+          ? 'fetch'
+          : 'write';
+    this.pending = { kind: 'fault', access, addr: addr >>> 0, pc: 0 };
+    return false; // not handled: Unicorn stops emulation
+  }
+
+  private onInvalidInsn(): boolean {
+    // EIP is the invalid instruction here (checked); emulation stops anyway.
+    this.pending = { kind: 'trap', vector: 6, pc: this.rawRead(X86.eip) };
+    return true;
+  }
+
+  /**
+   * Unicorn delivers every exception and INT n to the interrupt hook without
+   * consulting the IDT. For INT n, INT3 and INTO it has already moved EIP
+   * past the instruction; for faults EIP is the faulting instruction. Plan 9's
+   * IDT lets user mode use only INT3 and INT $64, so other INT n and INTO
+   * become #GP at the instruction, as on the real machine.
+   */
+  private classifyTrap(vector: number): Stop {
+    const eip = this.rawRead(X86.eip);
+    const b = this.peek(eip - 2, 2);
+    if (b && b[0] === 0xcd && b[1] === vector) {
+      // INT n (CD nn). INT 3 is allowed and reports like INT3.
+      return vector === 3 ? { kind: 'trap', vector: 3, pc: eip } : { kind: 'trap', vector: VEC_GP, pc: (eip - 2) >>> 0 };
+    }
+    if (vector === 4 && b && b[1] === 0xce) return { kind: 'trap', vector: VEC_GP, pc: (eip - 1) >>> 0 }; // INTO
+    return { kind: 'trap', vector, pc: eip }; // INT3 (pc after CC) and faults (pc at insn)
+  }
+
+  private peek(addr: number, n: number): Uint8Array | undefined {
+    if (addr < 0) return undefined;
+    const err = this.L.uc_mem_read(this.uc, addr, this.scratch + BigInt(SCR_BYTES), n);
+    return err === UC_ERR_OK ? this.u8.subarray(SCR_BYTES, SCR_BYTES + n) : undefined;
+  }
+
+  // --- memory ------------------------------------------------------------
+
+  map(addr: number, mem: HostMem, prot: number, size = mem.size): void {
+    this.live();
+    if (typeof mem.handle !== 'bigint') throw new CpuError('UnicornCpu.map: memory not from the native allocator');
+    if (size > mem.size) throw new CpuError('UnicornCpu.map: size larger than the memory');
+    check(this.L.uc_mem_map_ptr(this.uc, addr, size, prot, mem.handle), `map ${hex(addr)}+${hex(size)}`);
+  }
+
+  unmap(addr: number, size: number): void {
+    this.live();
+    // Drop code translated from these pages first: a later mapping at the
+    // same address must not run the old code.
+    this.invalidate(addr, size);
+    check(this.L.uc_mem_unmap(this.uc, addr, size), `unmap ${hex(addr)}+${hex(size)}`);
+  }
+
+  protect(addr: number, size: number, prot: number): void {
+    this.live();
+    check(this.L.uc_mem_protect(this.uc, addr, size, prot), `protect ${hex(addr)}+${hex(size)}`);
+  }
+
+  invalidate(addr: number, size: number): void {
+    this.live();
+    // UC_CTL_TB_REMOVE_CACHE translates only its start address to a host
+    // page, so go page by page (ranges may span several mappings).
+    const end = addr + size;
+    for (let p = addr - (addr % 4096); p < end; p += 4096) {
+      this.L.uc_ctl(this.uc, UC_CTL_TB_REMOVE_CACHE_W, 'uint64_t', p, 'uint64_t', p + 4096);
+    }
+  }
+
+  private flushTb(): void {
+    check(this.L.uc_ctl(this.uc, UC_CTL_TB_FLUSH_W), 'TB flush');
+  }
+
+  // --- registers ---------------------------------------------------------
+
+  private rawRead(id: number): number {
+    this.u32[0] = 0;
+    this.L.uc_reg_read(this.uc, id, this.scratch);
+    return this.u32[0];
+  }
+
+  private rawWrite(id: number, v: number, what?: string): void {
+    this.u32[0] = v;
+    this.u32[1] = 0;
+    const err = this.L.uc_reg_write(this.uc, id, this.scratch);
+    if (err !== UC_ERR_OK) throw new CpuError(`UnicornCpu: ${what ?? 'register write'} ${hex(v)}: ${ucErrorText(err)}`);
+  }
+
+  reg(r: Reg): number {
+    if (r === 'pc' && this.pendingPc !== undefined) return this.pendingPc;
+    const v = this.rawRead(REG_ID[r]);
+    return isSeg(r) ? v & 0xffff : v;
+  }
+
+  setReg(r: Reg, v: number): void {
+    this.live();
+    v >>>= 0;
+    if (r === 'pc' && this.inRun) {
+      // Writing EIP inside a hook makes Unicorn 2 restart at the new pc and
+      // drop any pending uc_emu_stop; instead apply it when run() returns.
+      this.pendingPc = v;
+      this.stop();
+      return;
+    }
+    if (r === 'flags') v = (v & USER_FLAGS) | FLAGS_FIXED;
+    this.rawWrite(REG_ID[r], isSeg(r) ? v & 0xffff : v, `set ${r}`);
+  }
+
+  regs(): Regs {
+    const L = this.L;
+    this.u8.fill(0, SCR_BATCH_VALS, SCR_BATCH_VALS + 128);
+    check(L.uc_reg_read_batch(this.uc, this.batchIds, this.scratch + BigInt(SCR_BATCH_PTRS), 16), 'uc_reg_read_batch');
+    const out = {} as Regs;
+    ALL_REGS.forEach((r, i) => {
+      const v = this.u32[(SCR_BATCH_VALS >> 2) + 2 * i];
+      out[r] = isSeg(r) ? v & 0xffff : v;
+    });
+    if (this.pendingPc !== undefined) out.pc = this.pendingPc;
+    return out;
+  }
+
+  setRegs(r: Partial<Regs>): void {
+    // Segment registers last: their checks do not depend on the others, but
+    // a failure should leave the general registers already set.
+    for (const k of Object.keys(r) as Reg[]) if (!isSeg(k)) this.setReg(k, r[k]!);
+    for (const k of Object.keys(r) as Reg[]) if (isSeg(k)) this.setReg(k, r[k]!);
+  }
+
+  save(): CpuContext {
+    this.live();
+    const out: unknown[] = [null];
+    check(this.L.uc_context_alloc(this.uc, out), 'uc_context_alloc');
+    const ctx = new UnicornContext(out[0] as bigint, this.L);
+    check(this.L.uc_context_save(this.uc, ctx.handle), 'uc_context_save');
+    return ctx;
+  }
+
+  restore(ctx: CpuContext): void {
+    this.live();
+    if (!(ctx instanceof UnicornContext)) throw new CpuError('UnicornCpu.restore: not a Unicorn context');
+    check(this.L.uc_context_restore(this.uc, ctx.handle), 'uc_context_restore');
+  }
+
+  // --- execution ---------------------------------------------------------
+
+  onSyscall(fn: () => void): void {
+    this.syscallFn = fn;
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    if (this.inRun) this.L.uc_emu_stop(this.uc);
+  }
+
+  run(opts: RunOptions = {}): Stop {
+    this.live();
+    if (this.inRun) throw new CpuError('UnicornCpu.run: called from inside run()');
+    const count = opts.count && opts.count > 0 ? Math.floor(opts.count) : 0;
+    const us = opts.timeoutUs && opts.timeoutUs > 0 ? opts.timeoutUs : 0;
+    this.pending = undefined;
+    this.pendingPc = undefined;
+    this.stopRequested = false;
+    this.hookError = undefined;
+
+    // Unicorn's instruction counter is a code hook compiled into each block:
+    // blocks translated without it never count, so flush when turning it on.
+    // (Unicorn itself flushes when a run without count removes the hook.)
+    if (count > 0 && !this.countMode) this.flushTb();
+    this.countMode = count > 0;
+
+    const pc = this.rawRead(X86.eip);
+    const wd = us > 0 && preemptMode === 'watchdog' ? watchdog(this.L.path) : undefined;
+    let timedOut = false;
+    let err: number;
+    const t0 = us > 0 && !wd ? performance.now() : 0;
+    this.inRun = true;
+    try {
+      wd?.arm(this.uc, us);
+      err = this.L.uc_emu_start(this.uc, pc, UNTIL, wd ? 0 : us, count);
+    } finally {
+      if (wd) timedOut = wd.disarm();
+      this.inRun = false;
+    }
+    if (this.pendingPc !== undefined) {
+      this.rawWrite(X86.eip, this.pendingPc);
+      this.pendingPc = undefined;
+    }
+    if (this.hookError !== undefined) {
+      const e = this.hookError;
+      this.hookError = undefined;
+      throw e;
+    }
+    const p = this.pending as Stop | undefined; // set by hooks during uc_emu_start
+    if (p) {
+      if (p.kind === 'fault') return { ...p, pc: refineFaultPc(this, p, this.rawRead(X86.eip)) };
+      return p;
+    }
+    if (this.stopRequested) return { kind: 'stopped' };
+    if (timedOut) return { kind: 'timeout' };
+    if (err !== UC_ERR_OK && err !== UC_ERR_INSN_INVALID) throw new CpuError(`uc_emu_start: ${ucErrorText(err)}`);
+    const eip = this.rawRead(X86.eip);
+    if (eip === UNTIL) return { kind: 'fault', access: 'fetch', addr: UNTIL, pc: UNTIL };
+    if (count > 0) return { kind: 'count' };
+    if (us > 0 && (wd || performance.now() - t0 >= us / 1000)) return { kind: 'timeout' };
+    // Nothing explains the stop (cannot happen with the protocol above).
+    throw new CpuError(`uc_emu_start returned without a reason at pc ${hex(eip)}`);
+  }
+
+  // --- lifetime ----------------------------------------------------------
+
+  close(): void {
+    if (this.closed) return;
+    if (this.inRun) throw new CpuError('UnicornCpu.close: called from inside run()');
+    this.closed = true;
+    // uc_close frees the hooks; the koffi trampolines are ours to release.
+    this.L.uc_close(this.uc);
+    this.uc = 0n;
+    for (const cb of this.callbacks) this.L.koffi.unregister(cb as bigint);
+    this.callbacks.length = 0;
+    this.L.koffi.free(this.scratch);
+  }
+
+  private live(): void {
+    if (this.closed) throw new CpuError('UnicornCpu: used after close()');
+  }
+
+  /** Engine handle, for the floor benchmark and diagnostics. */
+  get engine(): bigint {
+    return this.uc;
+  }
+
+  /** Read guest memory through the engine (tests and diagnostics). */
+  readMem(addr: number, n: number): Uint8Array {
+    const buf = new Uint8Array(n);
+    check(this.L.uc_mem_read(this.uc, addr, buf, n), `read ${hex(addr)}`);
+    return buf;
+  }
+
+  /** Write guest memory through the engine (tests and diagnostics). */
+  writeMem(addr: number, data: Uint8Array): void {
+    check(this.L.uc_mem_write(this.uc, addr, data, data.length), `write ${hex(addr)}`);
+  }
+}
+
+function putDesc(gdt: Uint8Array, index: number, d: number[]): void {
+  const [limitLo, baseLo, baseMid, access, flagsLimitHi, baseHi] = d;
+  const o = index * 8;
+  gdt[o] = limitLo & 0xff;
+  gdt[o + 1] = limitLo >> 8;
+  gdt[o + 2] = baseLo & 0xff;
+  gdt[o + 3] = baseLo >> 8;
+  gdt[o + 4] = baseMid;
+  gdt[o + 5] = access;
+  gdt[o + 6] = flagsLimitHi;
+  gdt[o + 7] = baseHi;
+}
+
+function check(err: number, what: string): void {
+  if (err !== UC_ERR_OK) throw new CpuError(`UnicornCpu: ${what}: ${ucErrorText(err)}`);
+}
+
+function hex(n: number): string {
+  return '0x' + (n >>> 0).toString(16);
+}
+
+/** True if libunicorn can be loaded here (for tests that need it). */
+export function unicornAvailable(): boolean {
+  try {
+    unicorn();
+    return true;
+  } catch {
+    return false;
+  }
+}
