@@ -4,7 +4,7 @@
 // bytes the way Go does (`z`), then emit by the row's Z case. Branch
 // displacements to labels are left for span.ts, which knows the layout.
 
-import { isGPR, oclass, reg, REG_BP, REG_CS, REG_GS, REG_NONE, REG_SP, REG_TLS, regName, Y, ycover } from './arch.ts';
+import { isGPR, oclass, reg, REG_AL, REG_AX, REG_BP, REG_BX, REG_CX, REG_DI, REG_DX, REG_CS, REG_GS, REG_NONE, REG_SP, REG_TLS, regName, Y, ycover } from './arch.ts';
 import { optab, P, Z, type Optab, type YtabRow } from './optab.ts';
 import type { Addr, Prog, Reloc } from './prog.ts';
 
@@ -149,8 +149,15 @@ export function encode(p: Prog): Encoded {
     asmand(b, p, { type: 'mem', reg: REG_NONE, index: REG_NONE, scale: 0, name: 'extern', sym: PLAN9_PRIVATES, offset: 0 }, reg(p.to.reg));
     return b;
   }
+  if (doasm(b, p) || byteSwap(b, p)) return b;
+  throw new Error(`invalid instruction: ${fmtProg(p)}`);
+}
+
+/** Emit p by the first matching table row; false if no row matches. */
+function doasm(b: Buf, p: Prog): boolean {
   const o = optab.get(p.as);
   if (!o) throw new Error(`unknown instruction ${p.as}`);
+  const start = b.bytes.length;
   for (const a of [p.from, p.to]) {
     const pre = prefixof(a);
     if (pre) b.put(pre);
@@ -189,9 +196,63 @@ export function encode(p: Prog): Encoded {
       op = o.op[z]!;
     }
     zcase(b, p, o, row, op, z);
-    return b;
+    return true;
   }
-  throw new Error(`invalid instruction: ${fmtProg(p)}`);
+  b.bytes.length = start;
+  return false;
+}
+
+const isBPSIDI = (a: Addr) => a.type === 'reg' && a.reg >= REG_BP && a.reg <= REG_DI;
+
+/**
+ * Go's fallback when no row matches on 386 (asm6.go doasm `bad:`): if an
+ * operand is BP, SI or DI, swap it with a register that has a byte form,
+ * do the operation there, and swap back. This is how Go encodes e.g.
+ * `NOTL SI` (its NOTL/NEGL rows only accept byte-capable registers).
+ */
+function byteSwap(b: Buf, p: Prog): boolean {
+  const swapWith = (r: number, other: Addr): boolean => {
+    const pp: Prog = { ...p, from: unbyte(p.from), to: unbyte(p.to) };
+    const breg = byteswapreg(other);
+    const sub = (a: Addr): Addr => ({ ...a, reg: a.reg === r ? breg : a.reg, index: a.index === r ? breg : a.index });
+    pp.from = sub(pp.from);
+    pp.to = sub(pp.to);
+    const xchg = () => (breg !== REG_AX ? (b.put(0x87), asmand(b, p, { ...emptyReg, reg: r }, reg(breg))) : b.put(0x90 + reg(r)));
+    xchg();
+    if (!doasm(b, pp)) return false;
+    xchg();
+    return true;
+  };
+  if (isBPSIDI(p.from)) return swapWith(p.from.reg, p.to);
+  if (isBPSIDI(p.to)) return swapWith(p.to.reg, p.from);
+  return false;
+}
+
+const emptyReg: Addr = { type: 'reg', reg: 0, index: 0, scale: 0, name: 'none', sym: null, offset: 0 };
+
+function unbyte(a: Addr): Addr {
+  return a.type === 'reg' && a.index === 0 && a.reg >= REG_AL && a.reg < REG_AL + 8 ? { ...a, reg: a.reg - REG_AL + REG_AX } : a;
+}
+
+/** A register among AX, BX, CX, DX that operand a does not use (asm6.go byteswapreg). */
+function byteswapreg(a: Addr): number {
+  const can = new Map([
+    [REG_AX, a.type !== 'none'],
+    [REG_BX, true],
+    [REG_CX, true],
+    [REG_DX, a.type !== 'none'],
+  ]);
+  if (a.type === 'reg' || ((a.type === 'mem' || a.type === 'addr') && a.name === 'none')) {
+    if (a.reg === REG_NONE) {
+      can.set(REG_AX, false);
+      can.set(REG_DX, false);
+    }
+    const r = a.reg >= REG_AL && a.reg < REG_AL + 8 ? REG_AX + ((a.reg - REG_AL) & 3) : a.reg;
+    if (can.has(r)) can.set(r, false);
+  }
+  if ((a.type === 'mem' || a.type === 'addr') && can.has(a.index)) can.set(a.index, false);
+  for (const r of [REG_AX, REG_BX, REG_CX, REG_DX]) if (can.get(r)) return r;
+  throw new Error('impossible byte register');
 }
 
 function zcase(b: Buf, p: Prog, o: Optab, row: YtabRow, op: number, z: number): void {

@@ -52,6 +52,27 @@ export function progedit(progs: Prog[]): Prog[] {
   return out;
 }
 
+/**
+ * Go's linkpatch/brloop (cmd/internal/obj/pass.go): a branch to an
+ * unconditional JMP goes straight to that JMP's final destination, and a
+ * branch into an endless chain of JMPs becomes a jump to itself. This
+ * changes the bytes, so we must do it too.
+ */
+export function threadJumps(progs: Prog[]): Prog[] {
+  const brloop = (p: Prog): Prog | null => {
+    let q: Prog | null | undefined = p;
+    for (let c = 0; q; q = q.to.target) {
+      if (q.as !== 'JMP' || !q.to.target || q.to.type !== 'branch') return q;
+      if (++c >= 5000) return null;
+    }
+    return null;
+  };
+  for (const p of progs) {
+    if (p.to.type === 'branch' && p.to.target) p.to.target = brloop(p.to.target) ?? p;
+  }
+  return progs;
+}
+
 /** Go's ADJSP: SUBL/ADDL on SP, flipping sign when that gives the shorter $-128 form (asm6.go span6). */
 function adjsp(p: Prog, v: number): void {
   p.from = emptyAddr();
@@ -74,7 +95,7 @@ export function preprocess(fn: TextSym): Prog[] {
     p.to = to;
     return p;
   };
-  const body = progedit(fn.progs);
+  const body = threadJumps(progedit(fn.progs));
   const autoffset = Math.max(fn.frame, 0);
   const pro: Prog[] = [];
   const tail: Prog[] = [];

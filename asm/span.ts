@@ -28,6 +28,7 @@ export function span(progs: Prog[]): Spanned | SpanError[] {
   progs.forEach((p, i) => index.set(p, i));
   const errors: SpanError[] = [];
   for (const [i, p] of progs.entries()) {
+    if (p.to.type === 'branch' && !p.to.sym && !p.to.target) p.to.target = p; // Go: an unresolved branch jumps to itself
     p.short = p.as !== 'CALL'; // CALL to a label (our extension) is always rel32
     const t = p.to.type === 'branch' && !p.to.sym ? p.to.target : undefined;
     if (t && !index.has(t)) errors.push({ prog: p, msg: 'branch target outside function' });
@@ -70,7 +71,9 @@ export function span(progs: Prog[]): Spanned | SpanError[] {
   const relocs: Reloc[] = [];
   for (const p of progs) {
     const t = p.to.type === 'branch' && !p.to.sym ? p.to.target : null;
-    if (t) patchDisplacement(p, t.pc - (p.pc + p.isize));
+    // Backward branches were final when encoded (including Go's off-by-one
+    // for a backward JCXZL, which we keep for identical bytes).
+    if (t && (!p.backward || p.as === 'CALL')) patchDisplacement(p, t.pc - (p.pc + p.isize));
     bytes.push(...p.bytes);
     for (const r of p.relocs) relocs.push({ ...r, off: r.off + p.pc });
   }

@@ -1,8 +1,85 @@
-// PLACEHOLDER created by the setup/CLI work so that bin/p9emu.ts builds;
-// the owner of `p9emu asm` replaces this file.
-export const usage = 'usage: p9emu asm ...  (not implemented yet)';
+// `p9emu asm FILE.s [-o OUT] [--json] [--entry SYM]`: assemble a Plan 9-syntax
+// 386 source file into a Plan 9 a.out. Argument parsing and output only;
+// the work is asm/asm.ts.
 
-export async function asmMain(_argv: string[]): Promise<number> {
-  process.stderr.write('p9emu asm: not implemented yet\n');
-  return 2;
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { assembleFile } from '../asm/asm.ts';
+
+export const usage = `usage: p9emu asm FILE.s [-o OUT] [--json] [--entry SYM] [--pkg PKG]
+
+Assemble FILE.s (Go/Plan 9 assembler syntax, 386) into a Plan 9 a.out.
+  -o OUT        output file (default: FILE without .s, plus .out; e.g. hello.s -> hello.out)
+  --json        print {"symbols":[{name,type,value,size,hex}]} on one line
+  --entry SYM   entry symbol (default _main if defined, else the first TEXT)
+  --pkg PKG     package for names written with a leading · (default main)
+Errors are printed as file:line: message; the exit status is then 1.`;
+
+interface Flags {
+  file?: string;
+  out?: string;
+  json: boolean;
+  entry?: string;
+  pkg?: string;
+}
+
+function parseArgs(argv: string[]): Flags | string {
+  const f: Flags = { json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === '-o') f.out = value();
+      else if (a === '--json') f.json = true;
+      else if (a === '--entry') f.entry = value();
+      else if (a === '--pkg') f.pkg = value();
+      else if (a.startsWith('-')) return `unknown flag ${a}`;
+      else if (f.file === undefined) f.file = a;
+      else return `unexpected argument ${a}`;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  if (f.file === undefined) return 'missing FILE.s';
+  return f;
+}
+
+/** Default output name: hello.s → hello.out, next to the source. */
+export function defaultOutput(file: string): string {
+  const dir = path.dirname(file);
+  const base = path.basename(file).replace(/\.s$/, '');
+  return path.join(dir, `${base}.out`);
+}
+
+export async function asmMain(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage + '\n');
+    return 0;
+  }
+  const f = parseArgs(argv);
+  if (typeof f === 'string') {
+    process.stderr.write(`p9emu asm: ${f}\n${usage}\n`);
+    return 2;
+  }
+  const r = assembleFile(f.file!, { entry: f.entry, pkg: f.pkg });
+  if (!r.ok || !r.aout) {
+    for (const e of r.errors) process.stderr.write(e + '\n');
+    return 1;
+  }
+  const out = f.out ?? defaultOutput(f.file!);
+  try {
+    fs.writeFileSync(out, r.aout, { mode: 0o755 });
+  } catch (e) {
+    process.stderr.write(`p9emu asm: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (f.json) {
+    const symbols = r.symbols.map((s) => (s.hex === undefined ? { name: s.name, type: s.type, value: s.value, size: s.size } : { name: s.name, type: s.type, value: s.value, size: s.size, hex: s.hex }));
+    process.stdout.write(JSON.stringify({ symbols }) + '\n');
+  }
+  return 0;
 }
