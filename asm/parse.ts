@@ -142,8 +142,9 @@ class Parser {
     const name = this.symbolOperand(ops[0]!, 'TEXT');
     const flags = ops.length === 3 ? Number(BigInt.asIntN(32, constExpr(ops[1]!))) : 0;
     const { frame, args } = frameSize(ops[ops.length - 1]!, name);
-    if (this.texts.some((t) => t.name === name) || this.datas.has(name)) throw new Error(`duplicate symbol ${display(name)}`);
     this.cur = { name, flags, frame, args, progs: [], file: s.file, line: s.line };
+    // A duplicate still gets a (discarded) body, so its instructions do not cascade into more errors.
+    if (this.texts.some((t) => t.name === name) || this.datas.has(name)) throw new Error(`duplicate symbol ${display(name)}`);
     this.texts.push(this.cur);
   }
 
