@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TestKernel, errof } from '../kit/kernelkit.ts';
+import { ls, open, read, write } from '../kit/devkit.ts';
+import { namec } from '../../emu/port/chan.ts';
+import { DMDIR, OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
+
+let top: string, root: string;
+
+beforeAll(() => {
+  top = fs.mkdtempSync(path.join(os.tmpdir(), 'p9host-'));
+  root = path.join(top, 'root');
+  fs.mkdirSync(path.join(root, 'bin'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'dev'));
+  fs.writeFileSync(path.join(root, 'bin', 'prog'), 'binary', { mode: 0o755 });
+  fs.writeFileSync(path.join(top, 'outside'), 'secret');
+  fs.symlinkSync('../outside', path.join(root, 'escape'));
+  fs.symlinkSync('bin/prog', path.join(root, 'link'));
+});
+
+afterAll(() => fs.rmSync(top, { recursive: true, force: true }));
+
+function setup(writable = false) {
+  const k = new TestKernel({ root: { dir: root, writable } });
+  return { k, p: k.newproc() };
+}
+
+describe('a host directory at /', () => {
+  it('shows host entries and the kernel directories, each name once', () => {
+    const names = ls(setup().p, '/');
+    expect(names).toEqual(expect.arrayContaining(['bin', 'dev', 'link', 'proc', 'env', 'tmp']));
+    expect(names).not.toContain('escape');
+    expect(names.filter((n) => n === 'dev')).toHaveLength(1);
+  });
+
+  it('reads host files and maps their mode bits', () => {
+    const { p } = setup();
+    expect(read(p, '/bin/prog')).toBe('binary');
+    const c = namec(p, '/bin/prog', 'access');
+    expect(c.dev.stat(p, c)).toMatchObject({ name: 'prog', mode: 0o755, length: 6, uid: 'glenda' });
+    const d = namec(p, '/bin', 'access');
+    expect(d.dev.stat(p, d).mode).toBe((DMDIR | (fs.statSync(path.join(root, 'bin')).mode & 0o777)) >>> 0);
+  });
+
+  it('the kernel devices stay mounted over host directories of the same name', () => {
+    expect(read(setup().p, '/dev/osversion')).toBe('2000');
+  });
+
+  it('follows a symlink that stays inside the root', () => {
+    expect(read(setup().p, '/link')).toBe('binary');
+  });
+
+  it('refuses a symlink out of the root', () => {
+    expect(errof(() => open(setup().p, '/escape'))).toBe("file does not exist: '/escape'");
+  });
+
+  it('.. never climbs above the root', () => {
+    expect(errof(() => open(setup().p, '/../outside'))).toBe("file does not exist: '/../outside'");
+  });
+
+  it('is read-only unless writable', () => {
+    const { p } = setup();
+    expect(errof(() => open(p, '/bin/prog', OWRITE))).toBe("permission denied: '/bin/prog'");
+    expect(errof(() => namec(p, '/new', 'create', OWRITE, 0o644))).toBe("mounted directory forbids creation: '/new'");
+  });
+
+  it('when writable, creates, writes and removes host files', () => {
+    const { p } = setup(true);
+    const c = namec(p, '/bin/made', 'create', ORDWR, 0o644);
+    expect(write(p, c, 'new data')).toBe(8);
+    expect(fs.readFileSync(path.join(root, 'bin', 'made'), 'utf8')).toBe('new data');
+    const r = namec(p, '/bin/made', 'remove');
+    r.dev.remove(p, r);
+    expect(fs.existsSync(path.join(root, 'bin', 'made'))).toBe(false);
+    const t = namec(p, '/top', 'create', OREAD, DMDIR | 0o755);
+    expect(t.qid.type & 0x80).toBeTruthy();
+    fs.rmdirSync(path.join(root, 'top'));
+  });
+
+  it('opens a host directory only for reading', () => {
+    const { p } = setup(true);
+    expect(open(p, '/bin', OREAD).open).toBe(true);
+    expect(errof(() => open(p, '/bin', OWRITE))).toBe("permission denied: '/bin'");
+  });
+});
