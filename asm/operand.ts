@@ -9,7 +9,7 @@
 //   *sym(SB)              indirect (CALL *sym(SB))
 //   label, 3(PC)          branch targets (jumps only)
 
-import { registers, REG_NONE, REG_SP } from './arch.ts';
+import { registers, REG_NONE } from './arch.ts';
 import { Cursor, expr, expr32, startsExpr } from './expr.ts';
 import type { Tok } from './lex.ts';
 import { emptyAddr, type Addr } from './prog.ts';
@@ -114,7 +114,7 @@ function indirect(c: Cursor, a: Addr): void {
 /** name[<>][+off](SB|FP|SP)[(index*scale)] or a bare label for jumps. */
 function symbolRef(c: Cursor, ctx: OperandContext, a: Addr): Addr {
   const nameTok = c.next();
-  let raw = nameTok.text;
+  const raw = nameTok.text;
   // Optional ABI selector, as in Go: foo<ABIInternal>(SB). It does not change the code.
   if (c.is('<') && c.peek(1)?.kind === 'ident' && c.is('>', 2)) c.pos += 3;
   const isStatic = raw.endsWith('<>');
@@ -150,11 +150,10 @@ function symbolRef(c: Cursor, ctx: OperandContext, a: Addr): Addr {
       }
       throw new Error(`expected pseudo-register; found ${base}`);
   }
-  if (isStatic && base !== 'SB') raw = raw.slice(0, -2);
+  if (isStatic && base !== 'SB') throw new Error(`${raw}: <> is only meaningful with (SB)`);
   a.type = 'mem';
   if (c.is('(')) indirect(c, a);
   if (!c.done()) throw new Error(`unexpected ${c.peek()!.text} after symbol reference`);
-  if (a.name === 'none' && a.reg === REG_SP) a.reg = REG_SP;
   return a;
 }
 
