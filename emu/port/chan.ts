@@ -99,7 +99,7 @@ function sharp(up: Proc, name: string): { step: Step; rest: string } {
   // The device spec runs to the first slash after the device letter (9front namec).
   let n = 0;
   while (n < name.length && (name[n] !== '/' || n < 2)) n++;
-  if (n >= 64) error(Efilename);
+  if (n >= 128) error(Efilename);  // up->genbuf
   const spec = name.slice(0, n);
   const dc = String.fromCodePoint(spec.codePointAt(1) ?? 0);
   const dev = devno(dc) ?? error(Ebadsharp);

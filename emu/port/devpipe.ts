@@ -5,9 +5,9 @@
 import { Chan, devdefaults, type Dev, type Dirtab } from './dev.ts';
 import type { Dir } from './dat.ts';
 import type { Proc } from './proc.ts';
-import { DMDIR, NUser, ORDWR, QTDIR } from './dat.ts';
+import { DMDIR, NUser, OREAD, ORDWR, QTDIR } from './dat.ts';
 import { devattach, devdir, dirtab, eve, tabopen, tabread, tabwalk } from './devdir.ts';
-import { Ehungup, Eperm, error } from './error.ts';
+import { Ebadarg, Ehungup, Eperm, error } from './error.ts';
 import { Rendez, sleep, wakeup } from './rendez.ts';
 
 enum Q { dir, data0, data1 }
@@ -87,6 +87,7 @@ function listing(c: Chan): Dirtab[] {
 }
 
 function pipeopen(up: Proc, c: Chan, omode: number): Chan {
+  if ((c.qid.type & QTDIR) && omode !== OREAD) error(Ebadarg);
   tabopen(up, c, pipedir, omode, eve(up), qmap(c));
   if (!(c.qid.type & QTDIR)) pipeof(c).qref[side(c)]!++;
   return c;
