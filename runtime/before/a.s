@@ -1,0 +1,10 @@
+// Program A linked with the before runtime. Run alone: p9emu run runtime/before/a.s
+#include "../common/os_plan9.h"
+#include "../../asm/sys_plan9_386.s"
+#include "../common/rt0_plan9_386.s"
+#include "../common/asm_386.s"
+#include "../common/string.s"
+#include "../common/runtime.s"
+#include "../common/proc.s"
+#include "thread_plan9.s"
+#include "../prog/a.s"
