@@ -1,22 +1,87 @@
 // The pc to report for a memory fault.
 //
 // Unicorn 2.0.1 does not restore EIP before calling the invalid-memory
-// hooks (fixed upstream in 2.1.4, commits 4a13bc7c/b999f507): EIP is the
-// start of the last block entered through the dispatcher, which for chained
-// blocks can be an earlier block. The registers, however, are exact (the
-// state before the faulting instruction). See docs/unicorn.md.
+// hooks (fixed upstream in 2.1.4, commits 4a13bc7c/b999f507): EIP is left at
+// the start of the last block entered through the dispatcher, which for
+// chained blocks can even be an earlier block. The registers, however, are
+// exact: the state just before the faulting instruction.
+//
+// So the faulting instruction can be found by probing: in a scratch engine
+// holding copies of the code pages, walk the instructions from the stale
+// pc, and execute each one alone from that exact state. Its memory accesses
+// hit scratch zero pages, except an access equal to the fault (kind and
+// address), which identifies the instruction. Limits: the walk follows
+// branches as the current flags say, and an earlier instruction of the
+// block that would make the same access from the current registers (e.g.
+// `MOVL (AX), AX` twice) is picked first.
+// Faults are rare, so the cost (a scratch engine per fault) does not matter.
+
+import type { UnicornCpu } from './unicorn.ts';
+import { unicornAlloc } from './hostmem.ts';
+import type { HostMem } from './cpu.ts';
 
 export interface FaultInfo {
   access: 'read' | 'write' | 'fetch';
   addr: number;
 }
 
+const MAX_STEPS = 256;
+
 /** Best pc for a fault given EIP as Unicorn left it. */
-export function refineFaultPc(_cpu: unknown, f: FaultInfo, eip: number): number {
+export function refineFaultPc(cpu: UnicornCpu, f: FaultInfo, eip: number): number {
   if (f.access === 'fetch') {
     // A fetch fault stops with EIP at the instruction being fetched; if the
     // instruction straddles into the bad page, EIP is its start.
     return f.addr >= eip && f.addr - eip < 16 ? eip : f.addr;
   }
-  return eip;
+  try {
+    return replay(cpu, f, eip) ?? eip;
+  } catch {
+    return eip; // best effort only
+  }
+}
+
+function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined {
+  // Constructed lazily to avoid an import cycle at load time.
+  const Scratch = cpu.constructor as new () => UnicornCpu;
+  const scratch = new Scratch();
+  const mems: HostMem[] = [];
+  const ctx = cpu.save();
+  try {
+    scratch.restore(ctx);
+    // Chained blocks stay within one page (QEMU only chains same-page
+    // jumps), but a block may run into the next page.
+    const lo = eip - (eip % 4096);
+    const hi = lo + 0x2000;
+    for (let p = lo; p < hi; p += 4096) {
+      let bytes: Uint8Array;
+      try {
+        bytes = cpu.readMem(p, 4096);
+      } catch {
+        continue;
+      }
+      const m = unicornAlloc(4096);
+      m.bytes.set(bytes);
+      mems.push(m);
+      scratch.map(p, m, 7);
+    }
+    // Every candidate is tried from the exact faulting state, so earlier
+    // instructions' effects are not replayed; a step only tells where the
+    // next instruction is.
+    let pc = eip;
+    for (let i = 0; i < MAX_STEPS; i++) {
+      if (pc < lo || pc >= hi) return undefined;
+      scratch.restore(ctx);
+      scratch.setReg('pc', pc);
+      if (scratch.probeStep(f)) return pc;
+      const next = scratch.reg('pc');
+      if (next === pc) return undefined; // trapped or stuck
+      pc = next;
+    }
+    return undefined;
+  } finally {
+    ctx.free();
+    scratch.close();
+    for (const m of mems) m.free();
+  }
 }

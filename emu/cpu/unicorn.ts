@@ -197,7 +197,8 @@ export class UnicornCpu implements Cpu {
       check(L.uc_hook_add(this.uc, hh, type, cb, null, 1, 0), 'uc_hook_add');
     };
     add(UC_HOOK_INTR, (_uc: unknown, intno: number) => this.onInterrupt(intno), L.HookIntr);
-    add(UC_HOOK_MEM_INVALID, (_uc: unknown, type: number, addr: number | bigint) => this.onMemInvalid(type, Number(addr)), L.HookMemEvent);
+    add(UC_HOOK_MEM_INVALID, (_uc: unknown, type: number, addr: number | bigint, size: number) =>
+      this.onMemInvalid(type, Number(addr), size), L.HookMemEvent);
     add(UC_HOOK_INSN_INVALID, () => this.onInvalidInsn(), L.HookInsnInvalid);
   }
 
@@ -218,15 +219,48 @@ export class UnicornCpu implements Cpu {
     this.L.uc_emu_stop(this.uc);
   }
 
-  private onMemInvalid(type: number, addr: number): boolean {
+  private onMemInvalid(type: number, addr: number, size: number): boolean {
     const access =
       type === UC_MEM_READ_UNMAPPED || type === UC_MEM_READ_PROT
         ? 'read'
         : type === UC_MEM_FETCH_UNMAPPED || type === UC_MEM_FETCH_PROT
           ? 'fetch'
           : 'write';
-    this.pending = { kind: 'fault', access, addr: addr >>> 0, pc: 0 };
+    addr >>>= 0;
+    const probe = this.probe;
+    if (probe) {
+      // faultpc.ts replay: the target access stops; any other access gets
+      // a scratch zero page so the instruction can complete.
+      if (probe.access === access && probe.addr === addr) {
+        probe.matched = true;
+        this.pending = { kind: 'fault', access, addr, pc: 0 };
+        return false;
+      }
+      const first = addr - (addr % 4096);
+      const last = (addr + Math.max(size, 1) - 1) >>> 0;
+      for (let p = first; p <= last; p += 4096) this.L.uc_mem_map(this.uc, p, 4096, 7);
+      return true;
+    }
+    this.pending = { kind: 'fault', access, addr, pc: 0 };
     return false; // not handled: Unicorn stops emulation
+  }
+
+  private probe: { access: string; addr: number; matched: boolean } | undefined;
+
+  /**
+   * Execute one instruction looking for the access `target` (used to find
+   * the faulting instruction on Unicorn 2.0.x, see faultpc.ts). Other
+   * accesses to unmapped memory are satisfied with zero pages. True if the
+   * instruction made the target access.
+   */
+  probeStep(target: { access: 'read' | 'write' | 'fetch'; addr: number }): boolean {
+    this.probe = { ...target, matched: false };
+    try {
+      this.run({ count: 1 });
+      return this.probe.matched;
+    } finally {
+      this.probe = undefined;
+    }
   }
 
   private onInvalidInsn(): boolean {
@@ -416,8 +450,11 @@ export class UnicornCpu implements Cpu {
     }
     const p = this.pending as Stop | undefined; // set by hooks during uc_emu_start
     if (p) {
-      if (p.kind === 'fault') return { ...p, pc: refineFaultPc(this, p, this.rawRead(X86.eip)) };
-      return p;
+      // Leave EIP where Stop.pc says, as the CPU's saved pc would be.
+      const eip = this.rawRead(X86.eip);
+      const stop = p.kind === 'fault' ? { ...p, pc: this.probe ? eip : refineFaultPc(this, p, eip) } : p;
+      if ((stop.kind === 'fault' || stop.kind === 'trap') && stop.pc !== eip) this.rawWrite(X86.eip, stop.pc);
+      return stop;
     }
     if (this.stopRequested) return { kind: 'stopped' };
     if (timedOut) return { kind: 'timeout' };
