@@ -1,8 +1,69 @@
-// PLACEHOLDER created by the setup/CLI work so that bin/p9emu.ts builds;
-// the owner of `p9emu demo` replaces this file.
-export const usage = 'usage: p9emu demo ...  (not implemented yet)';
+// p9emu demo: the 2012 Go runtime's Plan 9 note and exit path, before and
+// after commit ccdca2c, run on the kernel model (emu/demo/demo.ts).
 
-export async function demoMain(_argv: string[]): Promise<number> {
-  process.stderr.write('p9emu demo: not implemented yet\n');
+import { unicornMachine } from '../emu/cpu/machine.ts';
+import { demoJson, demoText, runDemo, sideBySide, VARIANTS, type Variant } from '../emu/demo/demo.ts';
+import { formatText, type TraceCategory } from '../emu/trace/trace.ts';
+
+export const usage = `usage: p9emu demo [before|after|fault] [--json] [--trace LIST]
+
+Boot a small Plan 9 system: init (a shell that survives "interrupt")
+starts Go programs A (3 Ms, runs longest, exits 0) and B (2 Ms, calls
+exit(3) early) in one note group, linked with the 2012 runtime:
+  before  the parent of commit ccdca2c: B's exit interrupts the note group
+  after   the commit: only B's other M is told ("gointr") and exits 3
+  fault   after, with a worker M of A dereferencing nil
+With no variant, before and after side by side. For each process: pid,
+program, M index, exit string; then every note in order.
+
+options:
+  --json         {"variant","procs":[{pid,program,m,status}],"notes":[{from,to,msg,action}]}
+                 (an array of them with no variant)
+  --trace LIST   kernel events on stderr: sys, notes, proc (comma-separated, or all)
+  -h, --help     show this help`;
+
+export async function demoMain(argv: string[]): Promise<number> {
+  let json = false;
+  let trace: TraceCategory[] = [];
+  const variants: Variant[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-h' || a === '--help') {
+      process.stdout.write(usage + '\n');
+      return 0;
+    } else if (a === '--json') json = true;
+    else if (a === '--trace' || a.startsWith('--trace=')) {
+      const list = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (list === undefined) return bad('--trace needs a list');
+      const cats = list === 'all' ? ['sys', 'notes', 'proc'] : list.split(',');
+      for (const c of cats) if (!['sys', 'notes', 'proc'].includes(c)) return bad(`unknown trace category '${c}'`);
+      trace = cats as TraceCategory[];
+    } else if ((VARIANTS as readonly string[]).includes(a)) variants.push(a as Variant);
+    else return bad(`unknown argument '${a}'`);
+  }
+  if (variants.length > 1) return bad('at most one variant');
+  const which: Variant[] = variants.length ? variants : ['before', 'after'];
+  const results = [];
+  for (const v of which) {
+    results.push(
+      await runDemo(v, {
+        machine: unicornMachine(),
+        trace: trace.length ? { cats: trace, sink: (e) => process.stderr.write(`[${v}] ${formatText(e)}\n`) } : undefined,
+      }),
+    );
+  }
+  if (json) {
+    const objs = results.map(demoJson);
+    process.stdout.write(JSON.stringify(variants.length ? objs[0] : objs) + '\n');
+  } else if (results.length === 1) {
+    process.stdout.write(demoText(results[0]!).join('\n') + '\n');
+  } else {
+    process.stdout.write(sideBySide(demoText(results[0]!), demoText(results[1]!)));
+  }
+  return results.some((r) => r.deadlock) ? 1 : 0;
+}
+
+function bad(msg: string): number {
+  process.stderr.write(`p9emu demo: ${msg}\n${usage}\n`);
   return 2;
 }
