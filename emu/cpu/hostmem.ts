@@ -77,11 +77,6 @@ class NativeMem implements HostMem {
     // Detach the view first so stale uses fail loudly instead of touching
     // unmapped memory. Older runtimes may refuse to detach an external
     // buffer; then we can only drop our reference.
-    try {
-      structuredClone(this.bytes.buffer, { transfer: [this.bytes.buffer] });
-    } catch {
-      /* not detachable */
-    }
     this.bytes = new Uint8Array(0);
     getLibc().munmap(this.handle, this.size);
     this.handle = 0n;
