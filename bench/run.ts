@@ -1,0 +1,77 @@
+// npm run bench [-- --json]: the machine's speed beside raw Unicorn's in the
+// same run. syscall_ns is a full round trip through the kernel model (INT
+// $64 → trap → systab → result); its floor is a hook that only reads and
+// writes EAX. compute_mips is a syscall-free guest loop under the kernel;
+// its floor is the same kind of loop on a bare engine.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { assemble } from '../asm/asm.ts';
+import { run } from '../emu/run.ts';
+import { unicornMachine } from '../emu/cpu/machine.ts';
+import { BufferConsole } from '../emu/port/console.ts';
+import { computeFloorMips, syscallFloorNs } from './floor.ts';
+
+const SYSCALLS = 1_000_000;
+const INSNS = 1_000_000_000;  // compute.s: 5 instructions × 200e6 iterations
+
+function image(name: string): Uint8Array {
+  const file = fileURLToPath(new URL(`./prog/${name}`, import.meta.url));
+  const r = assemble(readFileSync(file, 'utf8'), { file, readFile: (p) => readFileSync(p, 'utf8') });
+  if (!r.ok || !r.aout) throw new Error(r.errors.join('\n'));
+  return r.aout;
+}
+
+async function timeRun(img: Uint8Array): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const r = await run(img, { machine: unicornMachine(), console: new BufferConsole() });
+  const dt = Number(process.hrtime.bigint() - t0);
+  if (r.exitstr !== '') throw new Error(`bench program exited '${r.exitstr}'`);
+  return dt;
+}
+
+/** Best of n: benchmarks on a shared machine are noisy upward only. */
+async function best(n: number, f: () => Promise<number> | number): Promise<number> {
+  let b = Infinity;
+  for (let i = 0; i < n; i++) b = Math.min(b, await f());
+  return b;
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const sys = image('syscall.s');
+  const comp = image('compute.s');
+  const syscall_ns = (await best(3, () => timeRun(sys))) / SYSCALLS;
+  const syscall_floor_ns = await best(3, () => syscallFloorNs(SYSCALLS));
+  const compute_mips = INSNS / ((await best(3, () => timeRun(comp))) / 1e3);
+  const compute_floor_mips = await best(3, () => -computeFloorMips()).then((x) => -x);
+  const r = {
+    syscall_ns: round(syscall_ns),
+    syscall_floor_ns: round(syscall_floor_ns),
+    syscall_ratio: round(syscall_ns / syscall_floor_ns, 2),
+    compute_mips: round(compute_mips),
+    compute_floor_mips: round(compute_floor_mips),
+    compute_ratio: round(compute_mips / compute_floor_mips, 2),
+  };
+  if (json) {
+    process.stdout.write(JSON.stringify(r) + '\n');
+    return;
+  }
+  const rows: [string, string, string, string, string][] = [
+    ['benchmark', 'p9emu', 'raw unicorn', 'ratio', 'target'],
+    ['syscall round trip (ns)', `${r.syscall_ns}`, `${r.syscall_floor_ns}`, `${r.syscall_ratio}×`, '≤ 1.5×'],
+    ['compute (guest MIPS)', `${r.compute_mips}`, `${r.compute_floor_mips}`, `${r.compute_ratio}×`, '≥ 0.9×'],
+  ];
+  const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) process.stdout.write(row.map((c, i) => c.padEnd(w[i]!)).join('  ') + '\n');
+}
+
+function round(x: number, d = 1): number {
+  const m = 10 ** d;
+  return Math.round(x * m) / m;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,53 @@
+// Take the CPU exception named by argv[1][0] with no note handler, so the
+// kernel's note kills the process:
+//   r read 0   w write 0   d divide by zero   u invalid opcode
+//   g HLT (privileged)   b INT3   x jump to unmapped memory   i INT $0x21
+TEXT _main(SB), 7, $0
+	MOVL	8(SP), AX	// argv[1]
+	MOVBLZX	0(AX), AX
+	CMPL	AX, $'r'
+	JEQ	rd
+	CMPL	AX, $'w'
+	JEQ	wr
+	CMPL	AX, $'d'
+	JEQ	div
+	CMPL	AX, $'u'
+	JEQ	ud
+	CMPL	AX, $'g'
+	JEQ	gp
+	CMPL	AX, $'b'
+	JEQ	bp
+	CMPL	AX, $'x'
+	JEQ	nx
+	CMPL	AX, $'i'
+	JEQ	intn
+	RET
+rd:
+	MOVL	$0, BX
+	MOVL	0(BX), AX
+	RET
+wr:
+	MOVL	$0, BX
+	MOVL	AX, 0(BX)
+	RET
+div:
+	MOVL	$0, CX
+	MOVL	$1, AX
+	MOVL	$0, DX
+	DIVL	CX
+	RET
+ud:
+	BYTE	$0x0f; BYTE $0x0b
+	RET
+gp:
+	HLT
+	RET
+bp:
+	BYTE	$0xcc
+	RET
+nx:
+	MOVL	$0x10, AX
+	JMP	AX
+intn:
+	INT	$0x21
+	RET

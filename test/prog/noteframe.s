@@ -1,0 +1,120 @@
+// Self-checking: post a note to ourselves through /proc/1/note, take it in
+// a handler that dumps what it was given, clobbers every register, and
+// continues with noted(NCONT). Back in _main every register, flag and XMM0
+// must be as they were at the INT. Output (stdout): the Ureg (76 bytes),
+// the message buffer (128 bytes), then 4 words: the handler's ESP at entry
+// and the three words there (fake pc, Ureg*, msg).
+#include "../../asm/sys_plan9_386.s"
+
+DATA	path<>+0(SB)/8, $"/proc/1/"
+DATA	path<>+8(SB)/8, $"note\x00\x00\x00\x00"
+GLOBL	path<>(SB), $16
+DATA	msg<>+0(SB)/8, $"hello\x00\x00\x00"
+GLOBL	msg<>(SB), $8
+GLOBL	words<>(SB), $16
+DATA	failbx<>+0(SB)/8, $"fail: re"
+DATA	failbx<>+8(SB)/8, $"gisters\x00"
+GLOBL	failbx<>(SB), $16
+DATA	failx<>+0(SB)/8, $"fail: xm"
+DATA	failx<>+8(SB)/8, $"m0\x00\x00\x00\x00\x00\x00"
+GLOBL	failx<>(SB), $16
+DATA	failc<>+0(SB)/8, $"fail: fl"
+DATA	failc<>+8(SB)/8, $"ags\x00\x00\x00\x00\x00"
+GLOBL	failc<>(SB), $16
+
+TEXT _main(SB), 7, $32
+	MOVL	$handler(SB), AX
+	MOVL	AX, 0(SP)
+	CALL	runtime·notify(SB)
+	MOVL	$path<>(SB), AX
+	MOVL	AX, 0(SP)
+	MOVL	$1, 4(SP)
+	CALL	runtime·open(SB)
+	MOVL	AX, 0(SP)
+	MOVL	$msg<>(SB), AX
+	MOVL	AX, 4(SP)
+	MOVL	$5, 8(SP)
+	MOVL	$-1, 12(SP)
+	MOVL	$-1, 16(SP)
+	// Known values everywhere the handler will clobber.
+	MOVL	$0x7f00ff01, AX
+	MOVL	AX, X0
+	MOVL	$0x11111111, BX
+	MOVL	$0x22222222, CX
+	MOVL	$0x33333333, DX
+	MOVL	$0x44444444, SI
+	MOVL	$0x55555555, DI
+	MOVL	$0x66666666, BP
+	STC
+	CALL	runtime·pwrite(SB)
+	JCC	badflags
+	CMPL	BX, $0x11111111
+	JNE	badregs
+	CMPL	CX, $0x22222222
+	JNE	badregs
+	CMPL	DX, $0x33333333
+	JNE	badregs
+	CMPL	SI, $0x44444444
+	JNE	badregs
+	CMPL	DI, $0x55555555
+	JNE	badregs
+	CMPL	BP, $0x66666666
+	JNE	badregs
+	CMPL	AX, $5
+	JNE	badregs
+	MOVL	X0, AX
+	CMPL	AX, $0x7f00ff01
+	JNE	badxmm
+	MOVL	$0, 0(SP)
+	CALL	runtime·exits(SB)
+badregs:
+	MOVL	$failbx<>(SB), AX
+	JMP	die
+badxmm:
+	MOVL	$failx<>(SB), AX
+	JMP	die
+badflags:
+	MOVL	$failc<>(SB), AX
+die:
+	MOVL	AX, 0(SP)
+	CALL	runtime·exits(SB)
+	RET
+
+// handler(Ureg *u, char *msg)
+TEXT handler(SB), 7, $32
+	LEAL	32(SP), AX
+	MOVL	AX, words<>+0(SB)
+	MOVL	32(SP), AX
+	MOVL	AX, words<>+4(SB)
+	MOVL	36(SP), AX
+	MOVL	AX, words<>+8(SB)
+	MOVL	40(SP), AX
+	MOVL	AX, words<>+12(SB)
+	MOVL	$1, 0(SP)
+	MOVL	36(SP), AX
+	MOVL	AX, 4(SP)
+	MOVL	$76, 8(SP)
+	MOVL	$-1, 12(SP)
+	MOVL	$-1, 16(SP)
+	CALL	runtime·pwrite(SB)
+	MOVL	40(SP), AX
+	MOVL	AX, 4(SP)
+	MOVL	$128, 8(SP)
+	CALL	runtime·pwrite(SB)
+	MOVL	$words<>(SB), AX
+	MOVL	AX, 4(SP)
+	MOVL	$16, 8(SP)
+	CALL	runtime·pwrite(SB)
+	// Clobber everything the interrupted code had.
+	MOVL	$0xdeadbeef, AX
+	MOVL	AX, X0
+	MOVL	AX, BX
+	MOVL	AX, CX
+	MOVL	AX, DX
+	MOVL	AX, SI
+	MOVL	AX, DI
+	MOVL	AX, BP
+	CLC
+	MOVL	$0, 0(SP)
+	CALL	runtime·noted(SB)
+	RET
