@@ -63,7 +63,11 @@ const REG_ID: Record<Reg, number> = {
   cs: X86.cs, ss: X86.ss, ds: X86.ds, es: X86.es, fs: X86.fs, gs: X86.gs,
 };
 const ALL_REGS = Object.keys(REG_ID) as Reg[];
-const isSeg = (r: Reg) => r === 'cs' || r === 'ss' || r === 'ds' || r === 'es' || r === 'fs' || r === 'gs';
+const REG_MASK = Object.fromEntries(ALL_REGS.map((r) => [r, isSegName(r) ? 0xffff : 0xffffffff])) as Record<Reg, number>;
+function isSegName(r: Reg): boolean {
+  return r === 'cs' || r === 'ss' || r === 'ds' || r === 'es' || r === 'fs' || r === 'gs';
+}
+const isSeg = isSegName;
 
 /** How run({timeoutUs}) preempts: our watchdog thread, or Unicorn's per-call timer thread. */
 export type PreemptMode = 'watchdog' | 'unicorn';
@@ -104,6 +108,8 @@ export class UnicornCpu implements Cpu {
   private readonly u32: Uint32Array;
   private readonly u8: Uint8Array;
   private readonly batchIds: Int32Array;
+  private readonly regRead: (uc: bigint, id: number, p: bigint) => number;
+  private readonly regWrite: (uc: bigint, id: number, p: bigint) => number;
   private readonly callbacks: unknown[] = [];
   private closed = false;
 
@@ -118,6 +124,8 @@ export class UnicornCpu implements Cpu {
   constructor() {
     const L = (this.L = unicorn());
     const k = L.koffi;
+    this.regRead = L.uc_reg_read;
+    this.regWrite = L.uc_reg_write;
     const out: unknown[] = [null];
     check(L.uc_open(UC_ARCH_X86, UC_MODE_32, out), 'uc_open');
     this.uc = out[0] as bigint;
@@ -331,37 +339,37 @@ export class UnicornCpu implements Cpu {
 
   // --- registers ---------------------------------------------------------
 
+  // The syscall path reads ~3 registers and writes 1 per call: keep these
+  // to one koffi call each, with no allocation (values go through scratch).
   private rawRead(id: number): number {
-    this.u32[0] = 0;
-    this.L.uc_reg_read(this.uc, id, this.scratch);
+    this.u32[0] = 0; // segment registers only write 16 bits
+    this.regRead(this.uc, id, this.scratch);
     return this.u32[0];
   }
 
-  private rawWrite(id: number, v: number, what?: string): void {
+  private rawWrite(id: number, v: number, what = 'register write'): void {
     this.u32[0] = v;
     this.u32[1] = 0;
-    const err = this.L.uc_reg_write(this.uc, id, this.scratch);
-    if (err !== UC_ERR_OK) throw new CpuError(`UnicornCpu: ${what ?? 'register write'} ${hex(v)}: ${ucErrorText(err)}`);
+    const err = this.regWrite(this.uc, id, this.scratch);
+    if (err !== UC_ERR_OK) throw new CpuError(`UnicornCpu: ${what} ${hex(v)}: ${ucErrorText(err)}`);
   }
 
   reg(r: Reg): number {
     if (r === 'pc' && this.pendingPc !== undefined) return this.pendingPc;
-    const v = this.rawRead(REG_ID[r]);
-    return isSeg(r) ? v & 0xffff : v;
+    return (this.rawRead(REG_ID[r]) & REG_MASK[r]) >>> 0;
   }
 
   setReg(r: Reg, v: number): void {
-    this.live();
-    v >>>= 0;
+    if (this.closed) this.live();
     if (r === 'pc' && this.inRun) {
       // Writing EIP inside a hook makes Unicorn 2 restart at the new pc and
       // drop any pending uc_emu_stop; instead apply it when run() returns.
-      this.pendingPc = v;
+      this.pendingPc = v >>> 0;
       this.stop();
       return;
     }
     if (r === 'flags') v = (v & USER_FLAGS) | FLAGS_FIXED;
-    this.rawWrite(REG_ID[r], isSeg(r) ? v & 0xffff : v, `set ${r}`);
+    this.rawWrite(REG_ID[r], (v & REG_MASK[r]) >>> 0, r);
   }
 
   regs(): Regs {

@@ -36,6 +36,12 @@ describe('UnicornCpu segments and privilege', () => {
     expect(g.cpu.run()).toEqual({ kind: 'trap', vector: 13, pc: CODE + 1 });
   });
 
+  it('registers are unsigned 32-bit', () => {
+    g = guest([0x90]);
+    g.cpu.setRegs({ ax: 0xffffffff, bx: -2, sp: 0xdfffefb0 });
+    expect([g.cpu.reg('ax'), g.cpu.reg('bx'), g.cpu.regs().sp]).toEqual([0xffffffff, 0xfffffffe, 0xdfffefb0]);
+  });
+
   it('setReg(flags) keeps IF and drops IOPL/VM', () => {
     g = guest([0x90]);
     g.cpu.setReg('flags', 0xffffffff);
