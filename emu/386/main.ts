@@ -18,11 +18,11 @@ import { loadaout } from './exec.ts';
 export const arch386: Arch = {
   noted,
   forkchild(child: Proc, parent: Proc): void {
-    // Every register and the FPU state as at the INT; the child returns 0.
-    const ctx = parent.cpu.save();
-    child.cpu.restore(ctx);
-    ctx.free();
-    child.cpu.setReg('ax', 0);
+    // Every general and segment register as at the INT; the child returns 0.
+    // Not uc_context_save/restore: a Unicorn context holds engine-internal
+    // state (its longjmp buffer) and must not move to another engine. The
+    // child's x87/SSE state starts fresh (see docs/kernel.md).
+    child.cpu.setRegs({ ...parent.cpu.regs(), ax: 0 });
   },
 };
 

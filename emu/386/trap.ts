@@ -46,9 +46,13 @@ function syscall(up: Proc): void {
     ret = fail(up, Ebadarg);
     up.sysargs = [];
   } else {
-    const a: number[] = [];
-    for (let i = 0; i < MAXSYSARG; i++) a.push(up.as.u32(sp + BY2WD * (i + 1)));
-    up.sysargs = a;
+    const a = up.sysargs.length === MAXSYSARG ? up.sysargs : (up.sysargs = new Array<number>(MAXSYSARG));
+    const s = up.as.seg(sp);
+    if (s && sp + (MAXSYSARG + 1) * BY2WD <= s.top) {
+      for (let i = 0; i < MAXSYSARG; i++) a[i] = s.view.getUint32(sp - s.base + BY2WD * (i + 1), true);
+    } else {
+      for (let i = 0; i < MAXSYSARG; i++) a[i] = up.as.u32(sp + BY2WD * (i + 1));
+    }
     const r = invoke(up);
     if (r === undefined) {
       if (k.trace.sys) traceSys(up, t0, NaN);
@@ -113,7 +117,9 @@ function traceSys(up: Proc, t0: number, ret: number): void {
 /** Tos.pid is rewritten at every return to user mode (kexit). */
 function setTospid(up: Proc): void {
   const a = tosaddr(up.kernel.flavor) + TOS_PID;
-  if (up.as.okaddr(a, 4, true)) up.as.setU32(a, up.pid);
+  const s = up.as.seg(a);
+  // Usually unchanged: compare first, writing only for a new child.
+  if (s && s.type === 'stack' && s.view.getUint32(a - s.base, true) !== up.pid) s.view.setUint32(a - s.base, up.pid, true);
 }
 
 /**
@@ -170,6 +176,7 @@ const PF = 14;
 /** Run p for one slice (the scheduler's dispatch). */
 export function dispatch(p: Proc): void {
   const k = p.kernel;
+  p.state = 'Running';
   if (p.sleeping) {
     p.sleeping = null;
     if (!resume(p)) return;
@@ -190,7 +197,6 @@ export function dispatch(p: Proc): void {
     }
     p.state = 'Running';
     const stop = p.cpu.run({ timeoutUs: k.sched.slice() });
-    if (p.state === 'Running') p.state = 'Ready';
     switch (stop.kind) {
       case 'stopped':
         if (!p.alive) break;
@@ -200,9 +206,7 @@ export function dispatch(p: Proc): void {
       case 'timeout':
       case 'count':
         // A clock tick: notes go out on the way back, then others run.
-        p.state = 'Running';
         if (!kexit(p, 32)) break;
-        p.state = 'Ready';
         k.sched.requeue(p);
         return;
       case 'fault':
@@ -217,5 +221,5 @@ export function dispatch(p: Proc): void {
     }
     break;
   }
-  if (p.state === 'Moribund') reap(p);
+  reap(p);
 }

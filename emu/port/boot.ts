@@ -51,13 +51,23 @@ export class Plan9 implements Kernel {
 
   /** A new process with its own CPU and an empty address space. */
   newproc(text: string): Proc {
+    const p = this.allocproc(text);
+    this.newcpu(p);
+    return p;
+  }
+
+  private allocproc(text: string): Proc {
     const p = new Proc(this, ++this.pidgen, text);
     p.user = this.config.user;
+    this.procs.set(p.pid, p);
+    return p;
+  }
+
+  /** Never from inside a CPU hook: Unicorn's engine state is per thread. */
+  private newcpu(p: Proc): void {
     p.cpu = this.machine.newCpu();
     p.as = new AddressSpace(p.cpu);
-    this.procs.set(p.pid, p);
     this.attach(p);
-    return p;
   }
 
   postnote(p: Proc, msg: string, flag: number): boolean {
@@ -92,8 +102,14 @@ export class Plan9 implements Kernel {
     else p.egrp = src.egrp;
   }
 
+  /**
+   * rfork's body. Runs inside the parent's INT hook, where no CPU may be
+   * created, so the child gets its identity now and its CPU, memory and
+   * registers right after the parent's CPU stops — before the parent runs
+   * again, so it is still the state at the INT.
+   */
   forkproc(up: Proc, flag: number): Proc {
-    const p = this.newproc(up.text);
+    const p = this.allocproc(up.text);
     this.regroup(p, up, flag);
     p.dot = up.dot;
     p.user = up.user;
@@ -109,13 +125,16 @@ export class Plan9 implements Kernel {
     }
     if (flag & RFNOWAIT) p.nowait = true;
     else up.nchild++;
-    // Text is always shared; data and bss with RFMEM; the stack never.
-    for (const s of up.as.segs) {
-      const share = s.type === 'text' || (flag & RFMEM && (s.type === 'data' || s.type === 'bss'));
-      p.as.attach(share ? s : s.copy(this.machine.alloc));
-    }
-    this.arch.forkchild(p, up);
-    this.sched.ready(p);
+    up.afterSyscall = () => {
+      this.newcpu(p);
+      // Text is always shared; data and bss with RFMEM; the stack never.
+      for (const s of up.as.segs) {
+        const share = s.type === 'text' || (flag & RFMEM && (s.type === 'data' || s.type === 'bss'));
+        p.as.attach(share ? s : s.copy(this.machine.alloc));
+      }
+      this.arch.forkchild(p, up);
+      this.sched.ready(p);
+    };
     return p;
   }
 

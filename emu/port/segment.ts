@@ -18,13 +18,18 @@ export class Segment {
   /** Address spaces that map this segment (several when shared by RFMEM). */
   readonly users = new Set<AddressSpace>();
 
+  /** Little-endian word access to mem, for the syscall fast path. */
+  readonly view: DataView;
+
   constructor(
     readonly type: SegType,
     readonly base: number,
     public top: number,
     readonly mem: HostMem,
     readonly prot: number,
-  ) {}
+  ) {
+    this.view = new DataView(mem.bytes.buffer, mem.bytes.byteOffset, mem.bytes.byteLength);
+  }
 
   /** Bytes reserved behind the segment; top may grow up to base+limit. */
   get limit(): number {
@@ -89,7 +94,11 @@ export class AddressSpace {
   }
 
   seg(addr: number): Segment | undefined {
-    for (const s of this.segs) if (addr >= s.base && addr < s.top) return s;
+    const segs = this.segs;
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i]!;
+      if (addr >= s.base && addr < s.top) return s;
+    }
     return undefined;
   }
 
@@ -144,6 +153,15 @@ export class AddressSpace {
   }
 
   setU32(addr: number, v: number): void {
+    const s = this.seg(addr);
+    if (s && addr + 4 <= s.top) {
+      const o = addr - s.base, b = s.mem.bytes;
+      b[o] = v;
+      b[o + 1] = v >>> 8;
+      b[o + 2] = v >>> 16;
+      b[o + 3] = v >>> 24;
+      return;
+    }
     const b = new Uint8Array(4);
     new DataView(b.buffer).setUint32(0, v >>> 0, true);
     this.write(addr, b);
