@@ -9,13 +9,13 @@
 
 import type { Proc } from '../port/proc.ts';
 import type { Stop } from '../cpu/cpu.ts';
-import { systab } from '../port/systab.ts';
+import { systab, type Syscall } from '../port/systab.ts';
 import { isKernelError, Ebadarg, Eintr } from '../port/error.ts';
 import { Sleep } from '../port/rendez.ts';
 import { MAXSYSARG, NDebug } from '../port/dat.ts';
 import { notify } from './notify.ts';
 import { pexit, reap } from '../port/pexit.ts';
-import { BY2WD, TOS_PID, USTKTOP, tosaddr } from './mem.ts';
+import { BY2WD, TOS_PID, tosaddr } from './mem.ts';
 import { formatArgs } from './sysfmt.ts';
 
 const VSYSCALL = 64;
@@ -25,48 +25,60 @@ export function attachtrap(p: Proc): void {
   p.cpu.onSyscall(() => syscall(p));
 }
 
+const pair = new Uint32Array(2);
+
 /** INT $64, inside the CPU hook. */
 function syscall(up: Proc): void {
   const cpu = up.cpu;
-  const scallnr = cpu.reg('ax');
-  const sp = cpu.reg('sp');
+  let scallnr: number, sp: number;
+  if (cpu.readPair) {
+    cpu.readPair('ax', 'sp', pair);
+    scallnr = pair[0]!;
+    sp = pair[1]!;
+  } else {
+    scallnr = cpu.reg('ax');
+    sp = cpu.reg('sp');
+  }
   up.scallnr = scallnr;
   up.sysdeadline = null;
-  const t0 = up.kernel.trace.sys ? up.kernel.now() : 0;
   const k = up.kernel;
+  const t0 = k.trace.sys ? k.now() : 0;
+  const sc = systab[scallnr];
+  const a = up.sysargs.length === MAXSYSARG ? up.sysargs : (up.sysargs = new Array<number>(MAXSYSARG));
 
-  // 9front validates the stack before the number; 4e the other way round.
-  const stackok = (sp >= USTKTOP - 4096 && sp <= USTKTOP - 24) || up.as.okaddr(sp, (MAXSYSARG + 1) * BY2WD, false);
-  const callok = systab[scallnr]?.fn !== undefined;
-  const first = k.flavor === '9front' ? !stackok : !callok;
-  let ret: number;
-  if (first || !stackok || !callok) {
-    const badcall = k.flavor === '9front' ? stackok && !callok : !callok;
+  // The kernel copies 5 words from ESP+4 before the call runs.
+  const s = up.as.seg(sp);
+  const stackok = s !== undefined && sp + ARGSPAN <= s.top
+    ? (readargs(s.view, sp - s.base, a), true)
+    : up.as.okaddr(sp, ARGSPAN, false) && (readslow(up, sp, a), true);
+  if (!stackok || sc?.fn === undefined) {
+    // 9front validates the stack before the number; 4e the other way round.
+    const badcall = k.flavor === '9front' ? stackok : sc?.fn === undefined;
     k.postnote(up, badcall ? 'sys: bad sys call' : 'sys: bad address in syscall', NDebug);
-    ret = fail(up, Ebadarg);
-    up.sysargs = [];
-  } else {
-    const a = up.sysargs.length === MAXSYSARG ? up.sysargs : (up.sysargs = new Array<number>(MAXSYSARG));
-    const s = up.as.seg(sp);
-    if (s && sp + (MAXSYSARG + 1) * BY2WD <= s.top) {
-      for (let i = 0; i < MAXSYSARG; i++) a[i] = s.view.getUint32(sp - s.base + BY2WD * (i + 1), true);
-    } else {
-      for (let i = 0; i < MAXSYSARG; i++) a[i] = up.as.u32(sp + BY2WD * (i + 1));
-    }
-    const r = invoke(up);
-    if (r === undefined) {
-      if (k.trace.sys) traceSys(up, t0, NaN);
-      cpu.stop();
-      return;
-    }
-    ret = r;
+    finish(up, fail(up, Ebadarg), t0);
+    return;
   }
-  finish(up, ret, t0);
+  const r = invoke(up, sc);
+  if (r === undefined) {
+    if (k.trace.sys) traceSys(up, t0, NaN);
+    cpu.stop();
+    return;
+  }
+  finish(up, r, t0);
+}
+
+const ARGSPAN = (MAXSYSARG + 1) * BY2WD;
+
+function readargs(v: DataView, off: number, a: number[]): void {
+  for (let i = 0; i < MAXSYSARG; i++) a[i] = v.getUint32(off + BY2WD * (i + 1), true);
+}
+
+function readslow(up: Proc, sp: number, a: number[]): void {
+  for (let i = 0; i < MAXSYSARG; i++) a[i] = up.as.u32(sp + BY2WD * (i + 1));
 }
 
 /** Run the call; undefined when it blocked (the process is parked). */
-function invoke(up: Proc): number | undefined {
-  const sc = systab[up.scallnr]!;
+function invoke(up: Proc, sc: Syscall): number | undefined {
   try {
     return sc.fn!(up, up.sysargs);
   } catch (e) {
@@ -116,10 +128,11 @@ function traceSys(up: Proc, t0: number, ret: number): void {
 
 /** Tos.pid is rewritten at every return to user mode (kexit). */
 function setTospid(up: Proc): void {
-  const a = tosaddr(up.kernel.flavor) + TOS_PID;
-  const s = up.as.seg(a);
+  const s = up.as.stack;
+  if (!s) return;
+  const off = tosaddr(up.kernel.flavor) + TOS_PID - s.base;
   // Usually unchanged: compare first, writing only for a new child.
-  if (s && s.type === 'stack' && s.view.getUint32(a - s.base, true) !== up.pid) s.view.setUint32(a - s.base, up.pid, true);
+  if (s.view.getUint32(off, true) !== up.pid) s.view.setUint32(off, up.pid, true);
 }
 
 /**
@@ -142,7 +155,7 @@ function kexit(up: Proc, trap: number): boolean {
 /** Rerun a parked call after a wakeup; true when it completed. */
 function resume(up: Proc): boolean {
   const t0 = up.kernel.trace.sys ? up.kernel.now() : 0;
-  const r = invoke(up);
+  const r = invoke(up, systab[up.scallnr]!);
   if (r === undefined) return false;
   finish(up, r, t0);
   return true;

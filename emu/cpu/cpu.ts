@@ -63,6 +63,8 @@ export interface Cpu {
   reg(r: Reg): number;
   setReg(r: Reg, v: number): void;
   regs(): Regs;
+  /** Two registers at once into out[0], out[1] (one engine call where it can). */
+  readPair?(a: Reg, b: Reg, out: Uint32Array): void;
   setRegs(r: Partial<Regs>): void;
 
   /** Save/restore everything, x87/SSE included (note frames, context switches). */

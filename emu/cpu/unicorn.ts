@@ -341,6 +341,27 @@ export class UnicornCpu implements Cpu {
 
   // The syscall path reads ~3 registers and writes 1 per call: keep these
   // to one koffi call each, with no allocation (values go through scratch).
+  private readonly pairIds = new Int32Array(2);
+  private pairPtrs = 0n;
+
+  /** Two registers in one engine call (the syscall path's AX and SP). */
+  readPair(a: Reg, b: Reg, out: Uint32Array): void {
+    const ids = this.pairIds;
+    ids[0] = REG_ID[a];
+    ids[1] = REG_ID[b];
+    const base = SCR_BATCH_VALS >> 2;
+    this.u32[base] = 0;
+    this.u32[base + 2] = 0;
+    if (this.pairPtrs === 0n) this.pairPtrs = this.scratch + BigInt(SCR_BATCH_PTRS);
+    this.L.uc_reg_read_batch(this.uc, ids, this.pairPtrs, 2);
+    out[0] = (this.u32[base]! & REG_MASK[a]) >>> 0;
+    out[1] = (this.u32[base + 2]! & REG_MASK[b]) >>> 0;
+    if (this.pendingPc !== undefined) {
+      if (a === 'pc') out[0] = this.pendingPc;
+      if (b === 'pc') out[1] = this.pendingPc;
+    }
+  }
+
   private rawRead(id: number): number {
     this.u32[0] = 0; // segment registers only write 16 bits
     this.regRead(this.uc, id, this.scratch);

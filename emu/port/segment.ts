@@ -75,11 +75,14 @@ const utf8 = new TextDecoder();
 
 export class AddressSpace {
   readonly segs: Segment[] = [];
+  /** The stack segment, where Tos lives. */
+  stack: Segment | undefined;
 
   constructor(readonly cpu: Cpu) {}
 
   attach(s: Segment): void {
     this.segs.push(s);
+    if (s.type === 'stack') this.stack = s;
     s.users.add(this);
     if (s.top > s.base) this.cpu.map(s.base, s.mem, s.prot, s.top - s.base);
   }
@@ -91,6 +94,7 @@ export class AddressSpace {
       if (s.users.size === 0) s.mem.free();
     }
     this.segs.length = 0;
+    this.stack = undefined;
   }
 
   seg(addr: number): Segment | undefined {
