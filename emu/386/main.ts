@@ -18,11 +18,11 @@ import { loadaout } from './exec.ts';
 export const arch386: Arch = {
   noted,
   forkchild(child: Proc, parent: Proc): void {
-    // Every general and segment register as at the INT; the child returns 0.
-    // Not uc_context_save/restore: a Unicorn context holds engine-internal
-    // state (its longjmp buffer) and must not move to another engine. The
-    // child's x87/SSE state starts fresh (see docs/kernel.md).
+    // Every register, x87/SSE included, as at the INT; the child returns 0.
+    // Registers are copied one by one: a saved Unicorn context holds
+    // engine-internal state and must not be restored into another engine.
     child.cpu.setRegs({ ...parent.cpu.regs(), ax: 0 });
+    child.cpu.setFpstate(parent.cpu.fpstate());
   },
 };
 

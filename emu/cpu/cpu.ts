@@ -84,6 +84,15 @@ export interface Cpu {
   /** Ask run() to return at the next instruction boundary (from a hook). */
   stop(): void;
 
+  /**
+   * The x87/SSE state alone as bytes (control/status/tag words, MXCSR, the
+   * eight x87 registers, XMM0-7), to copy between CPUs: a saved context
+   * must not move to another engine, but an rfork child needs the FPU
+   * state of its parent at the INT.
+   */
+  fpstate(): Uint8Array;
+  setFpstate(s: Uint8Array): void;
+
   /** Fresh x87/SSE state with these control words (exec). */
   resetFpu?(fpcw: number, mxcsr: number): void;
 

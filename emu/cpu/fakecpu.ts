@@ -122,6 +122,13 @@ export class FakeCpu implements Cpu {
     for (const k of Object.keys(r) as Reg[]) this.setReg(k, r[k]!);
   }
 
+  fpstate(): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify(this.fpu));
+  }
+  setFpstate(s: Uint8Array): void {
+    this.fpu = JSON.parse(new TextDecoder().decode(s));
+  }
+
   save(): CpuContext {
     return new FakeContext({ ...this.r }, structuredClone(this.fpu));
   }

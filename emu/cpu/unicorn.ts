@@ -14,6 +14,7 @@ import {
   UC_CTL_TB_REMOVE_CACHE_W,
   UC_ERR_INSN_INVALID,
   UC_ERR_OK,
+  UC_HOOK_INSN,
   UC_HOOK_INSN_INVALID,
   UC_HOOK_INTR,
   UC_HOOK_MEM_INVALID,
@@ -22,6 +23,7 @@ import {
   UC_MEM_READ_PROT,
   UC_MEM_READ_UNMAPPED,
   UC_MODE_32,
+  UC_X86_INS_CPUID,
   X86,
   ucErrorText,
   unicorn,
@@ -75,6 +77,9 @@ let preemptMode: PreemptMode = process.env.P9EMU_PREEMPT === 'unicorn' ? 'unicor
 export function setPreemptMode(m: PreemptMode): void {
   preemptMode = m;
 }
+
+const X86_FP0 = 82;  // UC_X86_REG_FP0: the physical x87 registers
+const FPSTATE_SIZE = 220;
 
 /** An error of the engine or of the caller (never a guest fault). */
 export class CpuError extends Error {
@@ -208,6 +213,27 @@ export class UnicornCpu implements Cpu {
     add(UC_HOOK_MEM_INVALID, (_uc: unknown, type: number, addr: number | bigint, size: number) =>
       this.onMemInvalid(type, Number(addr), size), L.HookMemEvent);
     add(UC_HOOK_INSN_INVALID, () => this.onInvalidInsn(), L.HookInsnInvalid);
+    const cpuid = k.register(() => this.onCpuid(), k.pointer(L.HookCpuid));
+    this.callbacks.push(cpuid);
+    check(L.uc_hook_add(this.uc, [0], UC_HOOK_INSN, cpuid, null, 1, 0, 'int', UC_X86_INS_CPUID), 'uc_hook_add(CPUID)');
+  }
+
+  /**
+   * CPUID leaf 1. Unicorn 2.0.1's x86_reg_reset (qemu/target/i386/unicorn.c)
+   * overwrites the model's feature words with a fixed set lacking FPU, TSC
+   * and MMX (unicorn-engine/unicorn#1787, fixed in 2.0.2 by #1791); Go's
+   * rt0_go refuses to start without the MMX bit. Answer as the default
+   * model, qemu64, does once that is fixed: family 6 model 6 stepping 3,
+   * EDX = PPRO_FEATURES|MTRR|CLFLUSH|MCA|PSE36, ECX = SSE3|CX16. Every
+   * other leaf is the engine's own.
+   */
+  private onCpuid(): number {
+    if (this.rawRead(X86.eax) !== 1) return 0;
+    this.rawWrite(X86.eax, 0x663);
+    this.rawWrite(X86.ebx, 0x800);
+    this.rawWrite(X86.ecx, 0x2001);
+    this.rawWrite(X86.edx, 0x078bfbfd);
+    return 1;
   }
 
   // --- hooks (called inside uc_emu_start) --------------------------------
@@ -341,6 +367,45 @@ export class UnicornCpu implements Cpu {
 
   // The syscall path reads ~3 registers and writes 1 per call: keep these
   // to one koffi call each, with no allocation (values go through scratch).
+  // fpstate() layout: fpcw 0, fpsw 2, fptag 4, mxcsr 8, fp0-7 at 12 (10
+  // bytes each, physical order), xmm0-7 at 92 (16 bytes each); 220 bytes.
+  fpstate(): Uint8Array {
+    const out = new Uint8Array(FPSTATE_SIZE);
+    const dv = new DataView(out.buffer);
+    dv.setUint16(0, this.rawRead(X86.fpcw), true);
+    dv.setUint16(2, this.rawRead(X86.fpsw), true);
+    dv.setUint16(4, this.rawRead(X86.fptag), true);
+    dv.setUint32(8, this.rawRead(X86.mxcsr), true);
+    for (let i = 0; i < 8; i++) out.set(this.readWide(X86_FP0 + i, 10), 12 + 10 * i);
+    for (let i = 0; i < 8; i++) out.set(this.readWide(X86.xmm0 + i, 16), 92 + 16 * i);
+    return out;
+  }
+
+  setFpstate(st: Uint8Array): void {
+    if (st.length !== FPSTATE_SIZE) throw new CpuError('UnicornCpu.setFpstate: bad state size');
+    const dv = new DataView(st.buffer, st.byteOffset, st.byteLength);
+    this.rawWrite(X86.fpcw, dv.getUint16(0, true), 'fpcw');
+    this.rawWrite(X86.fpsw, dv.getUint16(2, true), 'fpsw');
+    for (let i = 0; i < 8; i++) this.writeWide(X86_FP0 + i, st.subarray(12 + 10 * i, 22 + 10 * i));
+    this.rawWrite(X86.fptag, dv.getUint16(4, true), 'fptag');
+    this.rawWrite(X86.mxcsr, dv.getUint32(8, true), 'mxcsr');
+    for (let i = 0; i < 8; i++) this.writeWide(X86.xmm0 + i, st.subarray(92 + 16 * i, 108 + 16 * i));
+  }
+
+  /** A register wider than 32 bits, through the 16-byte scratch slot. */
+  private readWide(id: number, n: number): Uint8Array {
+    this.u8.fill(0, 0, 16);
+    this.regRead(this.uc, id, this.scratch);
+    return this.u8.slice(0, n);
+  }
+
+  private writeWide(id: number, v: Uint8Array): void {
+    this.u8.fill(0, 0, 16);
+    this.u8.set(v, 0);
+    const err = this.regWrite(this.uc, id, this.scratch);
+    if (err !== UC_ERR_OK) throw new CpuError(`UnicornCpu: write register ${id}: ${ucErrorText(err)}`);
+  }
+
   private readonly pairIds = new Int32Array(2);
   private pairPtrs = 0n;
 

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { runProg } from '../kit/runprog.ts';
+
+const notes = (v: string, o = {}) => runProg('notes.s', { argv: ['notes', v], ...o });
+
+describe('notes', () => {
+  it('queue NNOTE=5 notes while the handler runs; the 6th write fails "note not posted"; each is delivered after noted', async () => {
+    const r = await notes('q');
+    expect(r.stdout.toString()).toBe('+++++-note not posted\nhhhhhh');
+    expect(r.exitstr).toBe('');
+    const delivered = r.events.filter((e) => e.kind === 'note' && e.what === 'deliver');
+    expect(delivered).toHaveLength(6);
+  });
+
+  it('kill a process that calls noted when not notified, with "Suicide"', async () => {
+    for (const flavor of ['4e', '9front'] as const) {
+      const r = await notes('m', { flavor });
+      expect(r.stderr).toBe(`notes ${r.pid}: call to noted() when not notified\n`);
+      expect(r.exitstr).toBe('Suicide');
+    }
+  });
+
+  it('kill with the note text on noted(NDFLT), printing nothing for a user note', async () => {
+    const r = await notes('d');
+    expect(r.exitstr).toBe('boom');
+    expect(r.stderr).toBe('');
+    expect(r.events.some((e) => e.kind === 'note' && e.what === 'noted' && e.mode === 1)).toBe(true);
+  });
+
+  it('kill a process with no handler quietly with a user note', async () => {
+    const r = await notes('n');
+    expect(r.exitstr).toBe('boom');
+    expect(r.stderr).toBe('');
+  });
+
+  it('send a notepg write to every process of the group except the writer, and to no other group', async () => {
+    const r = await notes('g');
+    const lines = r.stdout.toString().trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^2 0 0 \d+ 'notes 2: interrupt'$/);
+    expect(lines[1]).toMatch(/^3 0 0 \d+ 'notes 3: b-ok'$/);
+    expect(r.exitstr).toBe('');
+    const posted = r.events.filter((e) => e.kind === 'note' && e.what === 'post').map((e) => e.pid);
+    expect(posted).toEqual([2]);
+  });
+
+  it('let the parent run while a child spins without system calls, and kill the child through ctl', async () => {
+    const r = await notes('k');
+    const lines = r.stdout.toString().trim().split('\n');
+    expect(lines.slice(0, 2)).toEqual(['tick', 'tick']);
+    expect(lines[2]).toMatch(/^2 0 0 \d+ 'notes 2: Killed'$/);
+    expect(r.exitstr).toBe('');
+  });
+});

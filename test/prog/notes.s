@@ -1,0 +1,146 @@
+// Note behaviours, chosen by argv[1][0]:
+//   q  the queue: a handler posts 6 notes to itself; 5 queue, the 6th fails
+//   m  noted(NCONT) when not notified
+//   d  a handler that answers noted(NDFLT)
+//   n  a note with no handler
+//   g  /proc/1/notepg reaches the group but not the writer nor another group
+//   k  a child that spins without system calls still lets the parent run;
+//      the parent kills it through /proc/2/ctl
+#include "lib.s"
+
+DATA	notepath<>+0(SB)/8, $"/proc/1/"
+DATA	notepath<>+8(SB)/8, $"note\x00\x00\x00\x00"
+GLOBL	notepath<>(SB), $16
+DATA	pgpath<>+0(SB)/8, $"/proc/1/"
+DATA	pgpath<>+8(SB)/8, $"notepg\x00\x00"
+GLOBL	pgpath<>(SB), $16
+DATA	ctlpath<>+0(SB)/8, $"/proc/2/"
+DATA	ctlpath<>+8(SB)/8, $"ctl\x00\x00\x00\x00\x00"
+GLOBL	ctlpath<>(SB), $16
+DATA	boom<>+0(SB)/8, $"boom\x00\x00\x00\x00"
+GLOBL	boom<>(SB), $8
+DATA	intr<>+0(SB)/16, $"interrupt\x00\x00\x00\x00\x00\x00\x00"
+GLOBL	intr<>(SB), $16
+DATA	kill<>+0(SB)/8, $"kill\x00\x00\x00\x00"
+GLOBL	kill<>(SB), $8
+DATA	bok<>+0(SB)/8, $"b-ok\x00\x00\x00\x00"
+GLOBL	bok<>(SB), $8
+DATA	plus<>+0(SB)/4, $"+\x00\x00\x00"
+GLOBL	plus<>(SB), $4
+DATA	minus<>+0(SB)/4, $"-\x00\x00\x00"
+GLOBL	minus<>(SB), $4
+DATA	hh<>+0(SB)/4, $"h\x00\x00\x00"
+GLOBL	hh<>(SB), $4
+DATA	tick<>+0(SB)/8, $"tick\n\x00\x00\x00"
+GLOBL	tick<>(SB), $8
+GLOBL	count<>(SB), $4
+GLOBL	fd<>(SB), $4
+GLOBL	wbuf<>(SB), $64
+
+TEXT _main(SB), 7, $24
+	MOVL	32(SP), AX	// argv[1]
+	MOVBLZX	0(AX), AX
+	CMPL	AX, $'q'
+	JEQ	queue
+	CMPL	AX, $'m'
+	JEQ	misuse
+	CMPL	AX, $'d'
+	JEQ	dflt
+	CMPL	AX, $'n'
+	JEQ	nohandler
+	CMPL	AX, $'g'
+	JEQ	notepg
+	CMPL	AX, $'k'
+	JEQ	spin
+	RET
+
+queue:
+	CALL1(runtime·notify, $qhandler(SB))
+	CALL2(runtime·open, $notepath<>(SB), $1)
+	MOVL	AX, fd<>(SB)
+	WRITE(AX, $boom<>(SB), $4)
+	CALL1(runtime·exits, $0)
+
+misuse:
+	CALL1(runtime·noted, $0)
+	CALL1(runtime·exits, $0)
+
+dflt:
+	CALL1(runtime·notify, $dhandler(SB))
+	// fall through: post a note to ourselves
+nohandler:
+	CALL2(runtime·open, $notepath<>(SB), $1)
+	WRITE(AX, $boom<>(SB), $4)
+	CALL1(runtime·exits, $0)
+
+notepg:
+	CALL1(runtime·rfork, $0x30)		// RFPROC|RFMEM: same note group
+	CMPL	AX, $0
+	JEQ	sleeper
+	CALL1(runtime·rfork, $0x38)		// RFPROC|RFMEM|RFNOTEG: its own group
+	CMPL	AX, $0
+	JEQ	other
+	CALL1(runtime·sleep, $20)
+	CALL2(runtime·open, $pgpath<>(SB), $1)
+	WRITE(AX, $intr<>(SB), $9)
+	CALL	wait(SB)
+	CALL	wait(SB)
+	CALL1(runtime·exits, $0)
+sleeper:
+	CALL1(runtime·sleep, $1000)
+	JMP	sleeper
+other:
+	CALL1(runtime·sleep, $100)
+	CALL1(runtime·exits, $bok<>(SB))
+
+spin:
+	CALL1(runtime·rfork, $0x30)
+	CMPL	AX, $0
+	JEQ	spinner
+	CALL1(runtime·sleep, $30)
+	CALL1(print, $tick<>(SB))
+	CALL1(runtime·sleep, $30)
+	CALL1(print, $tick<>(SB))
+	CALL2(runtime·open, $ctlpath<>(SB), $1)
+	WRITE(AX, $kill<>(SB), $4)
+	CALL	wait(SB)
+	CALL1(runtime·exits, $0)
+spinner:
+	JMP	spinner
+
+// qhandler(ureg, msg): the first time, post six notes to ourselves and
+// print + or - for each write (and the error after a -); every time, h.
+TEXT qhandler(SB), 7, $24
+	INCL	count<>(SB)
+	CMPL	count<>(SB), $1
+	JNE	again
+	MOVL	$6, BX
+post:
+	MOVL	fd<>(SB), CX
+	WRITE(CX, $boom<>(SB), $4)
+	CMPL	AX, $4
+	JNE	failed
+	CALL1(print, $plus<>(SB))
+	DECL	BX
+	JNE	post
+	JMP	again
+failed:
+	CALL1(print, $minus<>(SB))
+	CALL	printerr(SB)
+again:
+	CALL1(print, $hh<>(SB))
+	CALL1(runtime·noted, $0)
+	RET
+
+TEXT dhandler(SB), 7, $8
+	CALL1(runtime·noted, $1)
+	RET
+
+// wait(): await, and print the record and a newline.
+TEXT wait(SB), 7, $24
+	CALL2(runtime·await, $wbuf<>(SB), $63)
+	MOVL	$wbuf<>(SB), CX
+	MOVB	$10, 0(CX)(AX*1)
+	MOVB	$0, 1(CX)(AX*1)
+	CALL1(print, $wbuf<>(SB))
+	RET
