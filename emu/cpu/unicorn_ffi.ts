@@ -44,6 +44,9 @@ export const UC_HOOK_MEM_WRITE_PROT = 1 << 8;
 export const UC_HOOK_MEM_FETCH_PROT = 1 << 9;
 export const UC_HOOK_MEM_INVALID = 0x3f0; // UNMAPPED | PROT, all three kinds
 export const UC_HOOK_INSN_INVALID = 1 << 14;
+export const UC_HOOK_INSN = 1 << 1;
+/** uc_x86_insn: the instruction a UC_HOOK_INSN hook is for (x86.h, Unicorn 2.0.1). */
+export const UC_X86_INS_CPUID = 113;
 
 // uc_mem_type as passed to UC_HOOK_MEM_* callbacks
 export const UC_MEM_READ_UNMAPPED = 19;
@@ -84,6 +87,8 @@ export interface UcLib {
   HookIntr: Koffi.TypeObject;
   HookMemEvent: Koffi.TypeObject;
   HookInsnInvalid: Koffi.TypeObject;
+  /** uc_cb_insn_cpuid_t: nonzero skips the engine's own CPUID. */
+  HookCpuid: Koffi.TypeObject;
 }
 
 let koffiCache: KoffiModule | undefined;
@@ -132,6 +137,7 @@ function bind(path: string): UcLib {
     'bool p9uc_hook_mem(void *uc, int type, uint64_t addr, int size, int64_t value, void *user)',
   );
   const HookInsnInvalid = k.proto('bool p9uc_hook_insn_invalid(void *uc, void *user)');
+  const HookCpuid = k.proto('int p9uc_hook_cpuid(void *uc, void *user)');
   return {
     koffi: k,
     path,
@@ -163,6 +169,7 @@ function bind(path: string): UcLib {
     HookIntr,
     HookMemEvent,
     HookInsnInvalid,
+    HookCpuid,
   };
 }
 
