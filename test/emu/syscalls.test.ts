@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { runProg } from '../kit/runprog.ts';
+
+const sys = (v: string, o = {}) => runProg('sys.s', { argv: ['sys', v], ...o });
+
+describe('system calls through INT $64', () => {
+  it('kill a process that makes an unassigned call with "sys: bad sys call"', async () => {
+    const r = await sys('b');
+    expect(r.exitstr).toMatch(/^sys: bad sys call pc=0x[0-9a-f]{8}$/);
+    expect(r.stderr).toBe(`sys ${r.pid}: suicide: ${r.exitstr}\n`);
+  });
+
+  it('kill a process that passes an unmapped buffer with "sys: bad address in syscall"', async () => {
+    const r = await sys('a');
+    expect(r.exitstr).toMatch(/^sys: bad address in syscall pc=0x[0-9a-f]{8}$/);
+    expect(r.stderr).toBe(`sys ${r.pid}: suicide: ${r.exitstr}\n`);
+  });
+
+  it('fail open with the path error, which errstr swaps out (a second errstr reads empty)', async () => {
+    expect((await sys('e')).stdout.toString()).toBe("-'/nonexistent' file does not exist\n\n");
+    expect((await sys('e', { flavor: '9front' })).stdout.toString()).toBe("-file does not exist: '/nonexistent'\n\n");
+  });
+
+  it('time out tsemacquire, then count semrelease and semacquire (blocking and not) as Plan 9 does', async () => {
+    const r = await sys('s');
+    expect(r.stdout.toString()).toBe('02110');
+    expect(r.exitstr).toBe('');
+  });
+
+  it('fail await with "no living children" when there are none', async () => {
+    expect((await sys('w')).stdout.toString()).toBe('-no living children\n');
+  });
+
+  it('grow the bss with brk_ and refuse a size beyond the segment limit', async () => {
+    const r = await sys('r');
+    expect(r.stdout.toString()).toBe('0-virtual memory allocation failed\n');
+    expect(r.exitstr).toBe('');
+  });
+
+  it('sleep at least the time asked, by nsec', async () => {
+    const r = await sys('t');
+    expect(r.stdout.toString()).toBe('0');
+    expect(r.exitstr).toBe('');
+  });
+});
