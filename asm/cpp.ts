@@ -134,7 +134,8 @@ class Cpp {
     const m = /^["<]([^">]+)[">]$/.exec(rest);
     if (!m) throw new Error(`bad #include: ${rest}`);
     const name = m[1]!;
-    const full = path.posix.join(path.posix.dirname(file), name);
+    // An absolute name is used as it is; a relative one is found beside the including file.
+    const full = path.posix.isAbsolute(name) ? name : path.posix.join(path.posix.dirname(file), name);
     let text: string | null = null;
     if (this.opts.readFile) {
       try {

@@ -1,0 +1,69 @@
+// p9emu run end to end, through the built CLI as a user runs it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+function p9emu(args: string[], input = '') {
+  const r = spawnSync('node', [join(root, 'bin/p9emu'), ...args], { cwd: root, input, encoding: 'buffer' });
+  return { code: r.status, stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString() };
+}
+
+beforeAll(() => {
+  execFileSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'ignore' });
+});
+
+describe('p9emu run', () => {
+  it('runs a .s program: its stdout byte for byte, exit code 0 for an empty exit string', () => {
+    const r = p9emu(['run', 'test/prog/hello.s']);
+    expect(r).toEqual({ code: 0, stdout: 'hello, world', stderr: '' });
+  });
+
+  it('maps a decimal exit string to the exit code and prints other exit strings', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p9emu-'));
+    const src = join(dir, 'three.s');
+    writeFileSync(src, `#include "${join(root, 'asm/sys_plan9_386.s')}"
+DATA s<>+0(SB)/4, $"3\\x00\\x00\\x00"
+GLOBL s<>(SB), $4
+TEXT _main(SB), 7, $4
+	MOVL	$s<>(SB), AX
+	MOVL	AX, 0(SP)
+	CALL	runtime·exits(SB)
+	RET
+`);
+    expect(p9emu(['run', src])).toEqual({ code: 3, stdout: '', stderr: 'p9emu: exits: 3\n' });
+    const f = p9emu(['run', 'test/prog/fault.s', 'd']);
+    expect(f.code).toBe(1);
+    expect(f.stderr).toMatch(/^fault 1: suicide: sys: trap: divide error pc=0x[0-9a-f]{8}\np9emu: exits: sys: trap: divide error pc=0x[0-9a-f]{8}\n$/);
+  });
+
+  it('traces system calls and notes on stderr with --trace', () => {
+    const r = p9emu(['run', '--trace', 'sys,notes', 'test/prog/notes.s', 'n']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\b[Oo]pen\b.*\/proc\/1\/note/);
+    expect(r.stderr).toMatch(/note post "boom"/);
+    expect(r.stderr).toContain('p9emu: exits: boom');
+  });
+
+  it('gives one-line errors for a missing file, a malformed a.out, bad assembly and bad options', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p9emu-'));
+    const bad = join(dir, 'bad.out');
+    writeFileSync(bad, Buffer.from([0, 0, 1, 0xeb, 0, 0]));
+    const worse = join(dir, 'worse.s');
+    writeFileSync(worse, 'TEXT _main(SB), 7, $0\n\tFOO AX\n');
+    for (const [args, code, pattern] of [
+      [['run', join(dir, 'nope')], 2, /^p9emu run: .*nope: (file does not exist|no such file)\n$/],
+      [['run', bad], 1, /^p9emu: a\.out: truncated header: 6 bytes, need 32\n$/],
+      [['run', worse], 2, /^p9emu run: .*worse\.s:2: unknown instruction FOO\n$/],
+      [['run', '--kernel', 'plan10', 'x'], 2, /^p9emu run: --kernel: 'plan10' is not 4e or 9front\n$/],
+    ] as const) {
+      const r = p9emu([...args]);
+      expect(r.code).toBe(code);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
