@@ -3,7 +3,10 @@
 
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import { demoJson, demoText, runDemo, sideBySide, VARIANTS, type Variant } from '../emu/demo/demo.ts';
-import { formatText, type TraceCategory } from '../emu/trace/trace.ts';
+import { instrument } from '../emu/instrument.ts';
+import { newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation } from './instrument_opts.ts';
+import { UsageError } from './program.ts';
+import { assembleRuntime, PROGRAMS } from '../emu/demo/demo.ts';
 
 export const usage = `usage: p9emu demo [before|after|fault] [--json] [--trace LIST]
 
@@ -19,38 +22,48 @@ program, M index, exit string; then every note in order.
 options:
   --json         {"variant","procs":[{pid,program,m,status}],"notes":[{from,to,msg,action}]}
                  (an array of them with no variant)
-  --trace LIST   kernel events on stderr: sys, notes, proc (comma-separated, or all)
-  -h, --help     show this help`;
+  -h, --help     show this help
+${optionsHelp}
+(With no variant, text traces go to stderr with each line prefixed [variant].)`;
 
 export async function demoMain(argv: string[]): Promise<number> {
   let json = false;
-  let trace: TraceCategory[] = [];
+  const instr = newInstrumentArgs();
   const variants: Variant[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-h' || a === '--help') {
-      process.stdout.write(usage + '\n');
-      return 0;
-    } else if (a === '--json') json = true;
-    else if (a === '--trace' || a.startsWith('--trace=')) {
-      const list = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (list === undefined) return bad('--trace needs a list');
-      const cats = list === 'all' ? ['sys', 'notes', 'proc'] : list.split(',');
-      for (const c of cats) if (!['sys', 'notes', 'proc'].includes(c)) return bad(`unknown trace category '${c}'`);
-      trace = cats as TraceCategory[];
-    } else if ((VARIANTS as readonly string[]).includes(a)) variants.push(a as Variant);
-    else return bad(`unknown argument '${a}'`);
+  try {
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i]!;
+      const val = (): string => {
+        const v = argv[++i];
+        if (v === undefined) throw new UsageError(`${a} needs a value`);
+        return v;
+      };
+      if (a === '-h' || a === '--help') {
+        process.stdout.write(usage + '\n');
+        return 0;
+      } else if (a === '--json') json = true;
+      else if (takeInstrumentOption(a, val, instr)) continue;
+      else if ((VARIANTS as readonly string[]).includes(a)) variants.push(a as Variant);
+      else return bad(`unknown argument '${a}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) return bad(e.message);
+    throw e;
   }
   if (variants.length > 1) return bad('at most one variant');
   const which: Variant[] = variants.length ? variants : ['before', 'after'];
   const results = [];
   for (const v of which) {
-    results.push(
-      await runDemo(v, {
-        machine: unicornMachine(),
-        trace: trace.length ? { cats: trace, sink: (e) => process.stderr.write(`[${v}] ${formatText(e)}\n`) } : undefined,
-      }),
-    );
+    const o = toInstrumentation(instr);
+    if (o.trace && !variants.length && o.trace.out === null) {
+      o.trace.out = (s) => process.stderr.write(s.replace(/^(?=.)/gm, `[${v}] `));
+    }
+    const ins = await instrument(o, [assembleRuntime(PROGRAMS[v].a), assembleRuntime(PROGRAMS[v].b)]);
+    try {
+      results.push(await runDemo(v, { machine: unicornMachine(), trace: ins.trace, onkernel: ins.onkernel }));
+    } finally {
+      ins.close();
+    }
   }
   if (json) {
     const objs = results.map(demoJson);

@@ -5,9 +5,9 @@ import { loadProgram, UsageError } from './program.ts';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
-import { formatText, type TraceCategory } from '../emu/trace/trace.ts';
 import type { Flavor } from '../emu/port/dat.ts';
-import { writeSync } from 'node:fs';
+import { instrument } from '../emu/instrument.ts';
+import { newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation, type InstrumentArgs } from './instrument_opts.ts';
 
 export const usage = `usage: p9emu run [options] PROGRAM [ARG...]
 
@@ -19,19 +19,17 @@ The exit code is 0 for an empty exit string, N for a decimal exit string
 as 'p9emu: exits: STRING'.
 
 options:
-  --trace LIST     trace events on stderr: sys, notes, proc (comma-separated, or all)
   --kernel K       4e (default: Plan 9 4th edition, as in 2012) or 9front
   --entry SYM      entry symbol for a .s PROGRAM
   --env K=V        set /env/K (repeatable)
   --root DIR       bind the host directory DIR at / (read-only)
   --rw             allow writes under --root
   --cpus N         processors reported by /dev/sysstat (default 1)
-  -h, --help       show this help`;
-
-const CATS: readonly TraceCategory[] = ['sys', 'notes', 'proc'];
+  -h, --help       show this help
+${optionsHelp}`;
 
 interface RunArgs {
-  trace: TraceCategory[];
+  instr: InstrumentArgs;
   flavor: Flavor;
   entry?: string;
   env: Record<string, string>;
@@ -43,7 +41,7 @@ interface RunArgs {
 }
 
 function parse(argv: string[]): RunArgs {
-  const o: RunArgs = { trace: [], flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
+  const o: RunArgs = { instr: newInstrumentArgs(), flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
   let i = 0;
   const val = (opt: string): string => {
     const v = argv[++i];
@@ -57,16 +55,8 @@ function parse(argv: string[]): RunArgs {
       i++;
       break;
     }
+    if (takeInstrumentOption(a, () => val(a), o.instr)) continue;
     switch (a) {
-      case '--trace': {
-        const list = val(a).split(',').filter(Boolean);
-        for (const c of list) {
-          if (c === 'all') o.trace.push(...CATS);
-          else if ((CATS as readonly string[]).includes(c)) o.trace.push(c as TraceCategory);
-          else throw new UsageError(`--trace: unknown category '${c}' (sys, notes, proc, all)`);
-        }
-        break;
-      }
       case '--kernel': {
         const k = val(a);
         if (k !== '4e' && k !== '9front') throw new UsageError(`--kernel: '${k}' is not 4e or 9front`);
@@ -118,6 +108,7 @@ export async function runMain(argv: string[]): Promise<number> {
     throw e;
   }
   const cons = new HostConsole();
+  const ins = await instrument(toInstrumentation(o.instr), [prog.image]);
   try {
     const r = await run(prog.image, {
       machine: unicornMachine(),
@@ -128,12 +119,14 @@ export async function runMain(argv: string[]): Promise<number> {
       env: o.env,
       root: o.root ? { dir: o.root, writable: o.rw } : null,
       ncpu: o.ncpu,
-      trace: o.trace.length ? { cats: o.trace, sink: (ev) => writeSync(2, formatText(ev) + '\n') } : undefined,
+      trace: ins.trace,
+      onkernel: ins.onkernel,
     });
     if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
     return r.code;
   } finally {
+    ins.close();
     cons.close();
   }
 }

@@ -22,6 +22,8 @@ export interface RunOptions {
   ncpu?: number;
   brkmax?: number;
   trace?: { cats: readonly TraceCategory[]; sink: Sink };
+  /** Called after boot, before the first process exists (clock, hooks, injection). */
+  onkernel?: (k: Plan9) => void;
   /** Called after boot, before the first process runs (tests post notes here). */
   onboot?: (k: Plan9, first: Proc) => void;
 }
@@ -56,6 +58,7 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
     o.machine,
   );
   if (o.trace) k.trace.listen(o.trace.cats, o.trace.sink);
+  o.onkernel?.(k);
   const first = spawn(k, image, { argv: o.argv, name: o.name, brkmax: o.brkmax });
   o.onboot?.(k, first);
   try {

@@ -73,7 +73,7 @@ export function spawn(k: Plan9, image: Uint8Array, opts: SpawnOptions = {}): Pro
     p.cpu.close();
     throw e;
   }
-  k.trace.procev(p, 'exec', JSON.stringify(name));
+  k.trace.procev(p, 'exec', JSON.stringify(name), { name });
   k.sched.ready(p);
   return p;
 }

@@ -39,6 +39,7 @@ export function notify(up: Proc, trap: number): boolean {
   const n = popnote(up);
   if (!n) return false;  // an NUser note waits while the handler runs
   if (fatal || up.notify === 0) {
+    up.kernel.trace.note(up, 'killed', n.msg);
     if (n.flag === NDebug) pprint(up, `suicide: ${n.msg}\n`);
     pexit(up, n.msg, n.flag !== NDebug);
     return false;

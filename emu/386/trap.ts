@@ -9,6 +9,7 @@
 
 import type { Proc } from '../port/proc.ts';
 import type { Stop } from '../cpu/cpu.ts';
+import type { FaultEvent } from '../trace/event.ts';
 import { systab, type Syscall } from '../port/systab.ts';
 import { isKernelError, Ebadarg, Eintr } from '../port/error.ts';
 import { Sleep } from '../port/rendez.ts';
@@ -16,7 +17,7 @@ import { MAXSYSARG, NDebug } from '../port/dat.ts';
 import { notify } from './notify.ts';
 import { pexit, reap } from '../port/pexit.ts';
 import { BY2WD, TOS_PID, tosaddr } from './mem.ts';
-import { formatArgs } from './sysfmt.ts';
+import { sysenter, sysexit } from './systrace.ts';
 
 const VSYSCALL = 64;
 
@@ -42,7 +43,6 @@ function syscall(up: Proc): void {
   up.scallnr = scallnr;
   up.sysdeadline = null;
   const k = up.kernel;
-  const t0 = k.trace.sys ? k.now() : 0;
   const sc = systab[scallnr];
   const a = up.sysargs.length === MAXSYSARG ? up.sysargs : (up.sysargs = new Array<number>(MAXSYSARG));
 
@@ -51,20 +51,22 @@ function syscall(up: Proc): void {
   const stackok = s !== undefined && sp + ARGSPAN <= s.top
     ? (readargs(s.view, sp - s.base, a), true)
     : up.as.okaddr(sp, ARGSPAN, false) && (readslow(up, sp, a), true);
+  if (k.trace.sys) sysenter(up);
   if (!stackok || sc?.fn === undefined) {
     // 9front validates the stack before the number; 4e the other way round.
     const badcall = k.flavor === '9front' ? stackok : sc?.fn === undefined;
     k.postnote(up, badcall ? 'sys: bad sys call' : 'sys: bad address in syscall', NDebug);
-    finish(up, fail(up, Ebadarg), t0);
+    finish(up, fail(up, Ebadarg));
     return;
   }
-  const r = invoke(up, sc);
+  // --fail-syscall: the call fails with the given error without running.
+  const forced = k.sysfail === null ? null : k.sysfail(up, sc.name);
+  const r = forced === null ? invoke(up, sc) : fail(up, forced);
   if (r === undefined) {
-    if (k.trace.sys) traceSys(up, t0, NaN);
     cpu.stop();
     return;
   }
-  finish(up, r, t0);
+  finish(up, r, forced !== null);
 }
 
 const ARGSPAN = (MAXSYSARG + 1) * BY2WD;
@@ -102,28 +104,17 @@ function fail(up: Proc, err: string): number {
 }
 
 /** Store the result and decide whether the CPU may go straight back to user mode. */
-function finish(up: Proc, ret: number, t0: number): void {
+function finish(up: Proc, ret: number, injected = false): void {
   up.sysdeadline = null;
   const cpu = up.cpu;
   if (up.alive) cpu.setReg('ax', ret >>> 0);
-  if (up.kernel.trace.sys) traceSys(up, t0, ret);
+  if (up.kernel.trace.sys) sysexit(up, ret, injected);
   if (!up.alive || up.afterSyscall || up.yield || up.procctl !== null || (up.notes.length > 0 && !up.nonotes)) {
     cpu.stop();
     return;
   }
   up.nonotes = false;
   setTospid(up);
-}
-
-function traceSys(up: Proc, t0: number, ret: number): void {
-  const sc = systab[up.scallnr];
-  const name = sc?.name ?? `sys${up.scallnr}`;
-  const blocked = Number.isNaN(ret);
-  up.kernel.trace.emit({
-    kind: 'sys', pid: up.pid, name: blocked ? `${name} (blocked)` : name,
-    args: sc ? formatArgs(up, sc.sig, up.sysargs) : '',
-    ret: blocked ? 0 : ret | 0, err: up.errstr, t0, t1: up.kernel.now(),
-  });
 }
 
 /** Tos.pid is rewritten at every return to user mode (kexit). */
@@ -154,10 +145,9 @@ function kexit(up: Proc, trap: number): boolean {
 
 /** Rerun a parked call after a wakeup; true when it completed. */
 function resume(up: Proc): boolean {
-  const t0 = up.kernel.trace.sys ? up.kernel.now() : 0;
   const r = invoke(up, systab[up.scallnr]!);
   if (r === undefined) return false;
-  finish(up, r, t0);
+  finish(up, r);
   return true;
 }
 
@@ -186,6 +176,13 @@ function trapnote(stop: Extract<Stop, { kind: 'trap' | 'fault' }>): string {
 
 const PF = 14;
 
+function faultEvent(p: Proc, stop: Extract<Stop, { kind: 'trap' | 'fault' }>, note: string, pc: number): FaultEvent {
+  const t = p.kernel.uptime();
+  return stop.kind === 'fault'
+    ? { kind: 'fault', pid: p.pid, note, pc, access: stop.access, addr: stop.addr >>> 0, t }
+    : { kind: 'fault', pid: p.pid, note, pc, vector: stop.vector, t };
+}
+
 /** Run p for one slice (the scheduler's dispatch). */
 export function dispatch(p: Proc): void {
   const k = p.kernel;
@@ -209,7 +206,7 @@ export function dispatch(p: Proc): void {
       return;
     }
     p.state = 'Running';
-    const stop = p.cpu.run({ timeoutUs: k.sched.slice() });
+    const stop = p.cpu.run(k.sched.runOptions());
     switch (stop.kind) {
       case 'stopped':
         if (!p.alive) break;
@@ -227,7 +224,9 @@ export function dispatch(p: Proc): void {
         // Restart at the faulting instruction; INT3's saved pc is decremented to the CC.
         const pc = stop.kind === 'trap' && stop.vector === 3 ? stop.pc - 1 : stop.pc;
         p.cpu.setReg('pc', pc >>> 0);
-        k.postnote(p, trapnote(stop), NDebug);
+        const note = trapnote(stop);
+        if (k.trace.notes) k.trace.emit(faultEvent(p, stop, note, pc));
+        k.postnote(p, note, NDebug);
         trap = stop.kind === 'fault' ? PF : stop.vector;
         continue;
       }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { assemble } from '../../asm/asm.ts';
 import { boot, spawn } from '../386/main.ts';
 import type { Machine } from '../cpu/cpu.ts';
+import type { Plan9 } from '../port/boot.ts';
 import { BufferConsole } from '../port/console.ts';
 import type { Sink, TraceCategory, TraceEvent } from '../trace/trace.ts';
 
@@ -65,6 +66,8 @@ export const PROGRAMS: Record<Variant, { a: string; b: string }> = {
 export interface DemoOptions {
   machine: Machine;
   trace?: { cats: readonly TraceCategory[]; sink: Sink };
+  /** After boot, before init exists (--deterministic, injection). */
+  onkernel?: (k: Plan9) => void;
 }
 
 export async function runDemo(variant: Variant, o: DemoOptions): Promise<DemoResult> {
@@ -76,13 +79,8 @@ export async function runDemo(variant: Variant, o: DemoOptions): Promise<DemoRes
   );
   const events: TraceEvent[] = [];
   k.trace.listen(['sys', 'notes', 'proc'], (e) => events.push(e));
-  if (o.trace) {
-    const want = new Set(o.trace.cats);
-    const sink = o.trace.sink;
-    k.trace.listen([], (e) => {
-      if (want.has(e.kind === 'note' ? 'notes' : e.kind)) sink(e);
-    });
-  }
+  if (o.trace) k.trace.listen(o.trace.cats, o.trace.sink);
+  o.onkernel?.(k);
   const init = spawn(k, assembleRuntime('init.s'), { name: 'init' });
   spawn(k, assembleRuntime(PROGRAMS[variant].a), { name: 'A', parent: init, noteid: init.noteid });
   spawn(k, assembleRuntime(PROGRAMS[variant].b), { name: 'B', parent: init, noteid: init.noteid });

@@ -8,6 +8,8 @@ import type { Arch, Kernel, KernelConfig } from './kernel.ts';
 import { Proc } from './proc.ts';
 import { Sched } from './sched.ts';
 import { Trace } from '../trace/trace.ts';
+import { hostClock, type Clock } from './clock.ts';
+import { randomBytes } from 'node:crypto';
 import { AddressSpace } from './segment.ts';
 import { pushnote } from './note.ts';
 import { NExit, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT } from './dat.ts';
@@ -20,8 +22,14 @@ export class Plan9 implements Kernel {
   readonly sched: Sched;
   readonly trace = new Trace();
   private pidgen = 0;
-  private readonly bootns = process.hrtime.bigint();
-  private readonly epochns = BigInt(Date.now()) * 1_000_000n;
+  /** What now() and uptime() read: the host's, or a virtual clock (--deterministic). */
+  clock: Clock = hostClock();
+  /** Random bytes for #c/random (seeded under --deterministic). */
+  random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n));
+  /** --fail-syscall: an error string fails the call without running it. */
+  sysfail: ((up: Proc, name: string) => string | null) | null = null;
+  /** Run on every new process's CPU after the trap is attached (instruction trace, injection). */
+  readonly cpuhooks: ((p: Proc) => void)[] = [];
 
   constructor(
     readonly config: KernelConfig,
@@ -31,6 +39,7 @@ export class Plan9 implements Kernel {
     private readonly attach: (p: Proc) => void,
   ) {
     this.sched = new Sched(() => this.now(), () => this.procs.values());
+    this.trace.clock = () => this.uptime();
   }
 
   get flavor() {
@@ -38,11 +47,11 @@ export class Plan9 implements Kernel {
   }
 
   now(): number {
-    return Number(this.epochns + (process.hrtime.bigint() - this.bootns));
+    return this.clock.now();
   }
 
   uptime(): number {
-    return Number(process.hrtime.bigint() - this.bootns);
+    return this.clock.uptime();
   }
 
   newnoteid(): number {
@@ -68,11 +77,12 @@ export class Plan9 implements Kernel {
     p.cpu = this.machine.newCpu();
     p.as = new AddressSpace(p.cpu);
     this.attach(p);
+    for (const f of this.cpuhooks) f(p);
   }
 
   postnote(p: Proc, msg: string, flag: number): boolean {
     const ok = pushnote(p, msg, flag);
-    this.trace.note(p, ok ? 'post' : 'drop', msg, { from: this.sched.current?.pid });
+    this.trace.note(p, ok ? 'post' : 'drop', msg, { from: this.sched.current?.pid, flag, queued: p.notes.length });
     if (ok) this.sched.interrupt(p);
     return ok;
   }

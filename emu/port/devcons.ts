@@ -6,7 +6,6 @@
 // is served by kbdfs or rio. There is no user-space console server here,
 // so both flavors keep 4e's behaviour and read the host's input.
 
-import { randomBytes } from 'node:crypto';
 import { Chan, devdefaults, type Dev, type Dirtab } from './dev.ts';
 import type { Proc } from './proc.ts';
 import { DMDIR, NUMSIZE, OREAD, OWRITE } from './dat.ts';
@@ -111,7 +110,7 @@ function consread(up: Proc, c: Chan, n: number, off: number): Uint8Array {
     case Q.null_: return new Uint8Array(0);
     case Q.sysstat: return readstr(sysstat(up), n, off);
     case Q.sysname: return readstr(cfg.sysname, n, off);
-    case Q.random: return new Uint8Array(randomBytes(n));
+    case Q.random: return up.kernel.random(n);
     case Q.zero: return new Uint8Array(n);
     case Q.osversion: return readstr('2000', n, off);
     case Q.swap: return readstr(swaptext(), n, off);

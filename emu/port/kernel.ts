@@ -39,6 +39,10 @@ export interface Kernel {
   now(): number;
   /** Nanoseconds since boot. */
   uptime(): number;
+  /** Random bytes (#c/random); seeded under --deterministic. */
+  random(n: number): Uint8Array;
+  /** --fail-syscall: an error string fails the call named `name` without running it. */
+  readonly sysfail: ((up: Proc, name: string) => string | null) | null;
   /** Queue a note for p (9front postnote); false when it was not posted. */
   postnote(p: Proc, msg: string, flag: number): boolean;
   /** Post to every process of note group noteid except `except` (devproc notepg). */

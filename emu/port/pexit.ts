@@ -35,7 +35,7 @@ export function pexit(up: Proc, exitstr: string, freemem: boolean): void {
   up.exitstr = exitstr;
   up.state = 'Moribund';
   up.psstate = freemem ? 'Moribund' : 'Broken';
-  k.trace.procev(up, 'exits', exitstr === '' ? "''" : JSON.stringify(exitstr));
+  k.trace.procev(up, 'exits', exitstr === '' ? "''" : JSON.stringify(exitstr), { status: exitstr });
 
   if (--up.fgrp.ref === 0) {
     up.fgrp.fd.forEach((c, i) => {

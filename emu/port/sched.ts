@@ -6,6 +6,7 @@
 
 import type { Proc } from './proc.ts';
 import type { Sleep } from './rendez.ts';
+import type { RunOptions } from '../cpu/cpu.ts';
 
 /** Time slice when others want the CPU: one clock tick of a HZ=100 kernel. */
 export const SLICE_US = 10_000;
@@ -21,6 +22,10 @@ export class Sched {
   private kick: (() => void) | null = null;
   /** The process on the CPU (9front up), null between slices. */
   current: Proc | null = null;
+  /** Instructions per slice (Unicorn's count mode) under --deterministic; 0: time slices. */
+  quantum = 0;
+  /** A virtual clock: when every process waits for a timer, jump to it instead of waiting. */
+  skipTo: ((at: number) => void) | null = null;
   /** Run p until it stops running (machine-dependent). */
   dispatch: (p: Proc) => void = () => {
     throw new Error('sched: no dispatch');
@@ -74,6 +79,11 @@ export class Sched {
     return 0;
   }
 
+  /** How the next slice is bounded: an instruction budget, or time. */
+  runOptions(): RunOptions {
+    return this.quantum > 0 ? { count: this.quantum } : { timeoutUs: this.slice() };
+  }
+
   private fireTimers(): void {
     const now = this.now();
     while (this.timers.length > 0 && this.timers[0]!.at <= now) {
@@ -109,6 +119,10 @@ export class Sched {
       }
       const t = this.timers.find((x) => x.p.state === 'Wakeme');
       if (!t && !hostWaiting()) return;
+      if (t && this.skipTo) {
+        this.skipTo(t.at);
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const ms = t ? Math.max(0, (t.at - this.now()) / 1e6) : 1 << 30;
         const h = setTimeout(done, ms);

@@ -117,7 +117,7 @@ export function sysrfork(up: Proc, a: readonly number[]): number {
     return 0;
   }
   const p = k.forkproc(up, flag);
-  k.trace.procev(up, 'rfork', `flags=${rforkflags(flag)} child=${p.pid}`);
+  k.trace.procev(up, 'rfork', `flags=${rforkflags(flag)} child=${p.pid}`, { flags: flag, flagnames: rforkflags(flag).split('|'), child: p.pid });
   // The parent yields so the child usually runs first, and takes no notes on this return.
   up.yield = true;
   up.nonotes = true;
@@ -145,6 +145,7 @@ export function sysawait(up: Proc, a: readonly number[]): number {
   sleep(up.waitr, () => up.waitq.length > 0);
   const w = up.waitq[0]!;
   up.waitq.shift();
+  up.kernel.trace.procev(up, 'wait', `child=${w.pid} ${quote(w.msg)}`, { child: w.pid, status: w.msg });
   const text = `${w.pid} ${w.time[0]} ${w.time[1]} ${w.time[2]} ${quote(w.msg)}`;
   const b = utf8.encode(text).subarray(0, Math.max(n - 1, 0));
   const out = new Uint8Array(Math.min(b.length + 1, Math.max(n, 0)));

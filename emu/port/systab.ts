@@ -6,6 +6,8 @@
 // Signature letters, one per argument word group:
 //   i int   u unsigned   p pointer   s string   f fd   v vlong (2 words)
 //   o open mode   r rfork flags   V vlong result pointer (hidden first arg)
+//   w buffer the call reads (length: next word)   R buffer it fills
+//   S string it fills (the trace reads these at exit)
 
 import type { Sysfn } from './sysarg.ts';
 import * as sp from './sysproc.ts';
@@ -24,7 +26,7 @@ function def(n: number, name: string, sig: string, fn?: Sysfn): void {
 }
 
 def(0, 'sysr1', '', sp.sysr1);
-def(1, '_errstr', 'p', sp.sys_errstr);
+def(1, '_errstr', 'S', sp.sys_errstr);
 def(2, 'bind', 'ssi', sf.sysbind);
 def(3, 'chdir', 's', sf.syschdir);
 def(4, 'close', 'f', sf.sysclose);
@@ -38,15 +40,15 @@ def(11, '_fstat', 'fp');
 def(12, 'segbrk', 'pp', sp.syssegbrk);
 def(13, '_mount', 'fsis');
 def(14, 'open', 'so', sf.sysopen);
-def(15, '_read', 'fpi', sf.sys_read);
+def(15, '_read', 'fRi', sf.sys_read);
 def(16, 'oseek', 'fii', sf.sysoseek);
 def(17, 'sleep', 'i', sp.syssleep);
 def(18, '_stat', 'sp');
 def(19, 'rfork', 'r', sp.sysrfork);
-def(20, '_write', 'fpi', sf.sys_write);
+def(20, '_write', 'fwi', sf.sys_write);
 def(21, 'pipe', 'p', sf.syspipe);
 def(22, 'create', 'sou', sf.syscreate);
-def(23, 'fd2path', 'fpi', sf.sysfd2path);
+def(23, 'fd2path', 'fSi', sf.sysfd2path);
 def(24, 'brk_', 'p', sp.sysbrk_);
 def(25, 'remove', 's', sf.sysremove);
 def(26, '_wstat', 'sp', sf.sys_wstat);
@@ -64,15 +66,15 @@ def(37, 'semacquire', 'pi', sp.syssemacquire);
 def(38, 'semrelease', 'pi', sp.syssemrelease);
 def(39, 'seek', 'Vfvi', sf.sysseek);
 def(40, 'fversion', 'fisi');
-def(41, 'errstr', 'pu', sp.syserrstr);
+def(41, 'errstr', 'Su', sp.syserrstr);
 def(42, 'stat', 'spi', sf.sysstat);
 def(43, 'fstat', 'fpi', sf.sysfstat);
 def(44, 'wstat', 'spi', sf.syswstat);
 def(45, 'fwstat', 'fpi', sf.sysfwstat);
 def(46, 'mount', 'ffsis');
-def(47, 'await', 'pi', sp.sysawait);
-def(50, 'pread', 'fpiv', sf.syspread);
-def(51, 'pwrite', 'fpiv', sf.syspwrite);
+def(47, 'await', 'Si', sp.sysawait);
+def(50, 'pread', 'fRiv', sf.syspread);
+def(51, 'pwrite', 'fwiv', sf.syspwrite);
 def(52, 'tsemacquire', 'pu', sp.systsemacquire);
 def(53, 'nsec', 'V', sp.sysnsec);
 

@@ -1,61 +1,55 @@
-// The kernel's event stream. Every syscall, note and process event goes
-// through one Trace; categories nobody asked for cost one boolean test, and
-// nothing is formatted unless a sink listens (the EVM's step-event rule).
+// The kernel's event stream. Every syscall, note, process event, fault and
+// (when asked) instruction goes through one Trace; categories nobody asked
+// for cost one boolean test at the emitting site, and nothing is decoded or
+// formatted unless a sink listens (the EVM's step-event rule).
+// The event types are in event.ts; the views in text.ts, jsonl.ts, perfetto.ts.
 
 import type { Proc } from '../port/proc.ts';
+import type { NoteEvent, NoteWhat, ProcEvent, ProcWhat, Sink, TraceEvent } from './event.ts';
 
-export type TraceCategory = 'sys' | 'notes' | 'proc';
+export type { Sink, TraceEvent, NoteWhat, SysArg } from './event.ts';
 
-export type TraceEvent =
-  | { kind: 'sys'; pid: number; name: string; args: string; ret: number; err: string; t0: number; t1: number }
-  | { kind: 'note'; pid: number; what: NoteWhat; msg: string; from?: number; ureg?: number; pc?: number; mode?: number }
-  | { kind: 'proc'; pid: number; what: 'rfork' | 'exec' | 'exits' | 'wait'; detail: string };
+export type TraceCategory = 'sys' | 'notes' | 'proc' | 'insn';
+export const CATEGORIES: readonly TraceCategory[] = ['sys', 'notes', 'proc', 'insn'];
 
-export type NoteWhat = 'post' | 'drop' | 'deliver' | 'noted' | 'killed';
-
-export type Sink = (ev: TraceEvent) => void;
+type NoteExtra = Omit<NoteEvent, 'kind' | 'pid' | 'what' | 'msg' | 't'>;
+type ProcExtra = Omit<ProcEvent, 'kind' | 'pid' | 'what' | 'detail' | 't'>;
 
 export class Trace {
   sys = false;
   notes = false;
   proc = false;
-  private sinks: Sink[] = [];
+  insn = false;
+  private sinks: { cats: ReadonlySet<TraceCategory>; sink: Sink }[] = [];
+  /** Kernel time in ns since boot (the kernel sets it). */
+  clock: () => number = () => 0;
 
+  /** sink gets the events of these categories (and only those). */
   listen(cats: readonly TraceCategory[], sink: Sink): void {
     for (const c of cats) this[c] = true;
-    this.sinks.push(sink);
+    this.sinks.push({ cats: new Set(cats), sink });
   }
 
   emit(ev: TraceEvent): void {
-    for (const s of this.sinks) s(ev);
+    const c = categoryOf(ev);
+    for (const s of this.sinks) if (s.cats.has(c)) s.sink(ev);
   }
 
-  note(p: Proc, what: NoteWhat, msg: string, extra: { from?: number; ureg?: number; pc?: number; mode?: number } = {}): void {
-    if (this.notes) this.emit({ kind: 'note', pid: p.pid, what, msg, ...extra });
+  note(p: Proc, what: NoteWhat, msg: string, extra: NoteExtra = {}): void {
+    if (this.notes) this.emit({ kind: 'note', pid: p.pid, what, msg, ...extra, t: this.clock() });
   }
 
-  procev(p: Proc, what: 'rfork' | 'exec' | 'exits' | 'wait', detail: string): void {
-    if (this.proc) this.emit({ kind: 'proc', pid: p.pid, what, detail });
+  procev(p: Proc, what: ProcWhat, detail: string, extra: ProcExtra = {}): void {
+    if (this.proc) this.emit({ kind: 'proc', pid: p.pid, what, detail, ...extra, t: this.clock() });
   }
 }
 
-const NOTED = ['NCONT', 'NDFLT', 'NSAVE', 'NRSTR'];
-
-/** One line per event, for --trace on stderr. */
-export function formatText(ev: TraceEvent): string {
+/** The --trace category an event belongs to (faults go with notes: they become notes). */
+export function categoryOf(ev: TraceEvent): TraceCategory {
   switch (ev.kind) {
-    case 'sys': {
-      const err = ev.ret === -1 && ev.err ? ` "${ev.err}"` : '';
-      return `${ev.pid} ${ev.name}(${ev.args}) = ${ev.ret}${err}`;
-    }
-    case 'note': {
-      const extra =
-        ev.what === 'deliver' ? ` ureg=0x${(ev.ureg ?? 0).toString(16)} pc=0x${(ev.pc ?? 0).toString(16)}`
-        : ev.what === 'noted' ? ` ${NOTED[ev.mode ?? 1] ?? `mode=${ev.mode}`}`
-        : ev.from !== undefined ? ` from ${ev.from}` : '';
-      return `${ev.pid} note ${ev.what} "${ev.msg}"${extra}`;
-    }
-    case 'proc':
-      return `${ev.pid} ${ev.what} ${ev.detail}`;
+    case 'sys': case 'sysenter': return 'sys';
+    case 'note': case 'fault': return 'notes';
+    case 'proc': return 'proc';
+    case 'insn': return 'insn';
   }
 }

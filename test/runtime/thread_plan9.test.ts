@@ -2,6 +2,7 @@
 // ccdca2c), run alone against the kernel model.
 import { describe, expect, it } from 'vitest';
 import { PUT, runMain } from './kit.ts';
+import { callText } from '../../emu/trace/text.ts';
 
 // itoa(n, buf, len) then write the 16-byte buffer raw.
 function itoaMain(cases: Array<[number, number]>): string {
@@ -79,7 +80,7 @@ TEXT main·main(SB),7,$16
     const b = Buffer.from(r.stdout, 'latin1');
     expect(b.readUInt32LE(0)).toBe(r.pid);
     expect(b.readUInt32LE(4)).toBe(r.pid);
-    const opens = r.events.filter((e) => e.kind === 'sys' && e.name === 'open').map((e) => (e as { args: string }).args);
+    const opens = r.events.flatMap((e) => (e.kind === 'sys' && e.name === 'open' ? [callText(e)] : []));
     expect(opens.some((a) => a.includes('#c/pid'))).toBe(true);
   });
 });
@@ -112,7 +113,7 @@ TEXT main·main(SB),7,$16
     const b = Buffer.from(r.stdout, 'latin1');
     expect(b.readInt32LE(0)).toBe(-1);
     expect(b.readInt32LE(4)).toBe(0);
-    const opens = r.events.filter((e) => e.kind === 'sys' && e.name === 'open').map((e) => (e as { args: string }).args);
+    const opens = r.events.flatMap((e) => (e.kind === 'sys' && e.name === 'open' ? [callText(e)] : []));
     expect(opens.some((a) => a.includes('/proc/999/note'))).toBe(true);
     const noted = r.events.filter((e) => e.kind === 'note' && e.what === 'noted');
     expect(noted.map((e) => (e as { mode?: number }).mode)).toEqual([0]);
@@ -243,7 +244,7 @@ describe('exit', () => {
   it('before: exit(3) writes interrupt to /proc/<Tos.pid>/notepg and exits with no status', async () => {
     const r = await runMain('before', `TEXT main·main(SB),7,$4\n\tMOVL\t$3, 0(SP)\n\tCALL\truntime·exit(SB)\n\tRET\n`);
     expect(r.exitstr).toBe('');
-    const sys = r.events.filter((e) => e.kind === 'sys').map((e) => `${(e as { name: string }).name}(${(e as { args: string }).args})`);
+    const sys = r.events.flatMap((e) => (e.kind === 'sys' ? [callText(e)] : []));
     expect(sys.some((s) => s.startsWith('open(') && s.includes(`/proc/${r.pid}/notepg`))).toBe(true);
     expect(sys.some((s) => s.startsWith('pwrite(') && s.includes('9'))).toBe(true);
     expect(r.events.some((e) => e.kind === 'sys' && e.name === 'notify')).toBe(false);

@@ -1,0 +1,44 @@
+// A trace written somewhere in one of the three formats: what --trace-out
+// and --trace-format build. text and jsonl stream; perfetto is one JSON
+// document, written at close().
+
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Sink } from './event.ts';
+import { TextFormatter } from './text.ts';
+import { PerfettoBuilder } from './perfetto.ts';
+import { filtered, type TraceFilter } from './filter.ts';
+
+export type TraceFormat = 'text' | 'jsonl' | 'perfetto';
+export const FORMATS: readonly TraceFormat[] = ['text', 'jsonl', 'perfetto'];
+
+export interface TraceOutput {
+  sink: Sink;
+  close(): void;
+}
+
+/** Lines or documents go to `write`; `end` runs after the last one. */
+export function traceOutput(format: TraceFormat, write: (s: string) => void, filter: TraceFilter = {}, end = () => {}): TraceOutput {
+  switch (format) {
+    case 'text': {
+      const f = new TextFormatter();
+      const put = (lines: string[]) => {
+        if (lines.length) write(lines.join('\n') + '\n');
+      };
+      return { sink: filtered((ev) => put(f.lines(ev)), filter), close: () => (put(f.flush()), end()) };
+    }
+    case 'jsonl':
+      return { sink: filtered((ev) => write(JSON.stringify(ev) + '\n'), filter), close: end };
+    case 'perfetto': {
+      const b = new PerfettoBuilder();
+      return { sink: filtered((ev) => b.add(ev), filter), close: () => (write(JSON.stringify(b.json()) + '\n'), end()) };
+    }
+  }
+}
+
+/** A trace to a file (created or truncated), or to fd 2 when path is null. */
+export function traceToFile(format: TraceFormat, path: string | null, filter: TraceFilter = {}): TraceOutput {
+  const fd = path === null ? 2 : openSync(path, 'w');
+  return traceOutput(format, (s) => writeSync(fd, s), filter, () => {
+    if (path !== null) closeSync(fd);
+  });
+}

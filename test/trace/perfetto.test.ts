@@ -1,0 +1,47 @@
+// The Perfetto view of the `after` demo: a track per process, syscalls as
+// slices, notes and rforks as flows from the poster/parent to the
+// receiver/child.
+import { describe, expect, it } from 'vitest';
+import { runDemo } from '../../emu/demo/demo.ts';
+import { unicornMachine } from '../../emu/cpu/machine.ts';
+import { PerfettoBuilder, type ChromeEvent } from '../../emu/trace/perfetto.ts';
+
+async function demoTrace(): Promise<ChromeEvent[]> {
+  const b = new PerfettoBuilder();
+  await runDemo('after', { machine: unicornMachine(), trace: { cats: ['sys', 'notes', 'proc'], sink: (e) => b.add(e) } });
+  // What a file holds: the JSON text, read back.
+  return (JSON.parse(JSON.stringify(b.json())) as { traceEvents: ChromeEvent[] }).traceEvents;
+}
+
+function flows(ev: ChromeEvent[], cat: string): string[] {
+  const start = new Map(ev.filter((e) => e.ph === 's' && e.cat === cat).map((e) => [e.id, e.pid]));
+  return ev.filter((e) => e.ph === 'f' && e.cat === cat).map((e) => `${start.get(e.id)}->${e.pid}`);
+}
+
+describe('the perfetto trace of the after demo', () => {
+  it('names one track per process', async () => {
+    const ev = await demoTrace();
+    const names = ev.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => (e.args as { name: string }).name);
+    expect(names).toEqual(['init 1', 'A 2', 'B 3', 'A 4', 'B 5', 'A 6']);
+  });
+
+  it('draws each gointr note as a flow from the poster to the receiver, ending on its handler slice', async () => {
+    const ev = await demoTrace();
+    expect(flows(ev, 'note').sort()).toEqual(['2->4', '2->6', '3->5']);
+    const handlers = ev.filter((e) => e.ph === 'X' && e.cat === 'note').map((e) => `${e.pid} ${e.name}`).sort();
+    expect(handlers).toEqual(['4 note handler: gointr', '5 note handler: gointr', '6 note handler: gointr']);
+  });
+
+  it('draws rfork as a flow from parent to child, and syscalls as slices with their call', async () => {
+    const ev = await demoTrace();
+    expect(flows(ev, 'rfork').sort()).toEqual(['2->4', '2->6', '3->5']);
+    const sys = ev.filter((e) => e.ph === 'X' && e.cat === 'sys');
+    expect(new Set(sys.map((e) => e.pid))).toEqual(new Set([1, 2, 3, 4, 5, 6]));
+    for (const e of sys) {
+      expect(e.dur).toBeGreaterThan(0);
+      expect((e.args as { call: string }).call.startsWith(`${e.name}(`)).toBe(true);
+    }
+    const pwrite = sys.find((e) => (e.args as { call: string }).call.includes('/note'));
+    expect(pwrite).toBeDefined();
+  });
+});
