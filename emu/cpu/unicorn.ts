@@ -31,6 +31,7 @@ import {
 } from './unicorn_ffi.ts';
 import { watchdog } from './preempt.ts';
 import { refineFaultPc } from './faultpc.ts';
+import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
 
 export { CpuUnavailable } from './unicorn_ffi.ts';
 
@@ -125,6 +126,8 @@ export class UnicornCpu implements Cpu {
   private pendingPc: number | undefined; // pc written from a hook
   private hookError: unknown;
   private countMode = false;
+  /** Offset of uc_struct.no_exit_request, when known (exitreq.ts). */
+  private exitOff: number | null = null;
 
   constructor() {
     const L = (this.L = unicorn());
@@ -147,6 +150,9 @@ export class UnicornCpu implements Cpu {
       this.setupSegments();
       this.setupFpu();
       this.addHooks();
+      // Stops from another thread (preemption) must not land mid-block: see exitreq.ts.
+      this.exitOff = noExitRequestOffset(L);
+      if (this.exitOff !== null) setNoExitRequest(L, this.uc, this.exitOff, true);
     } catch (e) {
       this.close();
       throw e;
@@ -239,6 +245,12 @@ export class UnicornCpu implements Cpu {
   // --- hooks (called inside uc_emu_start) --------------------------------
 
   private onInterrupt(intno: number): void {
+    // A faulting store does not end its block (exitreq.ts): nothing after
+    // it may act, an INT $64 at the block's end least of all.
+    if (this.faultCtx !== null) {
+      this.L.uc_emu_stop(this.uc);
+      return;
+    }
     if (intno === VEC_SYSCALL && this.syscallFn) {
       try {
         this.syscallFn();
@@ -275,9 +287,24 @@ export class UnicornCpu implements Cpu {
       for (let p = first; p <= last; p += 4096) this.L.uc_mem_map(this.uc, p, 4096, 7);
       return true;
     }
+    if (this.faultCtx !== null) return false; // later in the block of the first fault
     this.pending = { kind: 'fault', access, addr, pc: 0 };
+    if (access === 'write' && this.exitOff !== null && !this.countMode) {
+      // Without mid-block exit checks a failed store is skipped and the
+      // block runs on (exitreq.ts; loads and fetches leave the block by
+      // cpu_loop_exit and stay exact). The registers here are those before
+      // the faulting instruction (TCG syncs them before a memory access);
+      // run() puts them back once the block has ended.
+      const out: unknown[] = [null];
+      check(this.L.uc_context_alloc(this.uc, out), 'uc_context_alloc');
+      this.faultCtx = out[0] as bigint;
+      this.L.uc_context_save(this.uc, this.faultCtx);
+    }
     return false; // not handled: Unicorn stops emulation
   }
+
+  /** The CPU state at the first invalid access of this run, while the block goes on. */
+  private faultCtx: bigint | null = null;
 
   private probe: { access: string; addr: number; matched: boolean } | undefined;
 
@@ -517,6 +544,9 @@ export class UnicornCpu implements Cpu {
     // Unicorn's instruction counter is a code hook compiled into each block:
     // blocks translated without it never count, so flush when turning it on.
     // (Unicorn itself flushes when a run without count removes the hook.)
+    // Count mode stops from its code hook and needs the mid-block exit
+    // checks back; both kinds of blocks are retranslated on the switch.
+    if (count > 0 !== this.countMode && this.exitOff !== null) setNoExitRequest(this.L, this.uc, this.exitOff, count === 0);
     if (count > 0 && !this.countMode) this.flushTb();
     this.countMode = count > 0;
 
@@ -532,6 +562,11 @@ export class UnicornCpu implements Cpu {
     } finally {
       if (wd) timedOut = wd.disarm();
       this.inRun = false;
+      if (this.faultCtx !== null) {
+        this.L.uc_context_restore(this.uc, this.faultCtx);
+        this.L.uc_context_free(this.faultCtx);
+        this.faultCtx = null;
+      }
     }
     if (this.pendingPc !== undefined) {
       this.rawWrite(X86.eip, this.pendingPc);
