@@ -39,7 +39,7 @@ function reg(r: string): string {
 /** AT&T operands to Go's: %eax → AX, 4(%esp,%eax,4) → 4(SP)(AX*4), *%eax → AX. */
 export function plan9Operands(op: string): string {
   return op
-    .replace(/\(%(\w+)?(?:,\s*%(\w+)(?:,\s*(\d))?)?\)/g, (_m, base?: string, idx?: string, sc?: string) =>
+    .replace(/\((?:%(\w+))?(?:,\s*%(\w+)(?:,\s*(\d))?)?\)/g, (_m, base?: string, idx?: string, sc?: string) =>
       (base ? `(${reg(base)})` : '') + (idx ? `(${reg(idx)}*${sc ?? '1'})` : ''))
     .replace(/%(\w+)/g, (_m, r: string) => reg(r))
     .replace(/^\*/, '');

@@ -13,15 +13,15 @@ export class Symtab {
     this.names = text.map((s) => s.name);
   }
 
-  /** The address of a text symbol, or undefined. */
+  /** The address of a text symbol ('·' may stand for '.'), or undefined. */
   lookup(name: string): number | undefined {
-    const i = this.names.indexOf(name);
+    const i = this.names.indexOf(name.replace(/·/g, '.'));
     return i < 0 ? undefined : this.addrs[i];
   }
 
   /** [start, end) of a text symbol: up to the next symbol (or start+1 for the last). */
   range(name: string): [number, number] | undefined {
-    const i = this.names.indexOf(name);
+    const i = this.names.indexOf(name.replace(/·/g, '.'));
     if (i < 0) return undefined;
     return [this.addrs[i]!, this.addrs[i + 1] ?? this.addrs[i]! + 1];
   }
