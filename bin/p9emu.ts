@@ -24,6 +24,13 @@ const commands: Record<string, Command> = {
       return { main: m.asmMain, usage: m.usage };
     },
   },
+  abi: {
+    summary: 'check the register and stack conventions of system-call stubs',
+    load: async () => {
+      const m = await import('./cmd_abi.ts');
+      return { main: m.abiMain, usage: m.usage };
+    },
+  },
   demo: {
     summary: 'run the built-in demonstration',
     load: async () => {

@@ -1,0 +1,60 @@
+// `p9emu abi`: every stub of an a.out that reaches INT $64, checked
+// (check.ts); rfork is checked twice, as the parent and as the child.
+
+import { checkStub, type StubReport } from './check.ts';
+import { syscallers } from './reach.ts';
+import { StubHarness } from './harness.ts';
+import type { Convention } from './conventions.ts';
+import { systab } from '../port/systab.ts';
+
+export interface AbiOptions {
+  /** Only this symbol ('·' may stand for '.'). */
+  symbol?: string;
+  /** The file's convention; file-local symbols (Go's name<>) are always C. */
+  convention: Convention;
+}
+
+export async function checkImage(image: Uint8Array, o: AbiOptions): Promise<StubReport[]> {
+  const want = o.symbol?.replace(/·/g, '.');
+  const out: StubReport[] = [];
+  const h = new StubHarness(image);
+  try {
+    for (const s of await syscallers(image)) {
+      if (want !== undefined && s.name !== want) continue;
+      const conv: Convention = s.type === 't' ? 'c' : o.convention;
+      const r = checkStub(h, s.name, s.addr, conv);
+      if (r.call !== null && systab[r.call]?.name === 'rfork') {
+        const child = checkStub(h, s.name, s.addr, conv, 1, true);
+        r.violations.push(...child.violations);
+      }
+      out.push(r);
+    }
+  } finally {
+    h.close();
+  }
+  return out;
+}
+
+const COLS = ['symbol', 'conv', 'call', 'kernel read', 'result', 'clobbers', 'reads', 'stack', 'verdict'];
+
+function row(r: StubReport): string[] {
+  const call = r.call === null ? '-' : `${r.call} ${r.callName ?? '?'}${r.expected !== null && r.expected !== r.call ? ` (name: ${r.expected})` : ''}`;
+  return [
+    r.symbol, r.convention, call, r.args.map((a) => a.from).join(' ') || '-', r.result.join(' ') || '-',
+    r.clobbers.join(' ') || '-', r.readsBeforeWrite.join(' ') || '-', r.stack === null ? r.end : String(r.stack),
+    r.violations.length ? 'VIOLATION' : 'ok',
+  ];
+}
+
+/** The report as a table, each violation under its stub. */
+export function abiTable(reports: readonly StubReport[]): string {
+  const rows = [COLS, ...reports.map(row)];
+  const w = COLS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines: string[] = [];
+  rows.forEach((r, i) => {
+    lines.push(r.map((c, j) => c.padEnd(w[j]!)).join('  ').trimEnd());
+    const rep = reports[i - 1];
+    if (rep) for (const v of rep.violations) lines.push(`    ${v}`);
+  });
+  return lines.join('\n') + '\n';
+}
