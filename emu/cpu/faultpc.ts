@@ -10,10 +10,11 @@
 // holding copies of the code pages, walk the instructions from the stale
 // pc, and execute each one alone from that exact state. Its memory accesses
 // hit scratch zero pages, except an access equal to the fault (kind and
-// address), which identifies the instruction. Limits: the walk follows
-// branches as the current flags say, and an earlier instruction of the
-// block that would make the same access from the current registers (e.g.
-// `MOVL (AX), AX` twice) is picked first.
+// address), which identifies the instruction. Limits: conditional branches
+// are followed both ways (the flags at the fault are not those of earlier
+// branches), nearest first, so an instruction closer to the stale pc that
+// would make the same access from the current registers (e.g. `MOVL (AX),
+// AX` twice) is picked first.
 // Faults are rare, so the cost (a scratch engine per fault) does not matter.
 
 import type { UnicornCpu } from './unicorn.ts';
@@ -25,7 +26,13 @@ export interface FaultInfo {
   addr: number;
 }
 
-const MAX_STEPS = 256;
+const MAX_STEPS = 1024;
+/**
+ * EFLAGS values under which every Jcc goes both ways: none set, all of
+ * CF PF AF ZF SF OF set (every condition but L/NL flips), and SF alone
+ * (flips L/NL).
+ */
+const FLAG_PROBES = [0, 0x8d5, 0x80];
 
 /** Best pc for a fault given EIP as Unicorn left it. */
 export function refineFaultPc(cpu: UnicornCpu, f: FaultInfo, eip: number): number {
@@ -67,16 +74,32 @@ function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined 
     }
     // Every candidate is tried from the exact faulting state, so earlier
     // instructions' effects are not replayed; a step only tells where the
-    // next instruction is.
-    let pc = eip;
-    for (let i = 0; i < MAX_STEPS; i++) {
-      if (pc < lo || pc >= hi) return undefined;
+    // next instruction is. The flags at the fault are not those of earlier
+    // conditional branches, so each step is also tried under other flag
+    // values and every successor is explored, breadth first: the nearest
+    // instruction that makes the faulting access wins.
+    const seen = new Set<number>([eip]);
+    const queue = [eip];
+    for (let i = 0; i < MAX_STEPS && i < queue.length; i++) {
+      const pc = queue[i]!;
       scratch.restore(ctx);
       scratch.setReg('pc', pc);
       if (scratch.probeStep(f)) return pc;
-      const next = scratch.reg('pc');
-      if (next === pc) return undefined; // trapped or stuck
-      pc = next;
+      // The target access stays unmapped in the scratch engine (a probe
+      // maps a zero page for every other access), so probe with it too.
+      const succ = (fl: number): number => {
+        scratch.restore(ctx);
+        scratch.setRegs({ pc, flags: fl });
+        scratch.probeStep(f);
+        return scratch.reg('pc');
+      };
+      const next = new Set(FLAG_PROBES.map(succ));
+      for (const n of next) {
+        if (n !== pc && n >= lo && n < hi && !seen.has(n)) {
+          seen.add(n);
+          queue.push(n);
+        }
+      }
     }
     return undefined;
   } finally {

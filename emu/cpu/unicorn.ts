@@ -284,7 +284,7 @@ export class UnicornCpu implements Cpu {
       }
       const first = addr - (addr % 4096);
       const last = (addr + Math.max(size, 1) - 1) >>> 0;
-      for (let p = first; p <= last; p += 4096) this.L.uc_mem_map(this.uc, p, 4096, 7);
+      for (let p = first; p <= last; p += 4096) if (this.L.uc_mem_map(this.uc, p, 4096, 7) === UC_ERR_OK) probe.mapped.push(p);
       return true;
     }
     if (this.faultCtx !== null) return false; // later in the block of the first fault
@@ -306,7 +306,7 @@ export class UnicornCpu implements Cpu {
   /** The CPU state at the first invalid access of this run, while the block goes on. */
   private faultCtx: bigint | null = null;
 
-  private probe: { access: string; addr: number; matched: boolean } | undefined;
+  private probe: { access: string; addr: number; matched: boolean; mapped: number[] } | undefined;
 
   /**
    * Execute one instruction looking for the access `target` (used to find
@@ -315,11 +315,14 @@ export class UnicornCpu implements Cpu {
    * instruction made the target access.
    */
   probeStep(target: { access: 'read' | 'write' | 'fetch'; addr: number }): boolean {
-    this.probe = { ...target, matched: false };
+    const probe = (this.probe = { ...target, matched: false, mapped: [] as number[] });
     try {
       this.run({ count: 1 });
-      return this.probe.matched;
+      return probe.matched;
     } finally {
+      // Zero pages last only for one step: a later candidate's access to
+      // the target page must fault again.
+      for (const p of probe.mapped) this.L.uc_mem_unmap(this.uc, p, 4096);
       this.probe = undefined;
     }
   }
