@@ -26,6 +26,15 @@ export const arch386: Arch = {
   },
 };
 
+/**
+ * What /env holds before any program runs: the kernel's ksetenv at boot
+ * (4e sys/src/9/pc/main.c: cputype, service) and init's objtype
+ * (sys/src/cmd/init.c). `--env` adds to it and may override. Go's runtime
+ * throws 'getenv before env init' when /env is empty (runtime/env_plan9.go
+ * leaves envs nil), which never happens on Plan 9.
+ */
+export const BOOTENV: Readonly<Record<string, string>> = { cputype: '386', objtype: '386', service: 'terminal' };
+
 /** Default bss growth room: Go reserves its heap with brk. */
 export const BRKMAX = 1 << 30;
 
@@ -58,7 +67,7 @@ export function spawn(k: Plan9, image: Uint8Array, opts: SpawnOptions = {}): Pro
     p.fgrp = new Fgrp();
     p.pgrp = newpgrp(k.config);
     p.egrp = new Egrp();
-    for (const [key, v] of Object.entries(k.config.env)) p.egrp.set(key, new TextEncoder().encode(v));
+    for (const [key, v] of Object.entries({ ...BOOTENV, ...k.config.env })) p.egrp.set(key, new TextEncoder().encode(v));
     for (const fd of [0, 1, 2] as const) p.fgrp.fd[fd] = consfd(p, fd);
     if (opts.parent) {
       p.parent = opts.parent;
