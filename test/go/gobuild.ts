@@ -1,0 +1,95 @@
+// Building the Go fixtures (test/fixtures/go/<name>/) and Go's own test
+// binaries for plan9/386 with the host's Go, cached by content hash under
+// .cache/fixtures/<hash>/ so a second run does not rebuild. Shared by the
+// tests in test/go and by bench/go.ts.
+//
+// Without `go` on PATH: under CI=true the tests must fail (goRequired),
+// otherwise they may skip with a message.
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const FIXTURES = join(REPO, 'test/fixtures/go');
+const CACHE = join(REPO, '.cache/fixtures');
+
+const ENV = { ...process.env, GOOS: 'plan9', GOARCH: '386', CGO_ENABLED: '0', GOFLAGS: '' };
+
+let goVersionCache: string | null | undefined;
+
+/** `go version` output, or null when there is no usable go. */
+export function goVersion(): string | null {
+  if (goVersionCache !== undefined) return goVersionCache;
+  try {
+    goVersionCache = execFileSync('go', ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    goVersionCache = null;
+  }
+  return goVersionCache;
+}
+
+/** True under CI=true: a missing go is a failure there, not a skip. */
+export const CI = process.env.CI === 'true';
+
+/** Skip (outside CI only) when go is missing; prints why once. */
+export function skipWithoutGo(): boolean {
+  if (goVersion() !== null || CI) return false;
+  if (!warned) {
+    warned = true;
+    process.stderr.write('test/go: `go` not found on PATH: skipping the Go tests (install golang-go; under CI=true they fail)\n');
+  }
+  return true;
+}
+let warned = false;
+
+function hash(parts: (string | Uint8Array)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) {
+    h.update(typeof p === 'string' ? p : Buffer.from(p));
+    h.update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+function requireGo(): string {
+  const v = goVersion();
+  if (v === null) throw new Error('go is not installed (apt-get install golang-go): cannot build the plan9/386 Go fixtures');
+  return v;
+}
+
+/** Build into dir/name through a temporary name, so parallel builders never see half a file. */
+function buildInto(dir: string, name: string, args: string[], cwd: string): string {
+  const out = join(dir, name);
+  if (existsSync(out)) return out;
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    execFileSync('go', [...args.slice(0, 1), '-o', tmp, ...args.slice(1)], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const err = e as { stderr?: Buffer; message: string };
+    throw new Error(`go ${args.join(' ')}: ${err.stderr?.toString() || err.message}`);
+  }
+  renameSync(tmp, out);
+  return out;
+}
+
+/** The plan9/386 binary of fixture `name` (test/fixtures/go/<name>/*.go). */
+export function fixture(name: string): string {
+  const v = requireGo();
+  const src = join(FIXTURES, name);
+  const files = readdirSync(src).filter((f) => f.endsWith('.go')).sort();
+  if (files.length === 0) throw new Error(`no Go files in ${src}`);
+  const key = hash([v, 'plan9/386', name, ...files.flatMap((f) => [f, readFileSync(join(src, f))])]);
+  return buildInto(join(CACHE, key), name, ['build', ...files], src);
+}
+
+/** `go test -c PKG` for plan9/386: Go's own tests of a standard package. */
+export function stdTest(pkg: string): string {
+  const v = requireGo();
+  const key = hash([v, 'plan9/386', 'test', pkg]);
+  return buildInto(join(CACHE, key), `${pkg.replace(/\//g, '_')}.test`, ['test', '-c', pkg], REPO);
+}

@@ -1,0 +1,142 @@
+// Real GOOS=plan9 GOARCH=386 Go 1.19 programs (test/fixtures/go), built
+// with the host's Go and run under the kernel model: output bytes, exit
+// strings and the notes Go's runtime posts, as on Plan 9.
+
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixture, skipWithoutGo } from './gobuild.ts';
+import { runGo } from './rungo.ts';
+
+const T = 60_000;
+
+describe.skipIf(skipWithoutGo())('Go programs', () => {
+  const bin: Record<string, string> = {};
+  beforeAll(() => {
+    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'signal', 'readfile', 'tmpfile', 'env']) {
+      bin[n] = fixture(n);
+    }
+  }, 300_000);
+
+  it('hello: exact stdout, nothing on stderr, exit string empty', async () => {
+    const r = await runGo(bin.hello!);
+    expect(r.stdout).toBe('hello, world\n');
+    expect(r.stderr).toBe('');
+    expect(r.exitstr).toBe('');
+    expect(r.code).toBe(0);
+  }, T);
+
+  it.each([[0, ''], [1, '1'], [7, '7'], [255, '255']])('os.Exit(%i) exits with %j', async (n, want) => {
+    const r = await runGo(bin.exit!, [String(n)]);
+    expect(r.stdout).toBe(`exiting with ${n}\n`);
+    expect(r.exitstr).toBe(want);
+    expect(r.code).toBe(n);
+  }, T);
+
+  it("os.Exit posts 'go: exit N' to every other M, which exits with N (goexitsall)", async () => {
+    const r = await runGo(bin.exit!, ['3'], { traced: true });
+    expect(r.exitstr).toBe('3');
+    const posted = r.events.filter((e) => e.kind === 'note' && e.what === 'post' && e.msg === 'go: exit 3');
+    expect(posted.length).toBeGreaterThanOrEqual(1);
+    const exits = r.events.filter((e) => e.kind === 'proc' && e.what === 'exits');
+    // every process of the program (m0 and the Ms it rforked) ends with "3"
+    expect(exits.length).toBe(posted.length + 1);
+    for (const e of exits) expect(e.status).toBe('3');
+  }, T);
+
+  it('panic: message and traceback on stderr, exit string "2"', async () => {
+    const r = await runGo(bin.panic!);
+    expect(r.stdout).toBe('before panic\n');
+    expect(r.stderr).toMatch(/^panic: boom\n\ngoroutine 1 \[running\]:\nmain\.main\(\)\n\t.*panic\/main\.go:8 \+0x[0-9a-f]+\n/);
+    expect(r.exitstr).toBe('2');
+    expect(r.code).toBe(2);
+  }, T);
+
+  it('goroutines and channels with GOMAXPROCS=4 on 4 CPUs', async () => {
+    const r = await runGo(bin.goroutines!, [], { ncpu: 4 });
+    expect(r.stdout).toBe('GOMAXPROCS was 4, now 4\nresults 1000 total 166666500\nNumCPU 4\n');
+    expect(r.code).toBe(0);
+  }, T);
+
+  it('GOMAXPROCS follows /dev/sysstat: 1 CPU by default', async () => {
+    const r = await runGo(bin.goroutines!);
+    expect(r.stdout).toBe('GOMAXPROCS was 1, now 4\nresults 1000 total 166666500\nNumCPU 1\n');
+  }, T);
+
+  it('timers: time.Sleep, After, Ticker, Timer.Stop, AfterFunc', async () => {
+    const r = await runGo(bin.timers!);
+    expect(r.stdout).toBe(
+      'sleep ok: true true\nafter fired\nticks 3\nstopped true\nafterfunc true\nmonotonic ok: true\nyear ok: true\n',
+    );
+    expect(r.code).toBe(0);
+  }, T);
+
+  it("nil dereference: the 'sys: trap: fault read' note becomes a recovered panic, three times", async () => {
+    const r = await runGo(bin.nilderef!, [], { traced: true });
+    const line = 'recovered: runtime error: invalid memory address or nil pointer dereference\n';
+    expect(r.stdout).toBe(line.repeat(3) + 'done\n');
+    expect(r.code).toBe(0);
+    const notes = r.events.filter((e) => e.kind === 'note' && e.what === 'deliver' && e.pid === r.pid && e.msg.startsWith('sys:'));
+    expect(notes.length).toBe(3);
+    for (const n of notes) expect(n.msg).toMatch(/^sys: trap: fault read addr=0x4 pc=0x[0-9a-f]{8}$/);
+  }, T);
+
+  it('nil dereference unrecovered: panic with the signal line, exit "2"', async () => {
+    const r = await runGo(bin.nilderef!, ['crash']);
+    expect(r.stderr).toMatch(
+      /^panic: runtime error: invalid memory address or nil pointer dereference\n\[signal sys: trap: fault read code=0x[0-9a-f]+ addr=0x4 pc=0x[0-9a-f]+\]\n\ngoroutine 1 \[running\]:\nmain\.deref/,
+    );
+    expect(r.exitstr).toBe('2');
+  }, T);
+
+  it('signal.Notify: interrupt and hangup posted by the program to itself', async () => {
+    const r = await runGo(bin.signal!, ['self']);
+    expect(r.stdout).toBe('got "interrupt"\ngot "hangup"\ndone\n');
+    expect(r.code).toBe(0);
+  }, T);
+
+  it('signal.Notify: notes posted from outside (the kernel, as --post-note does)', async () => {
+    const r = await runGo(bin.signal!, ['wait', '2'], {
+      onboot: (k, first) => {
+        setTimeout(() => k.postnote(first, 'hangup', 0), 300);
+        setTimeout(() => k.postnote(first, 'interrupt', 0), 400);
+      },
+    });
+    expect(r.stdout).toBe('ready\ngot "hangup"\ngot "interrupt"\ndone\n');
+    expect(r.code).toBe(0);
+  }, T);
+
+  it('an interrupt with no Notify kills the program with the note as exit string', async () => {
+    const r = await runGo(bin.timers!, [], {
+      onboot: (k, first) => {
+        setTimeout(() => k.postnote(first, 'interrupt', 0), 10);
+      },
+    });
+    expect(r.exitstr).toBe('interrupt');
+  }, T);
+
+  it('reads files under --root (read-only), errors as Plan 9 spells them', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'p9emu-go-'));
+    mkdirSync(join(root, 'data'));
+    writeFileSync(join(root, 'data/file.txt'), 'line one\nline two\n');
+    const r = await runGo(bin.readfile!, ['/data/file.txt', '/nonexistent'], { root: { dir: root, writable: false } });
+    expect(r.stdout).toBe(
+      '/data/file.txt: 18 bytes, size 18, mode -rw-r--r--\nline one\nline two\n' +
+        "error: open /nonexistent: '/nonexistent' file does not exist\n",
+    );
+  }, T);
+
+  it('writes, appends, renames (wstat), lists and removes under /tmp', async () => {
+    const r = await runGo(bin.tmpfile!);
+    expect(r.stdout).toBe(
+      'read "written under /tmp\\n"\nafter rename "written under /tmp\\nappended\\n"\nentry b.txt\nold name gone: true\nremoved: true\n',
+    );
+    expect(r.code).toBe(0);
+  }, T);
+
+  it('/env at start: the boot variables and --env', async () => {
+    const r = await runGo(bin.env!, ['cputype', 'FOO', 'MISSING'], { env: { FOO: 'bar baz' } });
+    expect(r.stdout).toBe('cputype="386" true\nFOO="bar baz" true\nMISSING="" false\nP9EMU_SET = yes\n');
+  }, T);
+});
