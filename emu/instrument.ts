@@ -11,6 +11,7 @@ import { traceToFile, traceOutput, type TraceFormat } from './trace/output.ts';
 import { insnTracer, type InsnOptions } from './trace/insn.ts';
 import { Symtab } from './trace/symtab.ts';
 import { deterministic, type DetOptions } from './det/deterministic.ts';
+import { rdtscSites } from './det/rdtsc.ts';
 import { failSyscalls, postNotes, type FailSpec, type NoteSpec } from './det/inject.ts';
 import { parseAout } from './aout.ts';
 
@@ -43,11 +44,13 @@ export async function instrument(o: Instrumentation, images: readonly Uint8Array
   const out = !t ? undefined
     : typeof t.out === 'function' ? traceOutput(t.format, t.out, t.filter)
     : traceToFile(t.format, t.out, t.filter);
+  // RDTSC sites only for one program: several would share text addresses.
+  const rdtsc = o.det && images.length === 1 ? await rdtscSites(images[0]!) : [];
   const insn = t?.cats.includes('insn') ? await insnTracer(() => first, t.insn ?? {}, first) : null;
   return {
     trace: t && out ? { cats: t.cats, sink: out.sink } : undefined,
     onkernel(k) {
-      if (o.det) deterministic(k, o.det);
+      if (o.det) deterministic(k, { ...o.det, rdtsc });
       if (insn) k.cpuhooks.push(insn);
       failSyscalls(k, o.fails ?? []);
       postNotes(k, o.notes ?? [], first);

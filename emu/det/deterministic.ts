@@ -7,6 +7,7 @@
 import type { Plan9 } from '../port/boot.ts';
 import { VirtualClock } from './vclock.ts';
 import { seededRandom } from './seeded.ts';
+import { virtualTsc } from './rdtsc.ts';
 
 /** Instructions per slice: 10 ms of a 20-MIPS machine, a HZ=100 tick. */
 export const QUANTUM = 200_000;
@@ -16,6 +17,8 @@ export const SWITCH_NS = 10_000;
 export interface DetOptions {
   seed?: number;
   quantum?: number;
+  /** Addresses of the program's RDTSC instructions (rdtsc.ts), answered from the virtual clock. */
+  rdtsc?: readonly number[];
 }
 
 /** Make k deterministic; call before the first process exists (run's onkernel). */
@@ -25,6 +28,7 @@ export function deterministic(k: Plan9, o: DetOptions = {}): VirtualClock {
   k.random = seededRandom(o.seed ?? 0);
   k.sched.quantum = o.quantum ?? QUANTUM;
   k.sched.skipTo = (at) => clock.advanceTo(at);
+  if (o.rdtsc?.length) k.cpuhooks.push(virtualTsc(k, o.rdtsc));
   const dispatch = k.sched.dispatch;
   k.sched.dispatch = (p) => {
     clock.advance(SWITCH_NS);

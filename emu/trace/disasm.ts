@@ -62,7 +62,12 @@ export async function disassembler(syntax: Syntax): Promise<Disassembler> {
       const key = `${pc}:${Buffer.from(bytes).toString('hex')}`;
       const hit = cache.get(key);
       if (hit) return hit;
-      const [i] = d.disasm(Array.from(bytes), pc, 1);
+      let i: CsInsn | undefined;
+      try {
+        [i] = d.disasm(Array.from(bytes), pc, 1);
+      } catch {
+        return null;  // capstone.js throws for bytes that are no instruction
+      }
       if (!i) return null;
       const text = syntax === 'plan9'
         ? `${plan9Mnemonic(i.mnemonic)} ${plan9Operands(i.op_str)}`.trim()
