@@ -6,7 +6,7 @@ import type { Machine } from '../cpu/cpu.ts';
 import type { Arch, KernelConfig } from '../port/kernel.ts';
 import type { Proc } from '../port/proc.ts';
 import { Plan9 } from '../port/boot.ts';
-import { parseAout } from '../aout.ts';
+import { parseAout, type Aout } from '../aout.ts';
 import { Egrp } from '../port/devenv.ts';
 import { Fgrp } from '../port/fgrp.ts';
 import { newpgrp } from '../port/pgrp.ts';
@@ -23,6 +23,16 @@ export const arch386: Arch = {
     // engine-internal state and must not be restored into another engine.
     child.cpu.setRegs({ ...parent.cpu.regs(), ax: 0 });
     child.cpu.setFpstate(parent.cpu.fpstate());
+  },
+  exec(up: Proc, image: Uint8Array, aout: Aout, argv: readonly string[]): void {
+    // The old image goes (shared data/bss stays with its other users), the
+    // new one comes in with a fresh stack, Tos and FPU (9front sysexec,
+    // pc/trap.c execregs). Unmapping drops the translated code too.
+    for (const s of up.as.segs) if (s.top > s.base) up.cpu.unmap(s.base, s.top - s.base);
+    up.as.detachAll();
+    up.fpsave?.free();
+    up.fpsave = null;
+    loadaout(up, image, aout, argv, BRKMAX);
   },
 };
 

@@ -5,6 +5,7 @@
 import type { Flavor } from './dat.ts';
 import type { Machine } from '../cpu/cpu.ts';
 import type { Proc } from './proc.ts';
+import type { Aout } from '../aout.ts';
 import type { Console } from './console.ts';
 import type { Sched } from './sched.ts';
 import type { Trace } from '../trace/trace.ts';
@@ -61,4 +62,6 @@ export interface Arch {
   noted(up: Proc, arg: number): void;
   /** Give the child the parent's registers with AX=0 (forkchild). */
   forkchild(child: Proc, parent: Proc): void;
+  /** exec's machine half, outside any CPU hook: new segments, stack, Tos, registers. */
+  exec(up: Proc, image: Uint8Array, aout: Aout, argv: readonly string[]): void;
 }

@@ -4,11 +4,15 @@
 
 import type { Proc } from './proc.ts';
 import { sleep, Sleep } from './rendez.ts';
-import { Ebadarg, Egreg, Egreg4e, Einuse, Enochild, Enovmem, Eperm, Esoverlap, error } from './error.ts';
+import { Ebadarg, Ebadexec, Egreg, Egreg4e, Einuse, Enochild, Enovmem, Eperm, Esoverlap, Etoobig, error } from './error.ts';
 import {
-  ERRMAX, NRSTR, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFPROC,
+  ERRMAX, NRSTR, OEXEC, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFPROC,
 } from './dat.ts';
-import { copyout, int, putvlong, validaddr } from './sysarg.ts';
+import { copyout, int, putvlong, validaddr, validstr } from './sysarg.ts';
+import type { Chan } from './dev.ts';
+import { cclose, namec } from './chan.ts';
+import { closeOnExec } from './sysfile.ts';
+import { HDRSZ, I_MAGIC, parseAout, type Aout } from '../aout.ts';
 import { kstrcpy } from './note.ts';
 import { pexit } from './pexit.ts';
 import { pground } from './segment.ts';
@@ -209,3 +213,104 @@ export function sysnsec(up: Proc, a: readonly number[]): number {
   return 0;
 }
 
+
+/**
+ * exec(file, argv) (9front sysexec), the portable half: open the file for
+ * OEXEC, check the a.out header (Ebadexec) and copy the arguments while an
+ * error can still be returned; then, past the point of no return, name the
+ * process after the file, close the OCEXEC fds, drop the note handler and
+ * pending notes, and let the 386 half (arch.exec, after the CPU stopped)
+ * replace the address space and registers. AX becomes the Tos address.
+ */
+export function sysexec(up: Proc, a: readonly number[]): number {
+  validaddr(up, a[0]!, 1, false);
+  const file = validstr(up, a[0]!);
+  let argv = execargv(up, a[1]! >>> 0);
+  if (argv.length === 0 && up.kernel.flavor === '9front') error(Ebadarg);
+  let name = file;
+  let image = readexec(up, file);
+  if (image.length > 2 && image[0] === 0x23 && image[1] === 0x21) {
+    // #!interp args: the first line, within 256 bytes, ending in a newline;
+    // argv becomes [interp basename, its args..., the script as given,
+    // the original argv[1...]].
+    const head = image.subarray(0, 256);
+    const nl = head.indexOf(0x0a);
+    if (nl < 0) error(Ebadexec);
+    const toks = new TextDecoder().decode(head.subarray(2, nl)).split(/[ \t]+/).filter(Boolean).slice(0, 32);
+    if (toks.length === 0) error(Ebadexec);
+    name = toks[0]!;
+    argv = [name.slice(name.lastIndexOf('/') + 1), ...toks.slice(1), file, ...argv.slice(1)];
+    image = readexec(up, name);
+  }
+  const aout = checkaout(image);
+  // The point of no return.
+  up.text = name.slice(name.lastIndexOf('/') + 1);
+  closeOnExec(up);
+  up.notify = 0;
+  up.notified = false;
+  up.notes = [];
+  up.notepending = false;
+  up.lastnote = null;
+  up.ureg = 0;
+  if (up.kernel.flavor === '9front') up.errstr = up.syserrstr = '';
+  up.kernel.trace.procev(up, 'exec', JSON.stringify(name));
+  const img = image;
+  up.afterSyscall = () => {
+    try {
+      up.kernel.arch.exec(up, img, aout, argv);
+    } catch (e) {
+      // After the old image is gone an error can only end the process.
+      pexit(up, e instanceof Error ? e.message : String(e), true);
+    }
+  };
+  return 0;
+}
+
+const MAXARGV = 4096;
+const MAXARGBYTES = 4 << 20;
+
+/** The argv array: NUL-terminated strings until a nil pointer. */
+function execargv(up: Proc, addr: number): string[] {
+  const out: string[] = [];
+  let total = 0;
+  for (let i = 0; ; i++) {
+    if (i >= MAXARGV) error(Etoobig);
+    validaddr(up, addr + 4 * i, 4, false);
+    const p = up.as.u32(addr + 4 * i);
+    if (p === 0) return out;
+    validaddr(up, p, 1, false);
+    const s = validstr(up, p, MAXARGBYTES);
+    total += s.length + 1;
+    if (total > MAXARGBYTES) error(Etoobig);
+    out.push(s);
+  }
+}
+
+/** The whole file, opened OEXEC and read through its device. */
+function readexec(up: Proc, file: string): Uint8Array {
+  const c: Chan = namec(up, file, 'open', OEXEC);
+  try {
+    const parts: Uint8Array[] = [];
+    let off = 0;
+    for (;;) {
+      const b = c.dev.read(up, c, 1 << 20, off);
+      if (b.length === 0) break;
+      parts.push(b);
+      off += b.length;
+      if (off > 1 << 30) error(Etoobig);
+    }
+    return Buffer.concat(parts);
+  } finally {
+    cclose(up, c);
+  }
+}
+
+/** A 386 a.out the kernel would run; anything else is Ebadexec (9front sysexec). */
+function checkaout(image: Uint8Array): Aout {
+  if (image.length < HDRSZ || new DataView(image.buffer, image.byteOffset, 4).getUint32(0, false) !== I_MAGIC) error(Ebadexec);
+  try {
+    return parseAout(image);
+  } catch {
+    return error(Ebadexec);
+  }
+}

@@ -32,7 +32,7 @@ def(3, 'chdir', 's', sf.syschdir);
 def(4, 'close', 'f', sf.sysclose);
 def(5, 'dup', 'fi', sf.sysdup);
 def(6, 'alarm', 'u');
-def(7, 'exec', 'sp');
+def(7, 'exec', 'sp', sp.sysexec);
 def(8, 'exits', 's', sp.sysexits);
 def(9, '_fsession', 'fpi', sp.sys_fsession);
 def(10, 'fauth', 'fs');

@@ -1,0 +1,61 @@
+// exec and await: Go's os/exec starting another Go binary found under
+// --root, with stdin, stdout, stderr and the exit status as Plan 9 gives
+// them (await's %q-quoted 'text pid: status').
+
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixture, skipWithoutGo } from './gobuild.ts';
+import { runGo } from './rungo.ts';
+
+const T = 60_000;
+
+describe.skipIf(skipWithoutGo())('os/exec under the kernel', () => {
+  let root = '';
+  let execbin = '';
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'p9emu-exec-'));
+    mkdirSync(join(root, 'bin'));
+    for (const n of ['echo', 'exit', 'panic']) copyFileSync(fixture(n), join(root, 'bin', n));
+    execbin = fixture('exec');
+    writeFileSync(join(root, 'bin/notaout'), 'just text\n');
+    chmodSync(join(root, 'bin/notaout'), 0o755);
+    writeFileSync(join(root, 'bin/script'), '#!/bin/echo -x\nignored\n');
+    chmodSync(join(root, 'bin/script'), 0o755);
+  }, 300_000);
+  const opts = () => ({ root: { dir: root, writable: false } });
+
+  it('runs a child, feeds its stdin, reads its stdout; success is an empty status', async () => {
+    const r = await runGo(execbin, ['/bin/echo', 'a', 'b c'], opts());
+    expect(r.stdout).toBe('stdout "args: a b c\\nfrom parent\\n"\nstatus ok 0 exit status: \n');
+    expect(r.code).toBe(0);
+  }, T);
+
+  it("a child's exit status comes back through await as 'name pid: status'", async () => {
+    const r = await runGo(execbin, ['/bin/exit', '3'], { ...opts(), traced: true });
+    const child = r.events.find((e) => e.kind === 'proc' && e.what === 'exec' && e.detail === '"/bin/exit"');
+    expect(child).toBeDefined();
+    expect(r.stdout).toBe(`stdout "exiting with 3\\n"\nstatus 1 exit status: 'exit ${child.pid}: 3'\n`);
+  }, T);
+
+  it("a panicking child: its stderr, and status '2'", async () => {
+    const r = await runGo(execbin, ['/bin/panic'], { ...opts(), traced: true });
+    const child = r.events.find((e) => e.kind === 'proc' && e.what === 'exec' && e.detail === '"/bin/panic"');
+    expect(r.stdout).toBe(`stdout "before panic\\n"\nstderr first line "panic: boom"\nstatus 1 exit status: 'panic ${child.pid}: 2'\n`);
+  }, T);
+
+  it('errors come back from the child through the close-on-exec pipe, spelled as 4e does', async () => {
+    let r = await runGo(execbin, ['/bin/nothere'], opts());
+    expect(r.stdout).toBe("stdout \"\"\nerror fork/exec /bin/nothere: '/bin/nothere' file does not exist\n");
+    r = await runGo(execbin, ['/dev/sysstat'], opts());
+    expect(r.stdout).toBe("stdout \"\"\nerror fork/exec /dev/sysstat: '/dev/sysstat' permission denied\n");
+    r = await runGo(execbin, ['/bin/notaout'], opts());
+    expect(r.stdout).toBe('stdout ""\nerror fork/exec /bin/notaout: exec header invalid\n');
+  }, T);
+
+  it('#! runs the interpreter with the script path and the arguments', async () => {
+    const r = await runGo(execbin, ['/bin/script', 'arg1'], opts());
+    expect(r.stdout).toBe('stdout "args: -x /bin/script arg1\\nfrom parent\\n"\nstatus ok 0 exit status: \n');
+  }, T);
+});
