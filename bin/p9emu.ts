@@ -31,6 +31,13 @@ const commands: Record<string, Command> = {
       return { main: m.abiMain, usage: m.usage };
     },
   },
+  explore: {
+    summary: 'deliver a note at each point of a deterministic run and report the distinct outcomes',
+    load: async () => {
+      const m = await import('./cmd_explore.ts');
+      return { main: m.exploreMain, usage: m.usage };
+    },
+  },
   demo: {
     summary: 'run the built-in demonstration',
     load: async () => {

@@ -27,6 +27,8 @@ export interface Instrumentation {
   det?: DetOptions;
   notes?: readonly NoteSpec[];
   fails?: readonly FailSpec[];
+  /** Kill every process after this many system calls (explore's bound on runs that never end). */
+  maxSyscalls?: number;
 }
 
 export interface Instrumented {
@@ -34,6 +36,14 @@ export interface Instrumented {
   onkernel: (k: Plan9) => void;
   /** Finish the trace (perfetto writes its document here). */
   close(): void;
+}
+
+/** After `max` system calls, every process is killed (exit string 'Killed'). */
+function killAfter(k: Plan9, max: number): void {
+  let n = 0;
+  k.trace.listen(['sys'], () => {
+    if (++n === max) for (const p of k.procs.values()) k.killproc(p);
+  });
 }
 
 /** `images`: the a.out(s) whose symbols name instruction addresses (the first for sym:NAME and --insn-range). */
@@ -54,6 +64,7 @@ export async function instrument(o: Instrumentation, images: readonly Uint8Array
       if (insn) k.cpuhooks.push(insn);
       failSyscalls(k, o.fails ?? []);
       postNotes(k, o.notes ?? [], first);
+      if (o.maxSyscalls !== undefined) killAfter(k, o.maxSyscalls);
     },
     close: () => out?.close(),
   };

@@ -1,0 +1,36 @@
+// p9emu explore: one note at each point, distinct outcomes, reproducers.
+import { describe, expect, it } from 'vitest';
+import { explore } from '../../emu/explore/explore.ts';
+import { programRunner } from '../../emu/explore/runners.ts';
+import { reproducer } from '../../bin/cmd_explore.ts';
+import { fixture, skipWithoutGo } from '../go/gobuild.ts';
+import { readFileSync } from 'node:fs';
+import { assembleProg } from '../kit/runprog.ts';
+
+describe('explore', () => {
+  it('finds the three fates of a program that handles interrupt once its handler is in', async () => {
+    const run = programRunner(assembleProg('interrupt.s'), ['interrupt'], 'interrupt');
+    const x = await explore(run, { note: 'interrupt', pid: 'self', every: 1, seed: 0 });
+    expect(x.syscalls).toBe(5);
+    expect(x.baseline.exits).toEqual({ 1: '' });
+    expect(x.outcomes.map((o) => [o.exits, o.points])).toEqual([
+      [{ 1: 'interrupt' }, [1]],    // before notify: the note kills it
+      [{ 1: 'interrupted' }, [2, 3, 4]],  // handled, and seen at the end
+      [{ 1: '' }, [5]],             // after exits: too late
+    ]);
+    expect(x.outcomes[1]!.stdoutHash).toBe(x.baseline.stdoutHash);
+  });
+
+  it('prints a reproducer per outcome', () => {
+    const o = { target: 'test/prog/interrupt.s', args: [], note: 'interrupt', pid: 'self' as const, every: 1, seed: 0, json: false };
+    expect(reproducer(o, 2)).toBe('p9emu run --deterministic --seed 0 --post-note self:interrupt@syscall:2 test/prog/interrupt.s');
+    expect(reproducer({ ...o, target: 'demo:before', pid: 2 as never, note: 'go intr' }, 7))
+      .toBe("p9emu demo before --deterministic --seed 0 --post-note '2:go intr@syscall:7'");
+  });
+
+  it.skipIf(skipWithoutGo())('tells apart a Go program killed before signal.Notify from one that handles interrupt', async () => {
+    const run = programRunner(new Uint8Array(readFileSync(fixture('signal'))), ['signal', 'wait', '1'], 'signal');
+    const x = await explore(run, { note: 'interrupt', pid: 'self', every: 60, seed: 0 });
+    expect(x.outcomes.map((o) => [o.exits[1], o.points])).toEqual([['interrupt', [1]], ['', [61]]]);
+  }, 120_000);
+});
