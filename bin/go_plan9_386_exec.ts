@@ -1,0 +1,74 @@
+// go_plan9_386_exec: how Go's toolchain runs cross-compiled plan9/386
+// binaries. With this on PATH, `GOOS=plan9 GOARCH=386 go test PKG` (and
+// `go run`) call `go_plan9_386_exec BINARY ARGS...` in the package's
+// directory; the binary runs under p9emu with the host's stdin, stdout and
+// stderr, byte for byte, and its exit string becomes the exit status
+// ('' → 0, a decimal 1–255 → that number, anything else → 1).
+//
+// The guest's name space: the host's / read-only at / (so testdata/ under
+// the package directory is found through the current directory, which is
+// the host's), with the kernel's /dev, /proc, /env, /fd and an in-memory
+// /tmp on top. The environment is Go's: every host variable that a Go test
+// may read is passed into /env (GOROOT, GOPATH, HOME as home, …).
+// P9EMU_CPUS sets the CPUs /dev/sysstat reports (default 4).
+
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { HostConsole } from '../emu/hostcons.ts';
+import { run } from '../emu/run.ts';
+import { unicornMachine } from '../emu/cpu/machine.ts';
+
+const PASS_ENV = /^(GO[A-Z0-9_]*|CGO_ENABLED|HOME|PATH|TMPDIR|USER|TERM|LANG|LC_[A-Z]+|TZ)$/;
+
+async function main(argv: string[]): Promise<number> {
+  const [bin, ...args] = argv;
+  if (bin === undefined || bin === '-h' || bin === '--help') {
+    process.stderr.write('usage: go_plan9_386_exec BINARY [ARG...]\n');
+    return 2;
+  }
+  let image: Uint8Array;
+  try {
+    image = readFileSync(bin);
+  } catch (e) {
+    process.stderr.write(`go_plan9_386_exec: ${bin}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file does not exist' : (e as Error).message}\n`);
+    return 1;
+  }
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && PASS_ENV.test(k)) env[k] = v;
+  }
+  // Plan 9 spells these in lower case; Go's os package reads $home and $path.
+  if (process.env.HOME) env.home = process.env.HOME;
+  env.path = '/bin';
+  const ncpu = Number(process.env.P9EMU_CPUS ?? 4);
+  const cwd = process.cwd();
+  const cons = new HostConsole();
+  try {
+    const name = basename(bin);
+    const r = await run(image, {
+      machine: unicornMachine(),
+      console: cons,
+      argv: [name, ...args],
+      name,
+      env,
+      root: { dir: '/', writable: false },
+      ncpu: Number.isInteger(ncpu) && ncpu >= 1 && ncpu <= 64 ? ncpu : 4,
+      onboot: (_k, first) => {
+        first.dot = cwd;
+      },
+    });
+    if (r.deadlock) process.stderr.write('go_plan9_386_exec: deadlock: every process is blocked and nothing can wake one\n');
+    return r.code;
+  } finally {
+    cons.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`go_plan9_386_exec: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+    if (process.env.P9EMU_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    process.exit(1);
+  },
+);
