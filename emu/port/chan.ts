@@ -141,7 +141,14 @@ function dotstack(up: Proc): { stack: Step[]; nomount: boolean } {
     return { stack, nomount: true };
   }
   const stack = [{ c: up.pgrp.slash(), path: '/' }];
-  walk(up, stack, parsename(dot, 0).elems, 0, false);
+  try {
+    walk(up, stack, parsename(dot, 0).elems, 0, false);
+  } catch (e) {
+    // The current directory went away (removed, or never there): the
+    // call fails, as 9front's walk from up->dot would.
+    if (e instanceof WalkError) error(e.err);
+    throw e;
+  }
   return { stack, nomount: false };
 }
 

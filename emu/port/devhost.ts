@@ -57,7 +57,9 @@ function resolve(h: Hostfile): string | null {
   } catch {
     return null;
   }
-  return real === h.root || real.startsWith(h.root + path.sep) ? real : null;
+  // (The root may be the host's / itself: every path is inside it.)
+  const inside = h.root.endsWith(path.sep) ? h.root : h.root + path.sep;
+  return real === h.root || real.startsWith(inside) ? real : null;
 }
 
 function realof(h: Hostfile): string {
