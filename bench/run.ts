@@ -11,6 +11,8 @@ import { run } from '../emu/run.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import { BufferConsole } from '../emu/port/console.ts';
 import { computeFloorMips, syscallFloorNs } from './floor.ts';
+import { goBench, goRows } from './go.ts';
+import { goVersion } from '../test/go/gobuild.ts';
 
 const SYSCALLS = 1_000_000;
 const INSNS = 1_000_000_000;  // compute.s: 5 instructions × 200e6 iterations
@@ -54,14 +56,17 @@ async function main(): Promise<void> {
     compute_floor_mips: round(compute_floor_mips),
     compute_ratio: round(compute_mips / compute_floor_mips, 2),
   };
+  // Real Go binaries (bench/go.ts), when the host has Go to build them.
+  const go = goVersion() !== null ? await goBench() : null;
   if (json) {
-    process.stdout.write(JSON.stringify(r) + '\n');
+    process.stdout.write(JSON.stringify({ ...r, ...go }) + '\n');
     return;
   }
   const rows: [string, string, string, string, string][] = [
     ['benchmark', 'p9emu', 'raw unicorn', 'ratio', 'target'],
     ['syscall round trip (ns)', `${r.syscall_ns}`, `${r.syscall_floor_ns}`, `${r.syscall_ratio}×`, '≤ 1.5×'],
     ['compute (guest MIPS)', `${r.compute_mips}`, `${r.compute_floor_mips}`, `${r.compute_ratio}×`, '≥ 0.9×'],
+    ...(go ? goRows(go) : []),
   ];
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) process.stdout.write(row.map((c, i) => c.padEnd(w[i]!)).join('  ') + '\n');

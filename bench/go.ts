@@ -1,0 +1,169 @@
+// Go benchmarks for `npm run bench` (called by bench/run.ts; also runs alone:
+// npx tsx bench/go.ts [--json]):
+//   - go_hello_ms: a Go hello world, start to exit, through the CLI
+//     (`node bin/p9emu run hello`, Node's own start included) and in-process;
+//   - go_signal_test_ms: Go's os/signal test binary (full, not -short);
+//   - go_compute_mips: the compute fixture's inner loop (7 instructions per
+//     iteration, counted from the binary) beside the same bytes at the same
+//     address on a bare Unicorn engine, in the same run.
+// The fixtures are built by test/go/gobuild.ts (cached).
+
+import { spawnSync, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '../emu/run.ts';
+import { unicornMachine } from '../emu/cpu/machine.ts';
+import { BufferConsole } from '../emu/port/console.ts';
+import { unicorn, UC_ARCH_X86, UC_MODE_32, X86 } from '../emu/cpu/unicorn_ffi.ts';
+import { REPO, fixture, stdTest } from '../test/go/gobuild.ts';
+
+async function runIn(bin: string, args: string[], ncpu = 1): Promise<{ ms: number; stdout: string; exitstr: string }> {
+  const cons = new BufferConsole();
+  const t0 = process.hrtime.bigint();
+  const r = await run(readFileSync(bin), { machine: unicornMachine(), console: cons, argv: ['prog', ...args], name: 'prog', ncpu });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { ms, stdout: cons.stdout(), exitstr: r.exitstr };
+}
+
+async function best(n: number, f: () => Promise<number> | number): Promise<number> {
+  let b = Infinity;
+  for (let i = 0; i < n; i++) b = Math.min(b, await f());
+  return b;
+}
+
+/** Wall time of `node bin/p9emu run hello` (Node start, bundle load, Go start, exit). */
+export async function goHelloCliMs(n = 5): Promise<number> {
+  const bin = fixture('hello');
+  return best(n, () => {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [join(REPO, 'bin/p9emu'), 'run', bin], { encoding: 'utf8' });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0 || r.stdout !== 'hello, world\n') throw new Error(`hello: status ${r.status}: ${r.stderr}`);
+    return ms;
+  });
+}
+
+/** The same run inside this process: boot, load, run to exit. */
+export async function goHelloMs(n = 5): Promise<number> {
+  const bin = fixture('hello');
+  return best(n, async () => {
+    const r = await runIn(bin, []);
+    if (r.exitstr !== '') throw new Error(`hello exited '${r.exitstr}'`);
+    return r.ms;
+  });
+}
+
+/** Go's os/signal tests (full), in-process, 4 CPUs. */
+export async function goSignalTestMs(n = 1): Promise<number> {
+  const bin = stdTest('os/signal');
+  return best(n, async () => {
+    const r = await runIn(bin, [], 4);
+    if (r.exitstr !== '' || !/PASS\n$/.test(r.stdout)) throw new Error(`os/signal tests: '${r.exitstr}'`);
+    return r.ms;
+  });
+}
+
+interface Loop {
+  start: number;   // the loop's first instruction (backward jump target)
+  end: number;     // the address after the backward jump
+  insns: number;   // instructions per iteration
+}
+
+/** The compute fixture's loop in main.main, from `go tool objdump`. */
+function findLoop(bin: string): Loop {
+  const out = execFileSync('go', ['tool', 'objdump', '-s', '^main\\.main$', bin], { encoding: 'utf8' });
+  const ins = [...out.matchAll(/^\s+\S+\s+0x([0-9a-f]+)\s+([0-9a-f]+)\s+(\S+)\s*(\S*)/gm)].map((m) => ({
+    addr: parseInt(m[1]!, 16), len: m[2]!.length / 2, op: m[3]!, arg: m[4]!,
+  }));
+  for (const i of ins) {
+    const t = /^0x([0-9a-f]+)$/.exec(i.arg);
+    if (!t || !/^J(?!MP)/.test(i.op)) continue;
+    const target = parseInt(t[1]!, 16);
+    if (target < i.addr) return { start: target, end: i.addr + i.len, insns: ins.filter((x) => x.addr >= target && x.addr <= i.addr).length };
+  }
+  throw new Error('compute: no backward conditional jump in main.main');
+}
+
+/** MIPS of the loop under p9emu: two runs, the difference removes start-up and exit. */
+export async function goComputeMips(loop: Loop, bin: string, n1 = 50_000_000, n2 = 250_000_000): Promise<number> {
+  const t1 = await best(2, async () => (await runIn(bin, [String(n1)])).ms);
+  const t2 = await best(2, async () => (await runIn(bin, [String(n2)])).ms);
+  return ((n2 - n1) * loop.insns) / ((t2 - t1) * 1e3);
+}
+
+/** The same loop bytes at the same address on a bare engine (no kernel, no Cpu wrapper). */
+export function goComputeFloorMips(loop: Loop, bin: string, n = 250_000_000): number {
+  const file = readFileSync(bin);
+  const page = loop.start - (loop.start % 4096);
+  const bytes = new Uint8Array(0x2000);
+  bytes.set(file.subarray(page - 0x1000, page - 0x1000 + 0x2000));  // text is at 0x1000 + file offset
+  bytes[loop.end - page] = 0xf4;  // HLT after the loop
+  const L = unicorn();
+  const out: unknown[] = [null];
+  if (L.uc_open(UC_ARCH_X86, UC_MODE_32, out) !== 0) throw new Error('uc_open failed');
+  const uc = out[0] as bigint;
+  try {
+    L.uc_mem_map(uc, page, 0x2000, 7);
+    L.uc_mem_write(uc, page, bytes, bytes.length);
+    const set = (id: number, v: number) => L.uc_reg_write(uc, id, Uint32Array.of(v >>> 0));
+    set(X86.eax, n);   // the bound
+    set(X86.ecx, 0);   // i
+    set(X86.edx, 0x811c9dc5);
+    set(X86.ebx, 0);
+    const t0 = process.hrtime.bigint();
+    const err = L.uc_emu_start(uc, loop.start, 0, 0, 0);
+    const dt = Number(process.hrtime.bigint() - t0);
+    if (err !== 0) throw new Error(`compute floor: uc_emu_start error ${err}`);
+    return (n * loop.insns) / (dt / 1e3);
+  } finally {
+    L.uc_close(uc);
+  }
+}
+
+export interface GoBench {
+  go_hello_cli_ms: number;
+  go_hello_ms: number;
+  go_signal_test_ms: number;
+  go_compute_mips: number;
+  go_compute_floor_mips: number;
+  go_compute_ratio: number;
+}
+
+export async function goBench(): Promise<GoBench> {
+  const bin = fixture('compute');
+  const loop = findLoop(bin);
+  const r1 = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+  const mips = await goComputeMips(loop, bin);
+  const floor = await best(3, () => -goComputeFloorMips(loop, bin)).then((x) => -x);
+  return {
+    go_hello_cli_ms: r1(await goHelloCliMs()),
+    go_hello_ms: r1(await goHelloMs()),
+    go_signal_test_ms: r1(await goSignalTestMs()),
+    go_compute_mips: r1(mips),
+    go_compute_floor_mips: r1(floor),
+    go_compute_ratio: r1(mips / floor, 2),
+  };
+}
+
+/** Rows for bench/run.ts's table: benchmark, p9emu, raw unicorn, ratio, target. */
+export function goRows(g: GoBench): [string, string, string, string, string][] {
+  return [
+    ['Go hello, start to exit, CLI (ms)', `${g.go_hello_cli_ms}`, '', '', '≤ 150'],
+    ['Go hello, in-process (ms)', `${g.go_hello_ms}`, '', '', ''],
+    ['Go os/signal tests, full (ms)', `${g.go_signal_test_ms}`, '', '', '≤ 3000'],
+    ['Go compute loop (guest MIPS)', `${g.go_compute_mips}`, `${g.go_compute_floor_mips}`, `${g.go_compute_ratio}×`, '≥ 0.9×'],
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  goBench().then(
+    (g) => {
+      if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(g) + '\n');
+      else for (const r of goRows(g)) process.stdout.write(r.filter(Boolean).join('  ') + '\n');
+    },
+    (e) => {
+      process.stderr.write(`bench/go: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
