@@ -12,8 +12,10 @@
 // may read is passed into /env (GOROOT, GOPATH, HOME as home, …).
 // P9EMU_CPUS sets the CPUs /dev/sysstat reports (default 4).
 
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
@@ -33,6 +35,22 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`go_plan9_386_exec: ${bin}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file does not exist' : (e as Error).message}\n`);
     return 1;
   }
+  // go test builds under the host's /tmp, which the guest cannot see (its
+  // /tmp is the kernel's, in memory). Tests that run themselves again
+  // (os.Args[0], /proc/N/text) need the binary in the name space: use a
+  // copy outside /tmp, keyed by content.
+  let prog = bin.startsWith('/') ? bin : join(process.cwd(), bin);
+  if (prog.startsWith('/tmp/')) {
+    const dir = join(homedir(), '.cache', 'p9emu', 'exec', createHash('sha256').update(image).digest('hex').slice(0, 16));
+    const copy = join(dir, basename(prog));
+    if (!existsSync(copy)) {
+      mkdirSync(dir, { recursive: true });
+      const tmp = `${copy}.${process.pid}.tmp`;
+      writeFileSync(tmp, image, { mode: 0o755 });
+      renameSync(tmp, copy);
+    }
+    prog = copy;
+  }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && PASS_ENV.test(k)) env[k] = v;
@@ -41,20 +59,32 @@ async function main(argv: string[]): Promise<number> {
   if (process.env.HOME) env.home = process.env.HOME;
   env.path = '/bin';
   const ncpu = Number(process.env.P9EMU_CPUS ?? 4);
-  const cwd = process.cwd();
+  // The directory as the caller named it ($PWD, which Go's os/exec sets
+  // with Dir), so relative paths like ../../lib climb the same symlinks.
+  let cwd = process.cwd();
+  const pwd = process.env.PWD;
+  if (pwd && pwd.startsWith('/')) {
+    try {
+      if (realpathSync(pwd) === cwd) cwd = pwd;
+    } catch {
+      // keep the real path
+    }
+  }
   const cons = new HostConsole();
   try {
     const name = basename(bin);
     const r = await run(image, {
       machine: unicornMachine(),
       console: cons,
-      argv: [name, ...args],
+      // argv[0] as given: tests re-run themselves through os.Args[0].
+      argv: [prog, ...args],
       name,
       env,
       root: { dir: '/', writable: false },
       ncpu: Number.isInteger(ncpu) && ncpu >= 1 && ncpu <= 64 ? ncpu : 4,
       onboot: (_k, first) => {
         first.dot = cwd;
+        first.textpath = prog;
       },
     });
     if (r.deadlock) process.stderr.write('go_plan9_386_exec: deadlock: every process is blocked and nothing can wake one\n');

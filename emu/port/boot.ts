@@ -122,6 +122,7 @@ export class Plan9 implements Kernel {
     const p = this.allocproc(up.text);
     this.regroup(p, up, flag);
     p.dot = up.dot;
+    p.textpath = up.textpath;
     p.user = up.user;
     p.parent = up;
     p.ppid = flag & RFNOWAIT && this.flavor === '4e' ? 0 : up.pid;

@@ -9,6 +9,7 @@
 import type { Chan } from './dev.ts';
 import type { Proc } from './proc.ts';
 import { CCEXEC, CRCLOSE } from './dev.ts';
+import { opentext } from './devproc.ts';
 import { DMDIR, ERRMAX, OCEXEC, OEXCL, OEXEC, ORCLOSE, OTRUNC, QTDIR } from './dat.ts';
 import { devno } from './devtab.ts';
 import {
@@ -272,3 +273,5 @@ export function cclose(up: Proc, c: Chan): void {
 export function chanpath(c: Chan): string {
   return c.path || '???';
 }
+
+opentext.open = (up, path) => namec(up, path, 'open', 0);  // OREAD

@@ -18,7 +18,10 @@ import { lookupcmd, parsecmd, type Cmdtab } from './parse.ts';
 import { readnum, readstr } from './readnum.ts';
 import { dirpack } from './stat.ts';
 
-enum Q { dir, ctl, fd, note, noteid, notepg, ppid, status }
+enum Q { dir, ctl, fd, note, noteid, notepg, ppid, status, text }
+
+/** namec for /proc/N/text, filled in by chan.ts (which imports this file through devtab). */
+export const opentext: { open: ((up: Proc, path: string) => Chan) | null } = { open: null };
 
 const QSHIFT = 5;
 const STATSIZE = 2 * 28 + 12 + 9 * 12;
@@ -34,6 +37,7 @@ const procdir = [
   dirtab('notepg', Q.notepg, 0, 0),
   dirtab('ppid', Q.ppid, 0, 0o444),
   dirtab('status', Q.status, STATSIZE, 0o444),
+  dirtab('text', Q.text, 0, 0),
 ];
 
 /** The table as seen for one process: its perms filled in from procmode. */
@@ -121,6 +125,12 @@ function procopen(up: Proc, c: Chan, omode: number): Chan {
       if (omode !== OWRITE) error(Eperm);
       c.aux = p.noteid;
       break;
+    case Q.text:
+      // The Chan of the image the process runs (9front proctext): Go's
+      // os.Executable opens it and asks fd2path.
+      if (omode !== OREAD) error(Eperm);
+      if (!p.textpath) error(Eprocdied);
+      return opentext.open!(up, p.textpath);
   }
   return tabopen(up, c, PIDTAB, omode, p.user, qmap(p.pid));
 }

@@ -26,6 +26,8 @@ export class Proc {
   /** Plan 9's ProcState names, for /proc/N/status. */
   psstate = '';
   text: string;
+  /** The file the image came from, for /proc/N/text (set by exec). */
+  textpath: string | null = null;
   user = 'none';
   ppid = 0;
   parent: Proc | null = null;

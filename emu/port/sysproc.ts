@@ -245,6 +245,7 @@ export function sysexec(up: Proc, a: readonly number[]): number {
   const aout = checkaout(image);
   // The point of no return.
   up.text = name.slice(name.lastIndexOf('/') + 1);
+  up.textpath = execpath || null;
   closeOnExec(up);
   up.notify = 0;
   up.notified = false;
@@ -265,6 +266,9 @@ export function sysexec(up: Proc, a: readonly number[]): number {
   };
   return 0;
 }
+
+/** The path of the Chan readexec opened last (for up.textpath). */
+let execpath = '';
 
 const MAXARGV = 4096;
 const MAXARGBYTES = 4 << 20;
@@ -289,6 +293,7 @@ function execargv(up: Proc, addr: number): string[] {
 /** The whole file, opened OEXEC and read through its device. */
 function readexec(up: Proc, file: string): Uint8Array {
   const c: Chan = namec(up, file, 'open', OEXEC);
+  execpath = c.path;
   try {
     const parts: Uint8Array[] = [];
     let off = 0;

@@ -59,3 +59,16 @@ describe.skipIf(skipWithoutGo())('os/exec under the kernel', () => {
     expect(r.stdout).toBe('stdout "args: -x /bin/script arg1\\nfrom parent\\n"\nstatus ok 0 exit status: \n');
   }, T);
 });
+
+describe.skipIf(skipWithoutGo())('nested exec', () => {
+  it('an exec\'d Go program starts another one in turn', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'p9emu-text-'));
+    mkdirSync(join(root, 'bin'));
+    copyFileSync(fixture('exec'), join(root, 'bin', 'exec'));
+    copyFileSync(fixture('echo'), join(root, 'bin', 'echo'));
+    // exec runs /bin/exec again, which runs /bin/echo: the middle one reads its own text.
+    const r = await runGo(join(root, 'bin/exec'), ['/bin/exec', '/bin/echo', 'x'], { root: { dir: root, writable: false } });
+    expect(r.stdout).toContain('args: x');
+    expect(r.code).toBe(0);
+  }, T);
+});

@@ -19,7 +19,7 @@ describe('#p', () => {
 
   it('a process directory has its files', () => {
     const { p } = setup();
-    expect(ls(p, '/proc/2')).toEqual(['ctl', 'fd', 'note', 'noteid', 'notepg', 'ppid', 'status']);
+    expect(ls(p, '/proc/2')).toEqual(['ctl', 'fd', 'note', 'noteid', 'notepg', 'ppid', 'status', 'text']);
   });
 
   it('walks only to a pid as %lud prints it', () => {
