@@ -191,6 +191,12 @@ export function dispatch(p: Proc): void {
     p.sleeping = null;
     if (!resume(p)) return;
   }
+  // A new process's first dispatch also passes through kexit before any
+  // user instruction: on a real PC its first instruction fetch page-faults
+  // (a fresh process has no user MMU entries), and trap() ends with
+  // kexit(), writing Tos.pid (4e/9front pc/trap.c). So an rfork child
+  // reads its own pid in Tos at once, as Go's tstart_plan9 needs
+  // (docs/go.md), although forkret itself skips kexit.
   let trap = VSYSCALL;
   for (;;) {
     if (p.afterSyscall) {
