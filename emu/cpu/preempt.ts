@@ -31,6 +31,7 @@ const koffi = require(workerData.koffiPath);
 const lib = koffi.load(workerData.libPath);
 const stop = lib.func('int uc_emu_stop(void *uc)');
 const ctl = new Int32Array(workerData.sab, 0, 8);
+require('node:worker_threads').parentPort.postMessage('ready');
 const big = new BigInt64Array(workerData.sab, 32, 2);
 const LOCK = 0, GEN = 1, ARMED = 2, FIRED = 3, IDLE = 4;
 const IDLE_AFTER = 50_000_000n; // ns of polling before sleeping until armed
@@ -80,8 +81,13 @@ export class Watchdog {
     this.worker.on('error', (e) => {
       // Without the watchdog runs can no longer be preempted; say so once.
       process.emitWarning(`p9emu: preemption watchdog failed: ${e instanceof Error ? e.message : e}`);
+      this.worker.unref();
     });
-    this.worker.unref();
+    // Keep the host process alive until the worker has loaded koffi and
+    // libunicorn: a process that exits while a worker is still loading a
+    // native addon dies in node with "FATAL ERROR … napi_throw" (seen with
+    // short Go runs). After that it must not hold the process open.
+    this.worker.once('message', () => this.worker.unref());
   }
 
   private lock(): void {
