@@ -47,7 +47,8 @@ function syscall(up: Proc): void {
   const a = up.sysargs.length === MAXSYSARG ? up.sysargs : (up.sysargs = new Array<number>(MAXSYSARG));
 
   // The kernel copies 5 words from ESP+4 before the call runs.
-  const s = up.as.seg(sp);
+  const st = up.as.stack;
+  const s = st !== undefined && sp >= st.base && sp < st.top ? st : up.as.seg(sp);
   const stackok = s !== undefined && sp + ARGSPAN <= s.top
     ? (readargs(s.view, sp - s.base, a), true)
     : up.as.okaddr(sp, ARGSPAN, false) && (readslow(up, sp, a), true);

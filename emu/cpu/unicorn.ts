@@ -105,7 +105,8 @@ const SCR_MMR = 16; // 24 bytes: uc_x86_mmr for GDTR
 const SCR_BYTES = 48; // 16 bytes: instruction bytes for trap decoding
 const SCR_BATCH_VALS = 64; // 16 x 8 bytes: regs() values
 const SCR_BATCH_PTRS = 192; // 16 x 8 bytes: pointers to the values
-const SCR_SIZE = 320;
+const SCR_PAIR_IDS = 320; // 2 x 4 bytes: register ids for readPair
+const SCR_SIZE = 328;
 
 export class UnicornCpu implements Cpu {
   private readonly L: UcLib;
@@ -436,21 +437,28 @@ export class UnicornCpu implements Cpu {
     if (err !== UC_ERR_OK) throw new CpuError(`UnicornCpu: write register ${id}: ${ucErrorText(err)}`);
   }
 
-  private readonly pairIds = new Int32Array(2);
   private pairPtrs = 0n;
+  private pairIdsPtr = 0n;
 
   /** Two registers in one engine call (the syscall path's AX and SP). */
   readPair(a: Reg, b: Reg, out: Uint32Array): void {
-    const ids = this.pairIds;
-    ids[0] = REG_ID[a];
-    ids[1] = REG_ID[b];
+    const ia = REG_ID[a], ib = REG_ID[b];
+    const u32 = this.u32;
+    // The ids live in native scratch memory: no array conversion per call.
+    if (u32[SCR_PAIR_IDS >> 2] !== ia || u32[(SCR_PAIR_IDS >> 2) + 1] !== ib) {
+      u32[SCR_PAIR_IDS >> 2] = ia;
+      u32[(SCR_PAIR_IDS >> 2) + 1] = ib;
+    }
     const base = SCR_BATCH_VALS >> 2;
-    this.u32[base] = 0;
-    this.u32[base + 2] = 0;
-    if (this.pairPtrs === 0n) this.pairPtrs = this.scratch + BigInt(SCR_BATCH_PTRS);
-    this.L.uc_reg_read_batch(this.uc, ids, this.pairPtrs, 2);
-    out[0] = (this.u32[base]! & REG_MASK[a]) >>> 0;
-    out[1] = (this.u32[base + 2]! & REG_MASK[b]) >>> 0;
+    u32[base] = 0;
+    u32[base + 2] = 0;
+    if (this.pairPtrs === 0n) {
+      this.pairPtrs = this.scratch + BigInt(SCR_BATCH_PTRS);
+      this.pairIdsPtr = this.scratch + BigInt(SCR_PAIR_IDS);
+    }
+    this.L.uc_reg_read_batch_p(this.uc, this.pairIdsPtr, this.pairPtrs, 2);
+    out[0] = (u32[base]! & REG_MASK[a]) >>> 0;
+    out[1] = (u32[base + 2]! & REG_MASK[b]) >>> 0;
     if (this.pendingPc !== undefined) {
       if (a === 'pc') out[0] = this.pendingPc;
       if (b === 'pc') out[1] = this.pendingPc;

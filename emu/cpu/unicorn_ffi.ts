@@ -77,6 +77,8 @@ export interface UcLib {
   version: string;
   uc_open: Fn; uc_close: Fn; uc_strerror: Fn;
   uc_reg_read: Fn; uc_reg_write: Fn; uc_reg_read_batch: Fn; uc_reg_write_batch: Fn;
+  /** uc_reg_read_batch with the id array passed as a native address (no per-call array conversion). */
+  uc_reg_read_batch_p: Fn;
   uc_emu_start: Fn; uc_emu_stop: Fn;
   uc_hook_add: Fn; uc_hook_del: Fn;
   uc_mem_map: Fn; uc_mem_map_ptr: Fn; uc_mem_unmap: Fn; uc_mem_protect: Fn;
@@ -148,6 +150,7 @@ function bind(path: string): UcLib {
     uc_reg_read: f('int uc_reg_read(void *uc, int regid, void *value)'),
     uc_reg_write: f('int uc_reg_write(void *uc, int regid, const void *value)'),
     uc_reg_read_batch: f('int uc_reg_read_batch(void *uc, int *regs, void *vals, int count)'),
+    uc_reg_read_batch_p: f('int uc_reg_read_batch(void *uc, void *regs, void *vals, int count)'),
     uc_reg_write_batch: f('int uc_reg_write_batch(void *uc, int *regs, void *vals, int count)'),
     uc_emu_start: f('int uc_emu_start(void *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count)'),
     uc_emu_stop: f('int uc_emu_stop(void *uc)'),
