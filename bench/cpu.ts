@@ -37,10 +37,7 @@ function syscallCpuNs(n: number): number {
 }
 
 function computeCpuMips(iterations = 200_000_000, timeoutUs = 0): number {
-  const cpu = cpuWith([
-    0xb9, ...le32(iterations), 0xb8, 1, 0, 0, 0, 0xba, 0, 0, 0, 0,
-    0x01, 0xc2, 0x83, 0xf2, 0x55, 0x83, 0xc0, 0x03, 0x49, 0x75, 0xf5, 0xcd, 0x40,
-  ]);
+  const cpu = cpuWith([...tightLoop(iterations), 0xcd, 0x40]);
   cpu.onSyscall(() => cpu.stop());
   const t0 = process.hrtime.bigint();
   for (;;) {
@@ -50,6 +47,11 @@ function computeCpuMips(iterations = 200_000_000, timeoutUs = 0): number {
   const dt = Number(process.hrtime.bigint() - t0);
   cpu.close();
   return (5 * iterations) / (dt / 1000);
+}
+
+/** The 5-instruction loop both sides run: MOVLs to CX, AX, DX; ADDL, XORL, ADDL, DECL, JNE. */
+function tightLoop(iterations: number): number[] {
+  return [0xb9, ...le32(iterations), 0xb8, 1, 0, 0, 0, 0xba, 0, 0, 0, 0, 0x01, 0xc2, 0x83, 0xf2, 0x55, 0x83, 0xc0, 0x03, 0x49, 0x75, 0xf5];
 }
 
 /** µs per run() of a run that stops at once (INT $64 → stop). */
@@ -101,7 +103,8 @@ if (mode === 'engines') {
 } else {
   const floorNs = best(3, () => syscallFloorNs(N));
   const cpuNs = best(3, () => syscallCpuNs(N));
-  const floorMips = best(3, () => computeFloorMips(), false);
+  const loop = Uint8Array.from(tightLoop(200_000_000));
+  const floorMips = best(3, () => computeFloorMips(loop, 0, 0x1000 + loop.length, 5 * 200_000_000), false);
   const cpuMips = best(3, () => computeCpuMips(), false);
   const sliceMips = best(3, () => computeCpuMips(200_000_000, 10_000), false);
   const plain = best(3, () => shortRunUs(20000, 0));

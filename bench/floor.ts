@@ -71,26 +71,17 @@ export function syscallFloorNs(n: number, at = 0): number {
 }
 
 /**
- * Guest MIPS of bench/prog/compute.s's loop (5 instructions an iteration)
- * on a bare engine.
+ * Guest MIPS of a program's own code on a bare engine: `code` (the a.out's
+ * text from _main, at the same guest address: `at` past 0x1000) runs until
+ * it reaches `stopAt`, where the program would make its exit call.
+ * `insns` is how many instructions that is.
  */
-export function computeFloorMips(iterations = 200_000_000, at = 0): number {
-  const code = [
-    0xb9, ...le32(iterations), // MOVL $iterations, CX
-    0xb8, ...le32(1), //          MOVL $1, AX
-    0xba, ...le32(0), //          MOVL $0, DX
-    0x01, 0xc2, //          loop: ADDL AX, DX
-    0x83, 0xf2, 0x55, //          XORL $0x55, DX
-    0x83, 0xc0, 0x03, //          ADDL $3, AX
-    0x49, //                      DECL CX
-    0x75, 0xf5, //                JNE loop
-    0xf4, //                      HLT
-  ];
-  return withEngine(code, (L, uc, start) => {
+export function computeFloorMips(code: Uint8Array, at: number, stopAt: number, insns: number): number {
+  return withEngine([...code], (L, uc, start) => {
     const t0 = process.hrtime.bigint();
-    const err = L.uc_emu_start(uc, start, 0, 0, 0);
+    const err = L.uc_emu_start(uc, start, stopAt, 0, 0);
     const dt = Number(process.hrtime.bigint() - t0);
     if (err !== 0) throw new Error(`compute floor: uc_emu_start error ${err}`);
-    return (5 * iterations + 3) / (dt / 1000);
+    return insns / (dt / 1000);
   }, at);
 }
