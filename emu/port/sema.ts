@@ -33,14 +33,18 @@ class Sema {
     return this.up.as.u32(addr) | 0;
   }
 
-  acquire(addr: number, block: boolean): number {
-    const s = this.seg(addr);
+  /** Take one if the count is positive (9front canacquire); Ebadarg if negative. */
+  private canacquire(addr: number): boolean {
     const v = this.value(addr);
     if (v < 0) error(Ebadarg);
-    if (v > 0) {
-      this.up.as.setU32(addr, v - 1);
-      return 1;
-    }
+    if (v === 0) return false;
+    this.up.as.setU32(addr, v - 1);
+    return true;
+  }
+
+  acquire(addr: number, block: boolean): number {
+    const s = this.seg(addr);
+    if (this.canacquire(addr)) return 1;
     if (!block) return 0;
     throw new Sleep(rendezfor(s, addr));
   }
@@ -48,12 +52,7 @@ class Sema {
   tacquire(addr: number, ms: number): number {
     const up = this.up;
     const s = this.seg(addr);
-    const v = this.value(addr);
-    if (v < 0) error(Ebadarg);
-    if (v > 0) {
-      this.up.as.setU32(addr, v - 1);
-      return 1;
-    }
+    if (this.canacquire(addr)) return 1;
     if (ms === 0) return 0;
     up.sysdeadline ??= up.kernel.now() + ms * 1e6;
     if (up.kernel.now() >= up.sysdeadline) return 0;
