@@ -25,6 +25,7 @@ options:
   --root DIR       bind the host directory DIR at / (read-only)
   --rw             allow writes under --root
   --cpus N         processors reported by /dev/sysstat (default 1)
+  --timeout SECS   kill every process after SECS seconds of wall time (a runaway guest)
   -h, --help       show this help
 ${optionsHelp}`;
 
@@ -36,6 +37,7 @@ interface RunArgs {
   root: string | null;
   rw: boolean;
   ncpu: number;
+  timeoutMs?: number;
   program: string;
   args: string[];
 }
@@ -73,6 +75,12 @@ function parse(argv: string[]): RunArgs {
       }
       case '--root': o.root = val(a); break;
       case '--rw': o.rw = true; break;
+      case '--timeout': {
+        const secs = Number(val(a));
+        if (!(secs > 0) || !Number.isFinite(secs)) throw new UsageError('--timeout: a number of seconds above 0');
+        o.timeoutMs = secs * 1000;
+        break;
+      }
       case '--cpus': {
         const n = Number(val(a));
         if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--cpus: a whole number from 1 to 64');
@@ -119,9 +127,11 @@ export async function runMain(argv: string[]): Promise<number> {
       env: o.env,
       root: o.root ? { dir: o.root, writable: o.rw } : null,
       ncpu: o.ncpu,
+      timeoutMs: o.timeoutMs,
       trace: ins.trace,
       onkernel: ins.onkernel,
     });
+    if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
     if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
     return r.code;

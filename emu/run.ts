@@ -22,6 +22,8 @@ export interface RunOptions {
   ncpu?: number;
   brkmax?: number;
   trace?: { cats: readonly TraceCategory[]; sink: Sink };
+  /** Wall-clock limit in ms: then every process is killed, as ctl kill does (--timeout). */
+  timeoutMs?: number;
   /** Called after boot, before the first process exists (clock, hooks, injection). */
   onkernel?: (k: Plan9) => void;
   /** Called after boot, before the first process runs (tests post notes here). */
@@ -35,6 +37,8 @@ export interface RunResult {
   code: number;
   /** True when the run ended with processes still blocked and nothing to wake them. */
   deadlock: boolean;
+  /** True when timeoutMs ran out and the processes were killed. */
+  timedout: boolean;
   pid: number;
 }
 
@@ -61,6 +65,16 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
   o.onkernel?.(k);
   const first = spawn(k, image, { argv: o.argv, name: o.name, brkmax: o.brkmax });
   o.onboot?.(k, first);
+  let timedout = false;
+  if (o.timeoutMs !== undefined) {
+    k.sched.limit = {
+      at: Date.now() + o.timeoutMs,
+      expire: () => {
+        timedout = true;
+        for (const p of [...k.procs.values()]) k.killproc(p);
+      },
+    };
+  }
   try {
     await k.run();
   } finally {
@@ -68,5 +82,5 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
   }
   const done = first.state === 'Dead' || first.state === 'Broken';
   const exitstr = done ? first.exitstr : 'deadlock';
-  return { exitstr, code: exitcode(exitstr), deadlock: !done, pid: first.pid };
+  return { exitstr, code: exitcode(exitstr), deadlock: !done, timedout, pid: first.pid };
 }

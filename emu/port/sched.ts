@@ -72,7 +72,7 @@ export class Sched {
 
   /** Microseconds the next slice may run: unlimited (0) when nobody else could need the CPU. */
   slice(): number {
-    if (this.runq.length > 0) return SLICE_US;
+    if (this.runq.length > 0 || this.limit) return SLICE_US;
     const t = this.timers[0];
     if (t) return Math.max(100, Math.min(SLICE_US, Math.ceil((t.at - this.now()) / 1000)));
     for (const p of this.live()) if (p.state === 'Wakeme' && p.sleeping?.r) return SLICE_US;
@@ -97,9 +97,25 @@ export class Sched {
    * blocked with nothing (timer or host input) to wake it.
    * `hostWaiting` says whether host input may still arrive.
    */
+  /**
+   * A wall-clock limit on the run (--timeout): at `at` (Date.now() ms)
+   * `expire` runs once. While it is set every run is sliced, so a guest that
+   * never enters the kernel is still stopped.
+   */
+  limit: { at: number; expire: () => void } | null = null;
+
+  private checkLimit(): void {
+    if (this.limit && Date.now() >= this.limit.at) {
+      const { expire } = this.limit;
+      this.limit = null;
+      expire();
+    }
+  }
+
   async run(hostWaiting: () => boolean): Promise<void> {
     let lastYield = Date.now();
     for (;;) {
+      this.checkLimit();
       this.fireTimers();
       const p = this.runq.shift();
       if (p) {
@@ -124,7 +140,8 @@ export class Sched {
         continue;
       }
       await new Promise<void>((resolve) => {
-        const ms = t ? Math.max(0, (t.at - this.now()) / 1e6) : 1 << 30;
+        let ms = t ? Math.max(0, (t.at - this.now()) / 1e6) : 1 << 30;
+        if (this.limit) ms = Math.min(ms, Math.max(0, this.limit.at - Date.now()));
         const h = setTimeout(done, ms);
         function done(): void {
           clearTimeout(h);

@@ -48,6 +48,13 @@ TEXT _main(SB), 7, $4
     expect(r.stderr).toContain('p9emu: exits: boom');
   });
 
+  it('kills a runaway guest that never enters the kernel after --timeout', () => {
+    const t0 = Date.now();
+    const r = p9emu(['run', '--timeout', '0.3', 'test/prog/spin.s']);
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'p9emu: timeout: killed after 0.3 s\np9emu: exits: Killed\n' });
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+
   it('gives one-line errors for a missing file, a malformed a.out, bad assembly and bad options', () => {
     const dir = mkdtempSync(join(tmpdir(), 'p9emu-'));
     const bad = join(dir, 'bad.out');
