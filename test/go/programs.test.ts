@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, skipWithoutGo } from './gobuild.ts';
 import { runGo } from './rungo.ts';
+import { BufferConsole } from '../../emu/port/console.ts';
+import type { Plan9 } from '../../emu/port/boot.ts';
+import type { Proc } from '../../emu/port/proc.ts';
 
 const T = 60_000;
 
@@ -97,13 +100,27 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
   }, T);
 
   it('signal.Notify: notes posted from outside (the kernel, as --post-note does)', async () => {
+    // Post once the program says it is ready (after signal.Notify), not
+    // after a fixed delay, which a loaded machine can outrun.
+    let k: Plan9 | undefined;
+    let first: Proc | undefined;
+    const cons = new (class extends BufferConsole {
+      override write(stream: 1 | 2, data: Uint8Array): void {
+        super.write(stream, data);
+        if (k && first && Buffer.from(data).toString().includes('ready\n')) {
+          k.postnote(first, 'hangup', 0);
+          k.postnote(first, 'interrupt', 0);
+        }
+      }
+    })();
     const r = await runGo(bin.signal!, ['wait', '2'], {
-      onboot: (k, first) => {
-        setTimeout(() => k.postnote(first, 'hangup', 0), 300);
-        setTimeout(() => k.postnote(first, 'interrupt', 0), 400);
+      console: cons,
+      onboot: (kk, p) => {
+        k = kk;
+        first = p;
       },
     });
-    expect(r.stdout).toBe('ready\ngot "hangup"\ngot "interrupt"\ndone\n');
+    expect(cons.stdout()).toBe('ready\ngot "hangup"\ngot "interrupt"\ndone\n');
     expect(r.code).toBe(0);
   }, T);
 
