@@ -56,7 +56,8 @@ export interface RunOptions {
 
 export interface Cpu {
   /** Map `mem` (or the first `size` bytes of it) at guest address `addr`. Page-aligned. */
-  map(addr: number, mem: HostMem, prot: number, size?: number): void;
+  /** `offset`: where in mem the mapping starts (a growing brk maps only its new pages). */
+  map(addr: number, mem: HostMem, prot: number, size?: number, offset?: number): void;
   unmap(addr: number, size: number): void;
   protect(addr: number, size: number, prot: number): void;
 

@@ -44,6 +44,8 @@ interface Mapping {
   size: number;
   mem: HostMem;
   prot: number;
+  /** Where in mem the mapping starts. */
+  offset: number;
 }
 
 /** Initial registers: the selectors Plan 9 gives user code. */
@@ -85,13 +87,13 @@ export class FakeCpu implements Cpu {
     return this.steps.length;
   }
 
-  map(addr: number, mem: HostMem, prot: number, size = mem.size): void {
+  map(addr: number, mem: HostMem, prot: number, size = mem.size, offset = 0): void {
     checkPage(addr, size);
-    if (size > mem.size) throw new RangeError('FakeCpu.map: size larger than mem');
+    if (offset + size > mem.size) throw new RangeError('FakeCpu.map: size larger than mem');
     if (this.maps.some((m) => addr < m.addr + m.size && m.addr < addr + size)) {
       throw new Error(`FakeCpu.map: ${hex(addr)}+${hex(size)} overlaps an existing mapping`);
     }
-    this.maps.push({ addr, size, mem, prot });
+    this.maps.push({ addr, size, mem, prot, offset });
   }
 
   unmap(addr: number, size: number): void {
@@ -213,7 +215,7 @@ export class FakeCpu implements Cpu {
 
   private byteRef(a: number, what: string): { bytes: Uint8Array; off: number } {
     a >>>= 0;
-    for (const m of this.maps) if (a >= m.addr && a < m.addr + m.size) return { bytes: m.mem.bytes, off: a - m.addr };
+    for (const m of this.maps) if (a >= m.addr && a < m.addr + m.size) return { bytes: m.mem.bytes, off: a - m.addr + m.offset };
     throw new Error(`FakeCpu.${what}: ${hex(a)} not mapped`);
   }
 }

@@ -360,11 +360,11 @@ export class UnicornCpu implements Cpu {
 
   // --- memory ------------------------------------------------------------
 
-  map(addr: number, mem: HostMem, prot: number, size = mem.size): void {
+  map(addr: number, mem: HostMem, prot: number, size = mem.size, offset = 0): void {
     this.live();
     if (typeof mem.handle !== 'bigint') throw new CpuError('UnicornCpu.map: memory not from the native allocator');
-    if (size > mem.size) throw new CpuError('UnicornCpu.map: size larger than the memory');
-    check(this.L.uc_mem_map_ptr(this.uc, addr, size, prot, mem.handle), `map ${hex(addr)}+${hex(size)}`);
+    if (offset + size > mem.size) throw new CpuError('UnicornCpu.map: size larger than the memory');
+    check(this.L.uc_mem_map_ptr(this.uc, addr, size, prot, mem.handle + BigInt(offset)), `map ${hex(addr)}+${hex(size)}`);
   }
 
   unmap(addr: number, size: number): void {

@@ -46,8 +46,10 @@ export class Segment {
     if (top === old) return;
     if (top < old) this.mem.bytes.fill(0, top - this.base, old - this.base);
     for (const as of this.users) {
-      if (old > this.base) as.cpu.unmap(this.base, old - this.base);
-      if (top > this.base) as.cpu.map(this.base, this.mem, this.prot, top - this.base);
+      // Growth maps only the new pages, behind the old ones: no unmap, so
+      // nothing translated is dropped (Go grows its heap this way often).
+      if (top > old) as.cpu.map(old, this.mem, this.prot, top - old, old - this.base);
+      else as.cpu.unmap(top, old - top);
     }
     this.top = top;
   }
