@@ -51,4 +51,14 @@ describe('notes', () => {
     expect(lines[2]).toMatch(/^2 0 0 \d+ 'notes 2: Killed'$/);
     expect(r.exitstr).toBe('');
   });
+
+  it('continue at the handler-chosen pc on the handler frame after NSAVE, and restore the context with a later NRSTR', async () => {
+    for (const flavor of ['4e', '9front'] as const) {
+      const r = await notes('s', { flavor });
+      expect(r.stdout.toString()).toBe('saved\nrestored\n');
+      expect(r.exitstr).toBe('');
+      const modes = r.events.flatMap((e) => (e.kind === 'note' && e.what === 'noted' ? [e.mode] : []));
+      expect(modes).toEqual([2, 3]);
+    }
+  });
 });

@@ -6,6 +6,8 @@
 //   g  /proc/1/notepg reaches the group but not the writer nor another group
 //   k  a child that spins without system calls still lets the parent run;
 //      the parent kills it through /proc/2/ctl
+//   s  noted(NSAVE) continues at a pc the handler chose, on the handler's
+//      frame; a later noted(NRSTR) restores the interrupted context
 #include "lib.s"
 
 DATA	notepath<>+0(SB)/8, $"/proc/1/"
@@ -34,6 +36,11 @@ GLOBL	hh<>(SB), $4
 DATA	tick<>+0(SB)/8, $"tick\n\x00\x00\x00"
 GLOBL	tick<>(SB), $8
 GLOBL	count<>(SB), $4
+GLOBL	savedpc<>(SB), $4
+DATA	saved<>+0(SB)/8, $"saved\n\x00\x00"
+GLOBL	saved<>(SB), $8
+DATA	restored<>+0(SB)/16, $"restored\n\x00\x00\x00\x00\x00\x00\x00"
+GLOBL	restored<>(SB), $16
 GLOBL	fd<>(SB), $4
 GLOBL	wbuf<>(SB), $64
 
@@ -52,7 +59,21 @@ TEXT _main(SB), 7, $24
 	JEQ	notepg
 	CMPL	AX, $'k'
 	JEQ	spin
+	CMPL	AX, $'s'
+	JEQ	nsave
 	RET
+
+nsave:
+	CALL1(runtime·notify, $shandler(SB))
+	CALL2(runtime·open, $notepath<>(SB), $1)
+	MOVL	$0x1234, BX
+	WRITE(AX, $boom<>(SB), $4)
+	CMPL	BX, $0x1234
+	JNE	nsavebad
+	CALL1(print, $restored<>(SB))
+	CALL1(runtime·exits, $0)
+nsavebad:
+	CALL1(runtime·exits, $boom<>(SB))
 
 queue:
 	CALL1(runtime·notify, $qhandler(SB))
@@ -130,6 +151,27 @@ failed:
 again:
 	CALL1(print, $hh<>(SB))
 	CALL1(runtime·noted, $0)
+	RET
+
+// shandler(ureg, msg): continue in cont() with noted(NSAVE).
+TEXT shandler(SB), 7, $24
+	MOVL	28(SP), BX		// ureg
+	MOVL	56(BX), AX		// ureg->pc
+	MOVL	AX, savedpc<>(SB)
+	MOVL	$cont(SB), AX
+	MOVL	AX, 56(BX)
+	CALL1(runtime·noted, $2)	// NSAVE
+	RET
+
+// cont(ureg), entered by NSAVE with (0, ureg) on the stack: put the pc
+// back, clobber BX, and let noted(NRSTR) restore everything.
+TEXT cont(SB), 7, $24
+	CALL1(print, $saved<>(SB))
+	MOVL	28(SP), BX
+	MOVL	savedpc<>(SB), AX
+	MOVL	AX, 56(BX)
+	MOVL	$0xdead, BX
+	CALL1(runtime·noted, $3)	// NRSTR
 	RET
 
 TEXT dhandler(SB), 7, $8
