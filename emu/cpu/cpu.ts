@@ -32,6 +32,8 @@ export interface HostMem {
   readonly handle: unknown;
   /** Releases the host memory; bytes must not be used afterwards. */
   free(): void;
+  /** Per page of the first len bytes, nonzero if the host ever backed it (untouched pages are zero); null if unknown. */
+  resident?(len?: number): Uint8Array | null;
 }
 
 /** Why run() returned. */

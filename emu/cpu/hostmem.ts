@@ -11,6 +11,7 @@
 // jsAlloc: plain JS memory for the fake CPU, so kernel unit tests need no
 // native code at all.
 
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { HostAlloc, HostMem } from './cpu.ts';
 import { koffi } from './unicorn_ffi.ts';
 
@@ -58,6 +59,30 @@ class NativeMem implements HostMem {
   bytes: Uint8Array;
   handle: bigint;
   private live = true;
+
+  /**
+   * Which pages the host has ever backed: a page never touched is still all
+   * zeros, so a copy can skip it without reading it. Linux's
+   * /proc/self/pagemap says, per page, present (bit 63) or swapped (bit 62);
+   * mincore would miss swapped pages. Null where there is no pagemap.
+   */
+  resident(len = this.size): Uint8Array | null {
+    const n = Math.ceil(len / PAGE);
+    const raw = Buffer.alloc(n * 8);
+    try {
+      const fd = openSync('/proc/self/pagemap', 'r');
+      try {
+        if (readSync(fd, raw, 0, raw.length, Number(this.handle / BigInt(PAGE)) * 8) !== raw.length) return null;
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return null;
+    }
+    const vec = new Uint8Array(n);
+    for (let i = 0; i < n; i++) vec[i] = raw[i * 8 + 7]! & 0xc0 ? 1 : 0;
+    return vec;
+  }
 
   constructor(size: number) {
     const c = getLibc();
