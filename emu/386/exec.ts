@@ -4,12 +4,10 @@
 // registers _main expects (AX = Tos).
 
 import type { Proc } from '../port/proc.ts';
-import type { Aout } from '../aout.ts';
+import { HDRSZ, UTZERO, dataBase, pground, type Aout } from '../aout.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../cpu/cpu.ts';
-import { Segment, pground } from '../port/segment.ts';
-import { FPCW_INIT, MXCSR_INIT, TOS_PID, UDSEL, UESEL, USTKBASE, USTKSIZE, USTKTOP, UTZERO, tossize } from './mem.ts';
-
-export const HDRSZ = 32;
+import { Segment } from '../port/segment.ts';
+import { FPCW_INIT, MXCSR_INIT, TOS_PID, UDSEL, UESEL, USTKBASE, USTKSIZE, USTKTOP, tossize } from './mem.ts';
 
 export class ExecError extends Error {}
 
@@ -23,7 +21,7 @@ export function loadaout(p: Proc, file: Uint8Array, aout: Aout, argv: readonly s
   const ntext = aout.text.length;
   const textend = UTZERO + HDRSZ + ntext;
   if (aout.entry < UTZERO + HDRSZ || aout.entry >= textend) throw new ExecError('entry point outside text');
-  const t = pground(textend);
+  const t = dataBase(ntext);
   const d = pground(t + aout.data.length);
   const b = pground(t + aout.data.length + aout.bss);
   if (b + brkmax > USTKBASE && b > USTKBASE) throw new ExecError('image too large');

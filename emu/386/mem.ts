@@ -3,7 +3,8 @@
 import type { Flavor } from '../port/dat.ts';
 
 export const BY2WD = 4;
-export const UTZERO = 0x1000;
+/** Where text starts; defined with the a.out format the assembler shares. */
+export { UTZERO } from '../aout.ts';
 export const USTKTOP = 0xdffff000;
 export const USTKSIZE = 16 * 1024 * 1024;
 /** Segments must end below this (sysexec). */

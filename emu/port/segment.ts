@@ -4,13 +4,8 @@
 // the kernel, which reads and writes guest memory directly through `bytes`.
 
 import type { Cpu, HostAlloc, HostMem } from '../cpu/cpu.ts';
+import { BY2PG } from '../aout.ts';
 
-export const BY2PG = 4096;
-
-/** Round up to a page (addresses can exceed 2^31, so no bitwise ops). */
-export function pground(x: number): number {
-  return Math.ceil(x / BY2PG) * BY2PG;
-}
 
 export type SegType = 'text' | 'data' | 'bss' | 'stack';
 

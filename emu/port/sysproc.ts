@@ -12,10 +12,10 @@ import { copyout, int, putvlong, validaddr, validstr } from './sysarg.ts';
 import type { Chan } from './dev.ts';
 import { cclose, namec } from './chan.ts';
 import { closeOnExec } from './sysfile.ts';
-import { HDRSZ, I_MAGIC, parseAout, type Aout } from '../aout.ts';
+import { HDRSZ, I_MAGIC, parseAout, pground, type Aout } from '../aout.ts';
 import { kstrcpy } from './note.ts';
 import { pexit } from './pexit.ts';
-import { pground } from './segment.ts';
+import { quote } from './parse.ts';
 import { semaphore } from './sema.ts';
 
 const utf8 = new TextEncoder();
@@ -28,13 +28,13 @@ export function sysr1(up: Proc): number {
 export function sysexits(up: Proc, a: readonly number[]): number {
   let s = '';
   if (a[0] !== 0) {
-    s = up.as.str(a[0]!, ERRMAX - 1) ?? (up.as.okaddr(a[0]!, 1, false) ? kstrcpy(readraw(up, a[0]!), ERRMAX) : 'invalid exit string');
+    s = up.as.okaddr(a[0]!, 1, false) ? kstrcpy(readraw(up, a[0]!), ERRMAX) : 'invalid exit string';
   }
   pexit(up, s, true);
   return 0;
 }
 
-/** Bytes up to the first NUL or the end of mapped memory, for a too-long exit string. */
+/** The string at addr: up to its NUL, ERRMAX bytes, or the end of mapped memory. */
 function readraw(up: Proc, addr: number): string {
   const bytes: number[] = [];
   for (let i = 0; i < ERRMAX && up.as.okaddr(addr + i, 1, false); i++) {
@@ -156,12 +156,6 @@ export function sysawait(up: Proc, a: readonly number[]): number {
   out.set(b);
   copyout(up, a[0]!, out);
   return b.length;
-}
-
-/** Plan 9's %q: quote when empty or holding space, control or quote characters. */
-export function quote(s: string): string {
-  if (s !== '' && !/[\s'\x00-\x1f\x7f]/.test(s)) return s;
-  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /** brk_(a): move the end of the bss segment (9front ibrk). */
