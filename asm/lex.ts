@@ -88,15 +88,22 @@ function number(line: string, i: number, toks: Tok[]): number {
 
 const simpleEscapes: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"' };
 
-/** Read a Go-style quoted literal starting at line[i]; returns its decoded value and the index after it. */
+/**
+ * Read a Go-style quoted literal starting at line[i]; returns its decoded
+ * value and the index after it. A string's value is its bytes, one char
+ * per byte (latin1): as in Go, "\xb8" is the byte 0xb8 while a literal
+ * "·" is its two UTF-8 bytes. A character literal's value is the rune.
+ */
 function quoted(line: string, i: number, q: string): { value: string; end: number } {
   let out = '';
   let j = i + 1;
   while (j < line.length && line[j] !== q) {
     const c = line[j]!;
     if (c !== '\\') {
-      out += c;
-      j++;
+      const cp = line.codePointAt(j)!;
+      const ch = String.fromCodePoint(cp);
+      out += q === '"' ? Buffer.from(ch, 'utf8').toString('latin1') : ch;
+      j += ch.length;
       continue;
     }
     const e = line[j + 1] ?? '';

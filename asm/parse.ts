@@ -170,7 +170,7 @@ class Parser {
         value = { kind: 'addr', sym: v.sym!, add: v.offset };
         break;
       case 'sconst': {
-        const bytes = [...Buffer.from(v.sval!, 'utf8')];
+        const bytes = [...Buffer.from(v.sval!, 'latin1')];  // one char per byte (lex.ts quoted)
         if (bytes.length > size) throw new Error(`string too long for DATA size ${size}`);
         while (bytes.length < size) bytes.push(0);
         value = { kind: 'bytes', bytes };

@@ -28,11 +28,12 @@ export function loadaout(p: Proc, file: Uint8Array, aout: Aout, argv: readonly s
 
   const text = new Segment('text', UTZERO, t, alloc(t - UTZERO), PROT_READ | PROT_EXEC);
   text.mem.bytes.set(file.subarray(0, HDRSZ + ntext));
-  const data = new Segment('data', t, d, alloc(Math.max(d - t, 4096)), PROT_READ | PROT_WRITE | PROT_EXEC);
+  // Writable segments start without exec: see AddressSpace.execfault.
+  const data = new Segment('data', t, d, alloc(Math.max(d - t, 4096)), PROT_READ | PROT_WRITE);
   data.mem.bytes.set(aout.data);
   const room = Math.min(brkmax, USTKBASE - d);
-  const bss = new Segment('bss', d, b, alloc(Math.max(pground(room), b - d, 4096)), PROT_READ | PROT_WRITE | PROT_EXEC);
-  const stack = new Segment('stack', USTKBASE, USTKTOP, alloc(USTKSIZE), PROT_READ | PROT_WRITE | PROT_EXEC);
+  const bss = new Segment('bss', d, b, alloc(Math.max(pground(room), b - d, 4096)), PROT_READ | PROT_WRITE);
+  const stack = new Segment('stack', USTKBASE, USTKTOP, alloc(USTKSIZE), PROT_READ | PROT_WRITE);
   for (const s of [text, data, bss, stack]) p.as.attach(s);
 
   const sp = buildstack(p, argv);

@@ -228,6 +228,10 @@ export function dispatch(p: Proc): void {
         return;
       case 'fault':
       case 'trap': {
+        if (stop.kind === 'fault' && stop.access === 'fetch' && p.as.execfault(stop.addr)) {
+          trap = PF;  // a page fault the kernel satisfied: the fetch is retried
+          continue;
+        }
         // Restart at the faulting instruction; INT3's saved pc is decremented to the CC.
         const pc = stop.kind === 'trap' && stop.vector === 3 ? stop.pc - 1 : stop.pc;
         p.cpu.setReg('pc', pc >>> 0);

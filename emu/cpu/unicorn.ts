@@ -32,6 +32,7 @@ import {
 import { watchdog } from './preempt.ts';
 import { refineFaultPc } from './faultpc.ts';
 import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
+import { fastStores } from './notdirty.ts';
 
 export { CpuUnavailable } from './unicorn_ffi.ts';
 
@@ -154,6 +155,8 @@ export class UnicornCpu implements Cpu {
       // Stops from another thread (preemption) must not land mid-block: see exitreq.ts.
       this.exitOff = noExitRequestOffset(L);
       if (this.exitOff !== null) setNoExitRequest(L, this.uc, this.exitOff, true);
+      // Stores to pages mapped without exec skip 2.0.1's code check: notdirty.ts.
+      fastStores(L);
     } catch (e) {
       this.close();
       throw e;

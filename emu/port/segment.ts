@@ -3,7 +3,7 @@
 // the same HostMem into its own CPU, so a store by one is seen by all and by
 // the kernel, which reads and writes guest memory directly through `bytes`.
 
-import type { Cpu, HostAlloc, HostMem } from '../cpu/cpu.ts';
+import { PROT_EXEC, type Cpu, type HostAlloc, type HostMem } from '../cpu/cpu.ts';
 import { BY2PG } from '../aout.ts';
 
 
@@ -21,7 +21,7 @@ export class Segment {
     readonly base: number,
     public top: number,
     readonly mem: HostMem,
-    readonly prot: number,
+    public prot: number,
   ) {
     this.view = new DataView(mem.bytes.buffer, mem.bytes.byteOffset, mem.bytes.byteLength);
   }
@@ -98,6 +98,32 @@ export class AddressSpace {
     }
     this.segs.length = 0;
     this.stack = undefined;
+  }
+
+  /**
+   * An instruction fetch faulted at addr. Data, bss and stack are mapped
+   * without exec so that stores to them are fast (emu/cpu/notdirty.ts),
+   * but Plan 9 386 has no no-execute bit: on the first fetch from any of
+   * them, every writable segment becomes executable (for every process
+   * mapping it) and the fetch is retried. False when addr is not such a
+   * segment (a real fault).
+   */
+  execfault(addr: number): boolean {
+    const s = this.seg(addr);
+    if (!s || s.type === 'text' || (s.prot & PROT_EXEC) !== 0) return false;
+    for (const t of this.segs) {
+      if (t.type === 'text' || (t.prot & PROT_EXEC) !== 0) continue;
+      t.prot |= PROT_EXEC;
+      // Mapped again rather than protected: Unicorn's protect keeps the TLB
+      // entries made while the pages were not executable, and those lack
+      // the check that makes a store into code drop its translation.
+      for (const as of t.users) {
+        if (t.top <= t.base) continue;
+        as.cpu.unmap(t.base, t.top - t.base);
+        as.cpu.map(t.base, t.mem, t.prot, t.top - t.base);
+      }
+    }
+    return true;
   }
 
   seg(addr: number): Segment | undefined {

@@ -70,6 +70,13 @@ describe('a.out', () => {
     }
   });
 
+  it('DATA strings are bytes as in Go: \\x and octal escapes one byte each, a literal rune its UTF-8', () => {
+    const r = assemble('TEXT _main(SB),7,$0\n\tRET\nDATA s+0(SB)/8, $"\\xb8\\x07·\\101"\nGLOBL s(SB), $8\nDATA c+0(SB)/4, $\'·\'\nGLOBL c(SB), $4\n', { file: 'd.s' });
+    expect(r.errors).toEqual([]);
+    expect(r.symbols.find((x) => x.name === 's')!.hex).toBe('b807c2b741000000');
+    expect(r.symbols.find((x) => x.name === 'c')!.hex).toBe('b7000000');
+  });
+
   it('lays out an assembled program: code at 0x1020, data on the next page, bss after data, entry _main', () => {
     const src = [
       '#include "textflag.h"',

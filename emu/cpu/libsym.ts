@@ -1,0 +1,56 @@
+// The loaded libunicorn's own symbols and code, for the two places where
+// p9emu reads or mends a detail of the 2.0.1 build that the API does not
+// reach (exitreq.ts, notdirty.ts). Both must fail soft: when a symbol or
+// a byte pattern is not what they expect, p9emu runs without the mend.
+
+import type { UcLib } from './unicorn_ffi.ts';
+
+type Libc = {
+  dlopen: (file: string, mode: number) => unknown;
+  dlsym: (h: unknown, name: string) => unknown;
+  mprotect: (addr: unknown, len: number, prot: number) => number;
+};
+
+let libc: Libc | undefined;
+
+function loadLibc(L: UcLib): Libc {
+  if (libc) return libc;
+  const k = L.koffi;
+  const c = k.load(process.platform === 'darwin' ? 'libSystem.B.dylib' : 'libc.so.6');
+  libc = {
+    dlopen: c.func('void *dlopen(const char *file, int mode)'),
+    dlsym: c.func('void *dlsym(void *h, const char *name)'),
+    mprotect: c.func('int mprotect(void *addr, size_t len, int prot)'),
+  };
+  return libc;
+}
+
+/** Address of an exported symbol of the already loaded library, or null. */
+export function libsym(L: UcLib, name: string): bigint | null {
+  const c = loadLibc(L);
+  const RTLD_NOW = 2, RTLD_NOLOAD = process.platform === 'darwin' ? 0x10 : 4;
+  const h = c.dlopen(L.path, RTLD_NOW | RTLD_NOLOAD);
+  if (!h) return null;
+  const fn = c.dlsym(h, name);
+  return fn ? BigInt(L.koffi.address(fn) as bigint) : null;
+}
+
+/** The n bytes at addr (library code), as a live view. */
+export function libbytes(L: UcLib, addr: bigint, n: number): Uint8Array {
+  return new Uint8Array(L.koffi.view(addr as never, n) as ArrayBuffer);
+}
+
+/** Overwrite library code (its pages made writable for the moment). False if the host refuses. */
+export function patchBytes(L: UcLib, addr: bigint, bytes: Uint8Array): boolean {
+  const c = loadLibc(L);
+  const page = addr & ~0xfffn;
+  const len = Number(addr + BigInt(bytes.length) - page + 0xfffn) & ~0xfff;
+  const RX = 1 | 4, RWX = 1 | 2 | 4;
+  if (c.mprotect(page as never, len, RWX) !== 0) return false;
+  try {
+    libbytes(L, addr, bytes.length).set(bytes);
+  } finally {
+    c.mprotect(page as never, len, RX);
+  }
+  return true;
+}
