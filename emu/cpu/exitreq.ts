@@ -22,6 +22,7 @@
 // caller must not preempt asynchronously.
 
 import type { UcLib } from './unicorn_ffi.ts';
+import { libbytes, libsym } from './libsym.ts';
 
 let offset: number | null | undefined;
 
@@ -30,16 +31,9 @@ export function noExitRequestOffset(L: UcLib): number | null {
   if (offset !== undefined) return offset;
   offset = null;
   try {
-    const k = L.koffi;
-    const libc = k.load(process.platform === 'darwin' ? 'libSystem.B.dylib' : 'libc.so.6');
-    const dlopen = libc.func('void *dlopen(const char *file, int mode)');
-    const dlsym = libc.func('void *dlsym(void *h, const char *name)');
-    const RTLD_NOW = 2, RTLD_NOLOAD = process.platform === 'darwin' ? 0x10 : 4;
-    const h = dlopen(L.path, RTLD_NOW | RTLD_NOLOAD);
-    if (!h) return offset;
-    const fn = dlsym(h, 'check_exit_request_x86_64');
-    if (!fn) return offset;
-    const code = new Uint8Array(k.view(k.address(fn) as never, 16) as ArrayBuffer);
+    const fn = libsym(L, 'check_exit_request_x86_64');
+    if (fn === null) return offset;
+    const code = libbytes(L, fn, 16);
     const dv = new DataView(code.buffer, code.byteOffset, code.byteLength);
     // 48 8b 87 <d32>: mov rax,[rdi+d32]; 80 b8 <d32> 00: cmp byte [rax+d32],0
     if (code[0] === 0x48 && code[1] === 0x8b && code[2] === 0x87 && code[7] === 0x80 && code[8] === 0xb8 && code[13] === 0x00) {
