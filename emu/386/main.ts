@@ -32,6 +32,7 @@ export const arch386: Arch = {
     up.as.detachAll();
     up.fpsave?.free();
     up.fpsave = null;
+    up.fpsaved = false;
     loadaout(up, image, aout, argv, BRKMAX);
   },
 };

@@ -3,12 +3,16 @@
 // interrupted stack, the old up->ureg under it, the ERRMAX message, and the
 // handler's (pc=0, ureg*, msg) arguments.
 
+import type { Regs } from '../cpu/cpu.ts';
 import type { Proc } from '../port/proc.ts';
 import { ERRMAX, NCONT, NDebug, NDFLT, NRSTR, NSAVE, NUser } from '../port/dat.ts';
 import { popnote } from '../port/note.ts';
 import { pexit, pprint } from '../port/pexit.ts';
 import { BY2WD, FLAGS_USER, UDSEL, UESEL } from './mem.ts';
 import { UREGSIZE, decodeUreg, encodeUreg, uregFromRegs } from './ureg.ts';
+
+const utf8 = new TextEncoder();
+const SEGS = ['cs', 'ss', 'ds', 'es', 'fs', 'gs'] as const;
 
 /** The ` pc=` suffix of a sys: note (4e: 8 zero-padded digits, cut at 113; 9front: minimal hex). */
 function pcsuffix(p: Proc, msg: string, pc: number): string {
@@ -57,14 +61,14 @@ export function notify(up: Proc, trap: number): boolean {
   up.as.setU32(u - BY2WD, up.ureg);
   up.ureg = u;
   const msg = new Uint8Array(ERRMAX);
-  msg.set(new TextEncoder().encode(n.msg).subarray(0, ERRMAX - 1));
+  msg.set(utf8.encode(n.msg).subarray(0, ERRMAX - 1));
   up.as.write(u - BY2WD - ERRMAX, msg);
   const sp = u - BY2WD - ERRMAX - 3 * BY2WD;
   up.as.setU32(sp, 0);                      // fake return pc
   up.as.setU32(sp + BY2WD, u);              // arg 1: Ureg*
   up.as.setU32(sp + 2 * BY2WD, u - BY2WD - ERRMAX); // arg 2: char *msg
-  up.fpsave?.free();
-  up.fpsave = cpu.save();
+  up.fpsave = cpu.save(up.fpsave ?? undefined);
+  up.fpsaved = true;
   const set: Partial<typeof r> = { sp, pc: up.notify };
   if (up.kernel.flavor === '9front') Object.assign(set, { cs: UESEL, ss: UDSEL, ds: UDSEL, es: UDSEL });
   cpu.setRegs(set);
@@ -115,13 +119,15 @@ export function noted(up: Proc, arg: number): void {
         pexit(up, 'Suicide', false);
         return;
       }
-      if (up.fpsave) {
+      if (up.fpsave && up.fpsaved) {
         cpu.restore(up.fpsave);  // x87/SSE of the interrupted code; GPRs follow
-        up.fpsave.free();
-        up.fpsave = null;
+        up.fpsaved = false;
       }
-      const { di, si, bp, bx, dx, cx, ax, pc, flags, sp, cs, ss, ds, es, fs, gs } = nu;
-      cpu.setRegs({ di, si, bp, bx, dx, cx, ax, pc, flags, sp, cs, ss, ds, es, fs, gs });
+      const { di, si, bp, bx, dx, cx, ax, pc, flags, sp } = nu;
+      const set: Partial<Regs> = { di, si, bp, bx, dx, cx, ax, pc, flags, sp };
+      // A selector load is checked by the CPU and costs; only changed ones.
+      for (const s of SEGS) if ((nu[s] & 0xffff) !== cur[s]) set[s] = nu[s];
+      cpu.setRegs(set);
       if (arg === NSAVE) {
         // Stay on the handler's frame: a later noted(NRSTR) restores.
         const nsp = u - ERRMAX - 4 * BY2WD;

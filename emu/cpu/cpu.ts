@@ -71,7 +71,8 @@ export interface Cpu {
   setRegs(r: Partial<Regs>): void;
 
   /** Save/restore everything, x87/SSE included (note frames, context switches). */
-  save(): CpuContext;
+  /** `into`: a context from an earlier save() of this CPU to overwrite (no allocation). */
+  save(into?: CpuContext): CpuContext;
   restore(ctx: CpuContext): void;
 
   /**

@@ -131,7 +131,7 @@ export class FakeCpu implements Cpu {
     this.fpu = JSON.parse(new TextDecoder().decode(s));
   }
 
-  save(): CpuContext {
+  save(_into?: CpuContext): CpuContext {
     return new FakeContext({ ...this.r }, structuredClone(this.fpu));
   }
   restore(ctx: CpuContext): void {

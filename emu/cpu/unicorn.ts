@@ -90,6 +90,9 @@ export class CpuError extends Error {
 
 class UnicornContext implements CpuContext {
   constructor(private ptr: bigint | null, private readonly L: UcLib) {}
+  get live(): boolean {
+    return this.ptr !== null;
+  }
   get handle(): bigint {
     if (this.ptr === null) throw new CpuError('CpuContext used after free');
     return this.ptr;
@@ -107,7 +110,8 @@ const SCR_BYTES = 48; // 16 bytes: instruction bytes for trap decoding
 const SCR_BATCH_VALS = 64; // 16 x 8 bytes: regs() values
 const SCR_BATCH_PTRS = 192; // 16 x 8 bytes: pointers to the values
 const SCR_PAIR_IDS = 320; // 2 x 4 bytes: register ids for readPair
-const SCR_SIZE = 328;
+const SCR_WRITE_IDS = 328; // 16 x 4 bytes: register ids for setRegs
+const SCR_SIZE = 392;
 
 export class UnicornCpu implements Cpu {
   private readonly L: UcLib;
@@ -504,26 +508,53 @@ export class UnicornCpu implements Cpu {
     this.u8.fill(0, SCR_BATCH_VALS, SCR_BATCH_VALS + 128);
     check(L.uc_reg_read_batch(this.uc, this.batchIds, this.scratch + BigInt(SCR_BATCH_PTRS), 16), 'uc_reg_read_batch');
     const out = {} as Regs;
-    ALL_REGS.forEach((r, i) => {
-      const v = this.u32[(SCR_BATCH_VALS >> 2) + 2 * i];
+    const u32 = this.u32;
+    for (let i = 0; i < ALL_REGS.length; i++) {
+      const r = ALL_REGS[i]!;
+      const v = u32[(SCR_BATCH_VALS >> 2) + 2 * i]!;
       out[r] = isSeg(r) ? v & 0xffff : v;
-    });
+    }
     if (this.pendingPc !== undefined) out.pc = this.pendingPc;
     return out;
   }
 
   setRegs(r: Partial<Regs>): void {
-    // Segment registers last: their checks do not depend on the others, but
-    // a failure should leave the general registers already set.
-    for (const k of Object.keys(r) as Reg[]) if (!isSeg(k)) this.setReg(k, r[k]!);
-    for (const k of Object.keys(r) as Reg[]) if (isSeg(k)) this.setReg(k, r[k]!);
+    if (this.closed) this.live();
+    // General registers in one engine call (a note delivery or noted sets
+    // up to ten); pc apart while in a run (see setReg). Segment registers
+    // last, one by one: each load is checked, and a failure should leave
+    // the general registers already set.
+    const u32 = this.u32;
+    let n = 0;
+    for (const k in r) {
+      const key = k as Reg;
+      if (isSeg(key) || (key === 'pc' && this.inRun)) continue;
+      let v = r[key]!;
+      if (key === 'flags') v = (v & USER_FLAGS) | FLAGS_FIXED;
+      u32[(SCR_WRITE_IDS >> 2) + n] = REG_ID[key];
+      u32[(SCR_BATCH_VALS >> 2) + 2 * n] = (v & REG_MASK[key]) >>> 0;
+      u32[(SCR_BATCH_VALS >> 2) + 2 * n + 1] = 0;
+      n++;
+    }
+    if (n > 0) {
+      const err = this.L.uc_reg_write_batch_p(this.uc, this.scratch + BigInt(SCR_WRITE_IDS), this.scratch + BigInt(SCR_BATCH_PTRS), n);
+      if (err !== UC_ERR_OK) throw new CpuError(`UnicornCpu: register write: ${ucErrorText(err)}`);
+      if (r.pc !== undefined) this.pendingPc = undefined;
+    }
+    if (r.pc !== undefined && this.inRun) this.setReg('pc', r.pc);
+    for (const k in r) if (isSeg(k as Reg)) this.setReg(k as Reg, r[k as Reg]!);
   }
 
-  save(): CpuContext {
+  save(into?: CpuContext): CpuContext {
     this.live();
-    const out: unknown[] = [null];
-    check(this.L.uc_context_alloc(this.uc, out), 'uc_context_alloc');
-    const ctx = new UnicornContext(out[0] as bigint, this.L);
+    let ctx: UnicornContext;
+    if (into instanceof UnicornContext && into.live) {
+      ctx = into;  // reused: a note delivery saves once per note
+    } else {
+      const out: unknown[] = [null];
+      check(this.L.uc_context_alloc(this.uc, out), 'uc_context_alloc');
+      ctx = new UnicornContext(out[0] as bigint, this.L);
+    }
     check(this.L.uc_context_save(this.uc, ctx.handle), 'uc_context_save');
     return ctx;
   }

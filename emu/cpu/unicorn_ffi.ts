@@ -76,7 +76,7 @@ export interface UcLib {
   path: string;
   version: string;
   uc_open: Fn; uc_close: Fn; uc_strerror: Fn;
-  uc_reg_read: Fn; uc_reg_write: Fn; uc_reg_read_batch: Fn; uc_reg_write_batch: Fn;
+  uc_reg_read: Fn; uc_reg_write: Fn; uc_reg_read_batch: Fn; uc_reg_write_batch: Fn; uc_reg_write_batch_p: Fn;
   /** uc_reg_read_batch with the id array passed as a native address (no per-call array conversion). */
   uc_reg_read_batch_p: Fn;
   uc_emu_start: Fn; uc_emu_stop: Fn;
@@ -152,6 +152,7 @@ function bind(path: string): UcLib {
     uc_reg_read_batch: f('int uc_reg_read_batch(void *uc, int *regs, void *vals, int count)'),
     uc_reg_read_batch_p: f('int uc_reg_read_batch(void *uc, void *regs, void *vals, int count)'),
     uc_reg_write_batch: f('int uc_reg_write_batch(void *uc, int *regs, void *vals, int count)'),
+    uc_reg_write_batch_p: f('int uc_reg_write_batch(void *uc, void *regs, void *vals, int count)'),
     uc_emu_start: f('int uc_emu_start(void *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count)'),
     uc_emu_stop: f('int uc_emu_stop(void *uc)'),
     uc_hook_add: f(

@@ -10,6 +10,7 @@ const utf8d = new TextDecoder();
 
 /** Cut s to at most n-1 bytes at a UTF-8 boundary (9front kstrcpy). */
 export function kstrcpy(s: string, n: number): string {
+  if (s.length * 3 < n) return s;  // fits whatever its UTF-8 length
   const b = utf8.encode(s);
   if (b.length < n) return s;
   let end = n - 1;

@@ -64,6 +64,7 @@ export function reap(up: Proc): void {
   up.state = up.psstate === 'Broken' ? 'Broken' : 'Dead';
   up.fpsave?.free();
   up.fpsave = null;
+  up.fpsaved = false;
   up.as.detachAll();
   up.cpu.close();
   // A Broken process stays in the table (and /proc) as on Plan 9.

@@ -48,8 +48,10 @@ export class Proc {
   notepending = false;
   /** Set by /proc/N/ctl kill: exit with 'Killed' at the next return to user. */
   procctl: 'exitme' | null = null;
-  /** x87/SSE state saved when the handler was entered, restored by noted. */
+  /** x87/SSE state saved when the handler was entered, restored by noted (kept for reuse). */
   fpsave: CpuContext | null = null;
+  /** fpsave holds the interrupted code's state (a handler is running). */
+  fpsaved = false;
 
   // resources
   fgrp!: Fgrp;
