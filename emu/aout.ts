@@ -64,12 +64,14 @@ export function buildAout(img: AoutImage): Uint8Array {
   return out;
 }
 
+const utf8e = new TextEncoder();
+
 function encodeSyms(syms: AoutSym[]): Uint8Array {
   const parts: number[] = [];
   for (const s of syms) {
     parts.push((s.value >>> 24) & 0xff, (s.value >>> 16) & 0xff, (s.value >>> 8) & 0xff, s.value & 0xff);
     parts.push(s.type.charCodeAt(0) | 0x80);
-    parts.push(...new TextEncoder().encode(s.name), 0);
+    parts.push(...utf8e.encode(s.name), 0);
   }
   return Uint8Array.from(parts);
 }
@@ -112,6 +114,8 @@ export function parseAout(bytes: Uint8Array): Aout {
   };
 }
 
+const utf8 = new TextDecoder();
+
 function decodeSyms(b: Uint8Array): AoutSym[] {
   const out: AoutSym[] = [];
   let i = 0;
@@ -133,7 +137,7 @@ function decodeSyms(b: Uint8Array): AoutSym[] {
     } else {
       const end = b.indexOf(0, i);
       if (end < 0) throw new Error(`a.out: unterminated symbol name at offset ${i}`);
-      name = new TextDecoder().decode(b.subarray(i, end));
+      name = utf8.decode(b.subarray(i, end));
       i = end + 1;
     }
     out.push({ name, type, value });

@@ -48,8 +48,9 @@ function killAfter(k: Plan9, max: number): void {
 
 /** `images`: the a.out(s) whose symbols name instruction addresses (the first for sym:NAME and --insn-range). */
 export async function instrument(o: Instrumentation, images: readonly Uint8Array[]): Promise<Instrumented> {
-  const symtabs = images.map((img) => new Symtab(parseAout(img).syms));
-  const first = symtabs[0] ?? null;
+  // The first image's symbols, built only when something names addresses.
+  const needSyms = (o.notes?.length ?? 0) > 0 || !!o.trace?.cats.includes('insn');
+  const first = needSyms && images[0] ? new Symtab(parseAout(images[0]).syms) : null;
   const t = o.trace;
   const out = !t ? undefined
     : typeof t.out === 'function' ? traceOutput(t.format, t.out, t.filter)

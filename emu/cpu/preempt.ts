@@ -79,8 +79,10 @@ export class Watchdog {
     const koffiPath = createRequire(import.meta.url).resolve('koffi');
     this.worker = new Worker(workerSource, { eval: true, workerData: { sab, koffiPath, libPath } });
     this.worker.on('error', (e) => {
-      // Without the watchdog runs can no longer be preempted; say so once.
-      process.emitWarning(`p9emu: preemption watchdog failed: ${e instanceof Error ? e.message : e}`);
+      // Without the watchdog runs can no longer be preempted; said once, at
+      // the first slice (a watchdog started early for a library that then
+      // fails to load in the main thread too stays silent).
+      this.failed = e instanceof Error ? e.message : String(e);
       this.worker.unref();
     });
     // Keep the host process alive until the worker has loaded koffi and
@@ -97,8 +99,15 @@ export class Watchdog {
     Atomics.store(this.ctl, LOCK, 0);
   }
 
+  private failed: string | null = null;
+  private warned = false;
+
   /** Start a slice for `engine` that ends `us` microseconds from now. */
   arm(engine: bigint, us: number): void {
+    if (this.failed !== null && !this.warned) {
+      this.warned = true;
+      process.emitWarning(`p9emu: preemption watchdog failed: ${this.failed}`);
+    }
     const deadline = process.hrtime.bigint() + BigInt(Math.ceil(us * 1000));
     this.lock();
     this.big[0] = engine;

@@ -79,6 +79,9 @@ let preemptMode: PreemptMode = process.env.P9EMU_PREEMPT === 'unicorn' ? 'unicor
 export function setPreemptMode(m: PreemptMode): void {
   preemptMode = m;
 }
+export function getPreemptMode(): PreemptMode {
+  return preemptMode;
+}
 
 const X86_FP0 = 82;  // UC_X86_REG_FP0: the physical x87 registers
 const FPSTATE_SIZE = 220;
