@@ -12,10 +12,11 @@ import { hostClock, type Clock } from './clock.ts';
 import { randomBytes } from 'node:crypto';
 import { AddressSpace } from './segment.ts';
 import { pushnote } from './note.ts';
-import { NExit, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT } from './dat.ts';
+import { NExit, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFREND } from './dat.ts';
 import { Fgrp } from './fgrp.ts';
 import { Egrp } from './devenv.ts';
 import { newpgrp } from './pgrp.ts';
+import { Rgrp } from './rgrp.ts';
 
 export class Plan9 implements Kernel {
   readonly procs = new Map<number, Proc>();
@@ -110,6 +111,8 @@ export class Plan9 implements Kernel {
     if (flag & RFENVG) p.egrp = src.egrp.dup();
     else if (flag & RFCENVG) p.egrp = new Egrp();
     else p.egrp = src.egrp;
+    if (flag & RFREND) p.rgrp = new Rgrp();
+    else if (p !== src) p.rgrp = src.rgrp;
   }
 
   /**

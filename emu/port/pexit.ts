@@ -55,6 +55,8 @@ export function pexit(up: Proc, exitstr: string, freemem: boolean): void {
     wakeup(parent.waitr);
   }
   for (const p of k.procs.values()) if (p.parent === up) p.parent = null;
+  up.rgrp.leave(up);
+  up.alarm = 0;
   up.cpu.stop();
 }
 

@@ -10,6 +10,7 @@ import type { Pgrp } from './pgrp.ts';
 import type { Egrp } from './devenv.ts';
 import type { AddressSpace } from './segment.ts';
 import { Rendez, type Sleep } from './rendez.ts';
+import { Rgrp } from './rgrp.ts';
 
 export type ProcState =
   | 'New' | 'Ready' | 'Running' | 'Wakeme' | 'Moribund' | 'Dead' | 'Broken';
@@ -56,6 +57,8 @@ export class Proc {
   // resources
   fgrp!: Fgrp;
   pgrp!: Pgrp;
+  /** Rendezvous group (rfork RFREND makes a new one). */
+  rgrp = new Rgrp();
   egrp!: Egrp;
   /** Current directory, as a cleaned absolute path. */
   dot = '/';
@@ -72,6 +75,8 @@ export class Proc {
 
   // blocking (see rendez.ts)
   sleeping: Sleep | null = null;
+  /** The alarm clock: the tick (HZ=100) at which "alarm" is posted, 0 when unset (9front up->alarm). */
+  alarm = 0;
   /** Per-call scratch that survives the reruns of one blocked syscall. */
   sysdeadline: number | null = null;
   /** Arguments copied at syscall entry (9front up->s.args). */

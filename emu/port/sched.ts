@@ -14,6 +14,8 @@ export const SLICE_US = 10_000;
 interface Timer {
   at: number;   // kernel ns
   p: Proc;
+  /** Run at `at` while p lives (an alarm); without it the timer wakes a blocked p. */
+  fn?: () => void;
 }
 
 export class Sched {
@@ -66,8 +68,23 @@ export class Sched {
 
   /** Wake p at kernel time `at` (a blocked call's deadline). */
   wakeAt(p: Proc, at: number): void {
-    this.timers.push({ at, p });
+    this.addTimer({ at, p });
+  }
+
+  /** Call fn at kernel time `at` if p still lives then (the alarm clock). */
+  callAt(p: Proc, at: number, fn: () => void): void {
+    this.addTimer({ at, p, fn });
+  }
+
+  private addTimer(t: Timer): void {
+    this.timers.push(t);
     this.timers.sort((a, b) => a.at - b.at);
+    this.kick?.();
+  }
+
+  /** A timer that can still do something. */
+  private pending(t: Timer): boolean {
+    return t.fn ? t.p.alive : t.p.state === 'Wakeme';
   }
 
   /** Microseconds the next slice may run: unlimited (0) when nobody else could need the CPU. */
@@ -88,7 +105,9 @@ export class Sched {
     const now = this.now();
     while (this.timers.length > 0 && this.timers[0]!.at <= now) {
       const t = this.timers.shift()!;
-      if (t.p.state === 'Wakeme') this.ready(t.p);
+      if (t.fn) {
+        if (t.p.alive) t.fn();
+      } else if (t.p.state === 'Wakeme') this.ready(t.p);
     }
   }
 
@@ -133,7 +152,7 @@ export class Sched {
         }
         continue;
       }
-      const t = this.timers.find((x) => x.p.state === 'Wakeme');
+      const t = this.timers.find((x) => this.pending(x));
       if (!t && !hostWaiting()) return;
       if (t && this.skipTo) {
         this.skipTo(t.at);

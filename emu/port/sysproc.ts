@@ -3,10 +3,10 @@
 // reached through the kernel's arch hooks.
 
 import type { Proc } from './proc.ts';
-import { sleep, Sleep } from './rendez.ts';
+import { sleep, Sleep, wakeup } from './rendez.ts';
 import { Ebadarg, Ebadexec, Egreg, Egreg4e, Einuse, Enochild, Enovmem, Eperm, Esoverlap, Etoobig, error } from './error.ts';
 import {
-  ERRMAX, NRSTR, OEXEC, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFPROC,
+  ERRMAX, NRSTR, NUser, OEXEC, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFPROC,
 } from './dat.ts';
 import { copyout, int, putvlong, validaddr, validstr } from './sysarg.ts';
 import type { Chan } from './dev.ts';
@@ -85,6 +85,66 @@ export function syssleep(up: Proc, a: readonly number[]): number {
   up.sysdeadline ??= k.now() + tick * 1e6;
   if (k.now() < up.sysdeadline) throw new Sleep(null, up.sysdeadline);
   return 0;
+}
+
+/** Clock ticks of the modelled kernels (pc HZ=100) and 9front's conversions (port/portclock.c). */
+const HZ = 100;
+const ms2tk = (ms: number): number => (ms >= 1e9 / HZ ? Math.floor(ms / 1000) * HZ : Math.floor((ms * HZ + 500) / 1000));
+const tk2ms = (tk: number): number => Math.floor((tk * 1000) / HZ);
+
+/**
+ * alarm(ms): post the note "alarm" after ms milliseconds, in clock ticks;
+ * 0 clears it. Returns the milliseconds that were left of the previous
+ * alarm (9front port/alarm.c procalarm). An rfork child starts without one.
+ */
+export function sysalarm(up: Proc, a: readonly number[]): number {
+  const ms = a[0]! >>> 0;
+  const k = up.kernel;
+  const ticks = Math.floor(k.now() / (1e9 / HZ));
+  const old = up.alarm ? tk2ms(Math.max(0, up.alarm - ticks)) : 0;
+  if (ms === 0) {
+    up.alarm = 0;
+    return old;
+  }
+  const when = ticks + ms2tk(ms);
+  up.alarm = when;
+  k.sched.callAt(up, when * (1e9 / HZ), () => {
+    if (up.alarm !== when) return;  // reset or cleared since
+    up.alarm = 0;
+    k.postnote(up, 'alarm', NUser);
+  });
+  return old;
+}
+
+/**
+ * rendezvous(tag, value) (9front sysrendezvous): meet another process of
+ * the group under tag, swapping values. The first waits; a note makes its
+ * wait answer ~0 with no error string, as 9front's does.
+ */
+export function sysrendezvous(up: Proc, a: readonly number[]): number {
+  const tag = a[0]! >>> 0, val = a[1]! >>> 0;
+  const g = up.rgrp;
+  const mine = g.waiter(up);
+  if (mine === undefined) {
+    const w = g.take(up, tag);
+    if (w !== undefined) {
+      const theirs = w.val;
+      w.val = val;
+      w.met = true;
+      wakeup(w.r);
+      return theirs;
+    }
+  } else if (mine.met) {
+    g.leave(up);
+    return mine.val;
+  }
+  // Waiting (first arrival, or a rerun after a wakeup that was not ours).
+  const w = mine ?? g.wait(up, tag, val);
+  if (up.notepending) {
+    g.leave(up);
+    return -1;
+  }
+  throw new Sleep(w.r);
 }
 
 /** notify(f): f=0 removes the handler; otherwise it must point into mapped memory. */

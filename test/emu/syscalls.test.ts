@@ -43,3 +43,47 @@ describe('system calls through INT $64', () => {
     expect(r.exitstr).toBe('');
   });
 });
+
+describe('alarm (9front port/alarm.c)', () => {
+  const alarm = (v: string) => runProg('alarm.s', { argv: ['alarm', v] });
+
+  it('posts "alarm" after the time, answers what was left of the previous one, and interrupts sleep', async () => {
+    const r = await alarm('h');
+    expect(r.stdout.toString()).toBe('left>=400\nalarm\n-interrupted\ncleared 0\n');
+    expect(r.exitstr).toBe('');
+    expect(r.events.filter((e) => e.kind === 'note').map((e) => (e as { what: string }).what)).toEqual(['post', 'deliver', 'noted']);
+  });
+
+  it('kills a process with no handler, with the note as exit string', async () => {
+    const r = await alarm('n');
+    expect(r.exitstr).toBe('alarm');
+    expect(r.stderr).toBe('');
+  });
+
+  it('alarm(0) clears it: nothing comes', async () => {
+    const r = await alarm('c');
+    expect(r.exitstr).toBe('');
+    expect(r.events.some((e) => e.kind === 'note')).toBe(false);
+  });
+});
+
+describe('rendezvous (9front sysrendezvous)', () => {
+  const rendez = (v: string) => runProg('rendez.s', { argv: ['rendez', v] });
+
+  it('two processes of a group swap values under a tag', async () => {
+    const r = await rendez('x');
+    expect(r.stdout.toString()).toBe('c100\np200\n');
+    expect(r.exitstr).toBe('');
+  });
+
+  it('a note ends a waiting rendezvous with ~0 and no error string', async () => {
+    const r = await rendez('i');
+    expect(r.stdout.toString()).toBe("-1 ''\n");
+  });
+
+  it('rfork(RFREND) gives the child its own group: the same tag does not meet', async () => {
+    const r = await rendez('r');
+    expect(r.stdout.toString()).toBe("alone\n-1 ''\n");
+    expect(r.exitstr).toBe('');
+  });
+});
