@@ -11,7 +11,7 @@ import { Egrp } from '../port/devenv.ts';
 import { Fgrp } from '../port/fgrp.ts';
 import { newpgrp } from '../port/pgrp.ts';
 import { consfd } from '../port/devcons.ts';
-import { noted } from './notify.ts';
+import { clearFpillegal, noted } from './notify.ts';
 import { attachtrap, dispatch } from './trap.ts';
 import { loadaout } from './exec.ts';
 
@@ -33,6 +33,7 @@ export const arch386: Arch = {
     up.fpsave?.free();
     up.fpsave = null;
     up.fpsaved = false;
+    clearFpillegal(up);
     loadaout(up, image, aout, argv, BRKMAX);
   },
 };

@@ -69,12 +69,23 @@ export function notify(up: Proc, trap: number): boolean {
   up.as.setU32(sp + 2 * BY2WD, u - BY2WD - ERRMAX); // arg 2: char *msg
   up.fpsave = cpu.save(up.fpsave ?? undefined);
   up.fpsaved = true;
+  // FPillegal: the handler runs with CR0.TS set (both kernels' notify).
+  // The saved context has TS clear, so noted's restore clears it again.
+  up.fpillegal = cpu.fpuTrap?.(true) ?? false;
   const set: Partial<typeof r> = { sp, pc: up.notify };
   if (up.kernel.flavor === '9front') Object.assign(set, { cs: UESEL, ss: UDSEL, ds: UDSEL, es: UDSEL });
   cpu.setRegs(set);
   up.notified = true;
   up.kernel.trace.note(up, 'deliver', n.msg, { ureg: u, pc: r.pc });
   return true;
+}
+
+/** noted (every argument) and exec end FPillegal (9front noted: up->fpstate &= ~FPillegal). */
+export function clearFpillegal(up: Proc): void {
+  if (!up.fpillegal) return;
+  up.fpillegal = false;
+  // A pending restore of the interrupted state clears TS by itself.
+  if (!up.fpsaved) up.cpu.fpuTrap?.(false);
 }
 
 /**
@@ -90,6 +101,7 @@ export function noted(up: Proc, arg: number): void {
     return;
   }
   up.notified = false;
+  clearFpillegal(up);
   const u = up.ureg;
   if (!up.as.okaddr(u - BY2WD, UREGSIZE + BY2WD, false)) {
     pprint(up, 'bad ureg in noted or call to noted when not notified\n');
@@ -120,7 +132,7 @@ export function noted(up: Proc, arg: number): void {
         return;
       }
       if (up.fpsave && up.fpsaved) {
-        cpu.restore(up.fpsave);  // x87/SSE of the interrupted code; GPRs follow
+        cpu.restore(up.fpsave);  // x87/SSE of the interrupted code (TS clear); GPRs follow
         up.fpsaved = false;
       }
       const { di, si, bp, bx, dx, cx, ax, pc, flags, sp } = nu;

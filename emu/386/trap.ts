@@ -15,7 +15,7 @@ import { isKernelError, Ebadarg, Eintr } from '../port/error.ts';
 import { Sleep } from '../port/rendez.ts';
 import { MAXSYSARG, NDebug } from '../port/dat.ts';
 import { notify } from './notify.ts';
-import { pexit, reap } from '../port/pexit.ts';
+import { pexit, pprint, reap } from '../port/pexit.ts';
 import { BY2WD, TOS_PID, tosaddr } from './mem.ts';
 import { sysenter, sysexit } from './systrace.ts';
 
@@ -56,6 +56,8 @@ function syscall(up: Proc): void {
   if (!stackok || sc?.fn === undefined) {
     // 9front validates the stack before the number; 4e the other way round.
     const badcall = k.flavor === '9front' ? stackok : sc?.fn === undefined;
+    // 4e also says so on the console (pc/trap.c syscall; gone from 9front).
+    if (badcall && k.flavor === '4e') pprint(up, `bad sys call number ${scallnr} pc ${cpu.reg('pc').toString(16)}\n`);
     k.postnote(up, badcall ? 'sys: bad sys call' : 'sys: bad address in syscall', NDebug);
     finish(up, fail(up, Ebadarg));
     return;
@@ -235,7 +237,8 @@ export function dispatch(p: Proc): void {
         // Restart at the faulting instruction; INT3's saved pc is decremented to the CC.
         const pc = stop.kind === 'trap' && stop.vector === 3 ? stop.pc - 1 : stop.pc;
         p.cpu.setReg('pc', pc >>> 0);
-        const note = trapnote(stop);
+        // #NM while FPillegal: FP in a note handler (pc/trap.c mathemu).
+        const note = stop.kind === 'trap' && stop.vector === 7 && p.fpillegal ? 'sys: floating point in note handler' : trapnote(stop);
         if (k.trace.notes) k.trace.emit(faultEvent(p, stop, note, pc));
         k.postnote(p, note, NDebug);
         trap = stop.kind === 'fault' ? PF : stop.vector;

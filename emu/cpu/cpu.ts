@@ -97,6 +97,13 @@ export interface Cpu {
   fpstate(): Uint8Array;
   setFpstate(s: Uint8Array): void;
 
+  /**
+   * CR0.TS: while on, the next x87/MMX/SSE instruction or WAIT stops the
+   * run with trap 7 (#NM) at that instruction (a note handler runs so on
+   * Plan 9). False when the CPU cannot model it.
+   */
+  fpuTrap?(on: boolean): boolean;
+
   /** Fresh x87/SSE state with these control words (exec). */
   resetFpu?(fpcw: number, mxcsr: number): void;
 

@@ -33,6 +33,7 @@ import { watchdog } from './preempt.ts';
 import { refineFaultPc } from './faultpc.ts';
 import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
 import { fastStores } from './notdirty.ts';
+import { setTS } from './fputrap.ts';
 
 export { CpuUnavailable } from './unicorn_ffi.ts';
 
@@ -562,6 +563,17 @@ export class UnicornCpu implements Cpu {
     return ctx;
   }
 
+  /** A context kept for fpuTrap's save-edit-restore. */
+  private tsctx: UnicornContext | null = null;
+
+  fpuTrap(on: boolean): boolean {
+    this.live();
+    const ctx = (this.tsctx = this.save(this.tsctx ?? undefined) as UnicornContext);
+    if (!setTS(this.L, ctx.handle, on)) return false;
+    check(this.L.uc_context_restore(this.uc, ctx.handle), 'uc_context_restore');
+    return true;
+  }
+
   restore(ctx: CpuContext): void {
     this.live();
     if (!(ctx instanceof UnicornContext)) throw new CpuError('UnicornCpu.restore: not a Unicorn context');
@@ -650,6 +662,8 @@ export class UnicornCpu implements Cpu {
     if (this.closed) return;
     if (this.inRun) throw new CpuError('UnicornCpu.close: called from inside run()');
     this.closed = true;
+    this.tsctx?.free();
+    this.tsctx = null;
     // uc_close frees the hooks; the koffi trampolines are ours to release.
     this.L.uc_close(this.uc);
     this.uc = 0n;

@@ -53,6 +53,8 @@ export class Proc {
   fpsave: CpuContext | null = null;
   /** fpsave holds the interrupted code's state (a handler is running). */
   fpsaved = false;
+  /** FPillegal: a handler runs with the FPU off; its first FP instruction posts a note (pc/trap.c notify). */
+  fpillegal = false;
 
   // resources
   fgrp!: Fgrp;

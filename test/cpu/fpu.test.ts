@@ -120,3 +120,44 @@ describe('UnicornCpu FPU', () => {
     }
   });
 });
+
+describe('UnicornCpu fpuTrap (CR0.TS, through hflags)', () => {
+  // FLD1; FADDP; XORPS X0,X0; MOVD AX,MM0; WAIT; EMMS — each alone, then INT $64.
+  const cases: [string, number[]][] = [
+    ['FLD1', [0xd9, 0xe8]], ['XORPS', [0x0f, 0x57, 0xc0]], ['MOVD MM0', [0x0f, 0x6e, 0xc0]],
+    ['WAIT', [0x9b]], ['PADDD X0', [0x66, 0x0f, 0xfe, 0xc0]], ['LDMXCSR', [0x0f, 0xae, 0x10]],
+  ];
+  for (const [name, bytes] of cases) {
+    it(`${name} raises #NM (trap 7) at the instruction while set, and runs once cleared`, () => {
+      const g = guest([...bytes, 0xcd, 0x40]);
+      try {
+        g.cpu.setReg('ax', 0x2000);  // LDMXCSR reads (AX): the data page (zero: a valid MXCSR)
+        g.cpu.onSyscall(() => g.cpu.stop());
+        expect(g.cpu.fpuTrap(true)).toBe(true);
+        expect(g.cpu.run()).toEqual({ kind: 'trap', vector: 7, pc: 0x1000 });
+        expect(g.cpu.fpuTrap(false)).toBe(true);
+        expect(g.cpu.run()).toEqual({ kind: 'stopped' });
+      } finally {
+        g.close();
+      }
+    });
+  }
+
+  it('leaves integer code alone, and a saved context restores TS clear', () => {
+    const g = guest([0x40, 0xcd, 0x40, 0xd9, 0xe8, 0xcd, 0x40]);  // INCL AX; INT; FLD1; INT
+    try {
+      g.cpu.onSyscall(() => g.cpu.stop());
+      const before = g.cpu.save();
+      g.cpu.fpuTrap(true);
+      expect(g.cpu.run()).toEqual({ kind: 'stopped' });
+      expect(g.cpu.run()).toEqual({ kind: 'trap', vector: 7, pc: 0x1003 });
+      const pc = g.cpu.reg('pc');
+      g.cpu.restore(before);
+      g.cpu.setReg('pc', pc);
+      expect(g.cpu.run()).toEqual({ kind: 'stopped' });
+      before.free();
+    } finally {
+      g.close();
+    }
+  });
+});

@@ -61,4 +61,14 @@ describe('notes', () => {
       expect(modes).toEqual([2, 3]);
     }
   });
+  it('kill a handler that uses the FPU (FPillegal, both kernels), and let FP work again after noted', async () => {
+    for (const flavor of ['4e', '9front'] as const) {
+      const r = await notes('f', { flavor });
+      expect(r.stdout.toString()).toBe('fp ok\n');
+      expect(r.exitstr).toMatch(flavor === '4e'
+        ? /^sys: floating point in note handler pc=0x[0-9a-f]{8}$/
+        : /^sys: floating point in note handler pc=0x[0-9a-f]+$/);
+      expect(r.stderr).toBe(`notes ${r.pid}: suicide: ${r.exitstr}\n`);
+    }
+  });
 });

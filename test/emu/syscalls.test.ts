@@ -4,10 +4,14 @@ import { runProg } from '../kit/runprog.ts';
 const sys = (v: string, o = {}) => runProg('sys.s', { argv: ['sys', v], ...o });
 
 describe('system calls through INT $64', () => {
-  it('kill a process that makes an unassigned call with "sys: bad sys call"', async () => {
+  it('kill a process that makes an unassigned call with "sys: bad sys call" (4e also names the number)', async () => {
     const r = await sys('b');
     expect(r.exitstr).toMatch(/^sys: bad sys call pc=0x[0-9a-f]{8}$/);
-    expect(r.stderr).toBe(`sys ${r.pid}: suicide: ${r.exitstr}\n`);
+    const pc = r.exitstr.slice(-8).replace(/^0+/, '');
+    expect(r.stderr).toBe(`sys ${r.pid}: bad sys call number 48 pc ${pc}\nsys ${r.pid}: suicide: ${r.exitstr}\n`);
+    const f = await sys('b', { flavor: '9front' });
+    expect(f.exitstr).toMatch(/^sys: bad sys call pc=0x[0-9a-f]+$/);
+    expect(f.stderr).toBe(`sys ${f.pid}: suicide: ${f.exitstr}\n`);
   });
 
   it('kill a process that passes an unmapped buffer with "sys: bad address in syscall"', async () => {

@@ -8,6 +8,9 @@
 //      the parent kills it through /proc/2/ctl
 //   s  noted(NSAVE) continues at a pc the handler chose, on the handler's
 //      frame; a later noted(NRSTR) restores the interrupted context
+//   f  FPillegal: a first note's handler returns at once, and SSE works
+//      after it ("fp ok"); a second one's handler executes an SSE move,
+//      which kills the process ('sys: floating point in note handler')
 #include "lib.s"
 
 DATA	notepath<>+0(SB)/8, $"/proc/1/"
@@ -42,6 +45,8 @@ GLOBL	saved<>(SB), $8
 DATA	restored<>+0(SB)/16, $"restored\n\x00\x00\x00\x00\x00\x00\x00"
 GLOBL	restored<>(SB), $16
 GLOBL	fd<>(SB), $4
+DATA	fpok<>+0(SB)/8, $"fp ok\n\x00\x00"
+GLOBL	fpok<>(SB), $8
 GLOBL	wbuf<>(SB), $64
 
 TEXT _main(SB), 7, $24
@@ -61,7 +66,24 @@ TEXT _main(SB), 7, $24
 	JEQ	spin
 	CMPL	AX, $'s'
 	JEQ	nsave
+	CMPL	AX, $'f'
+	JEQ	fpill
 	RET
+
+fpill:
+	CALL1(runtime·notify, $fhandler(SB))
+	CALL2(runtime·open, $notepath<>(SB), $1)
+	MOVL	AX, fd<>(SB)
+	WRITE(AX, $boom<>(SB), $4)
+	MOVL	$7, AX
+	MOVL	AX, X1
+	MOVL	X1, BX
+	CMPL	BX, $7
+	JNE	nsavebad
+	CALL1(print, $fpok<>(SB))
+	MOVL	fd<>(SB), AX
+	WRITE(AX, $boom<>(SB), $4)
+	CALL1(runtime·exits, $0)
 
 nsave:
 	CALL1(runtime·notify, $shandler(SB))
@@ -172,6 +194,16 @@ TEXT cont(SB), 7, $24
 	MOVL	AX, 56(BX)
 	MOVL	$0xdead, BX
 	CALL1(runtime·noted, $3)	// NRSTR
+	RET
+
+// fhandler: the first time, noted(NCONT) at once; then an SSE move.
+TEXT fhandler(SB), 7, $8
+	INCL	count<>(SB)
+	CMPL	count<>(SB), $1
+	JEQ	fdone
+	MOVL	AX, X0
+fdone:
+	CALL1(runtime·noted, $0)
 	RET
 
 TEXT dhandler(SB), 7, $8
