@@ -8,6 +8,7 @@
 // between runs, where Unicorn allows pc to change.
 
 import type { Proc } from '../port/proc.ts';
+import type { Segment } from '../port/segment.ts';
 import type { Stop } from '../cpu/cpu.ts';
 import type { FaultEvent } from '../trace/event.ts';
 import { systab, type Syscall } from '../port/systab.ts';
@@ -50,7 +51,7 @@ function syscall(up: Proc): void {
   const st = up.as.stack;
   const s = st !== undefined && sp >= st.base && sp < st.top ? st : up.as.seg(sp);
   const stackok = s !== undefined && sp + ARGSPAN <= s.top
-    ? (readargs(s.view, sp - s.base, a), true)
+    ? (readargs(s, sp - s.base, a), true)
     : up.as.okaddr(sp, ARGSPAN, false) && (readslow(up, sp, a), true);
   if (k.trace.sys) sysenter(up);
   if (!stackok || sc?.fn === undefined) {
@@ -74,8 +75,13 @@ function syscall(up: Proc): void {
 
 const ARGSPAN = (MAXSYSARG + 1) * BY2WD;
 
-function readargs(v: DataView, off: number, a: number[]): void {
-  for (let i = 0; i < MAXSYSARG; i++) a[i] = v.getUint32(off + BY2WD * (i + 1), true);
+function readargs(s: Segment, off: number, a: number[]): void {
+  if ((off & 3) === 0) {
+    const u = s.u32, w = (off >>> 2) + 1;
+    for (let i = 0; i < MAXSYSARG; i++) a[i] = u[w + i]!;
+  } else {
+    for (let i = 0; i < MAXSYSARG; i++) a[i] = s.view.getUint32(off + BY2WD * (i + 1), true);
+  }
 }
 
 function readslow(up: Proc, sp: number, a: number[]): void {
@@ -126,7 +132,7 @@ function setTospid(up: Proc): void {
   if (!s) return;
   const off = tosaddr(up.kernel.flavor) + TOS_PID - s.base;
   // Usually unchanged: compare first, writing only for a new child.
-  if (s.view.getUint32(off, true) !== up.pid) s.view.setUint32(off, up.pid, true);
+  if (s.u32[off >>> 2] !== up.pid) s.u32[off >>> 2] = up.pid;  // Tos is word-aligned
 }
 
 /**
