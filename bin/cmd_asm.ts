@@ -2,6 +2,7 @@
 // 386 source file into a Plan 9 a.out. Argument parsing and output only;
 // the work is asm/asm.ts.
 
+import { ArgCursor } from './argv.ts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assembleFile } from '../asm/asm.ts';
@@ -25,13 +26,9 @@ interface Flags {
 
 function parseArgs(argv: string[]): Flags | string {
   const f: Flags = { json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+  for (const c = new ArgCursor(argv); !c.done; c.i++) {
+    const a = c.word;
+    const value = (): string => c.value(a);
     try {
       if (a === '-o') f.out = value();
       else if (a === '--json') f.json = true;

@@ -1,6 +1,7 @@
 // p9emu demo: the 2012 Go runtime's Plan 9 note and exit path, before and
 // after commit ccdca2c, run on the kernel model (emu/demo/demo.ts).
 
+import { ArgCursor } from './argv.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import { demoJson, demoText, runDemo, sideBySide, VARIANTS, type Variant } from '../emu/demo/demo.ts';
 import { instrument } from '../emu/instrument.ts';
@@ -31,13 +32,9 @@ export async function demoMain(argv: string[]): Promise<number> {
   const instr = newInstrumentArgs();
   const variants: Variant[] = [];
   try {
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      const val = (): string => {
-        const v = argv[++i];
-        if (v === undefined) throw new UsageError(`${a} needs a value`);
-        return v;
-      };
+    for (const c = new ArgCursor(argv); !c.done; c.i++) {
+      const a = c.word;
+      const val = (): string => c.value(a);
       if (a === '-h' || a === '--help') {
         process.stdout.write(usage + '\n');
         return 0;

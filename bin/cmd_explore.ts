@@ -1,6 +1,7 @@
 // p9emu explore: deliver a note at each point of a deterministic run and
 // report the distinct outcomes, each with a command that reproduces it.
 
+import { ArgCursor } from './argv.ts';
 import { loadProgram, UsageError } from './program.ts';
 import { explore, ranges, type Exploration } from '../emu/explore/explore.ts';
 import { demoRunner, programRunner } from '../emu/explore/runners.ts';
@@ -36,13 +37,9 @@ interface Args {
 function parse(argv: string[]): Args {
   const o: Args = { target: '', args: [], pid: 'self', every: 1, seed: 0, json: false };
   const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const val = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  for (const c = new ArgCursor(argv); !c.done; c.i++) {
+    const a = c.word;
+    const val = (): string => c.value(a);
     const num = (v: string, what: string, min: number): number => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < min) throw new UsageError(`${what}: '${v}' is not a whole number ≥ ${min}`);

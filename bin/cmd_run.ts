@@ -2,6 +2,7 @@
 // the host's stdin/stdout/stderr as its console.
 
 import { loadProgram, UsageError } from './program.ts';
+import { ArgCursor } from './argv.ts';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
@@ -44,17 +45,13 @@ interface RunArgs {
 
 function parse(argv: string[]): RunArgs {
   const o: RunArgs = { instr: newInstrumentArgs(), flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
-  let i = 0;
-  const val = (opt: string): string => {
-    const v = argv[++i];
-    if (v === undefined) throw new UsageError(`${opt} needs a value`);
-    return v;
-  };
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
+  const c = new ArgCursor(argv);
+  const val = (opt: string): string => c.value(opt);
+  for (; !c.done; c.i++) {
+    const a = c.word;
     if (!a.startsWith('-') || a === '-') break;
     if (a === '--') {
-      i++;
+      c.i++;
       break;
     }
     if (takeInstrumentOption(a, () => val(a), o.instr)) continue;
@@ -91,10 +88,9 @@ function parse(argv: string[]): RunArgs {
         throw new UsageError(`unknown option ${a}`);
     }
   }
-  const program = argv[i];
-  if (program === undefined) throw new UsageError('no PROGRAM given');
-  o.program = program;
-  o.args = argv.slice(i + 1);
+  if (c.done) throw new UsageError('no PROGRAM given');
+  o.program = c.word;
+  o.args = c.rest();
   return o;
 }
 

@@ -15,15 +15,20 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { HostAlloc, HostMem } from './cpu.ts';
 import { koffi } from './unicorn_ffi.ts';
 
-export const PAGE = 4096;
+/**
+ * The host's page (mmap's granularity, /proc/self/pagemap's index): a
+ * property of the host, not the guest's BY2PG (emu/aout.ts), though both
+ * are 4 KiB on x86.
+ */
+const HOSTPG = 4096;
 
-export function pageRound(n: number): number {
-  return Math.ceil(n / PAGE) * PAGE;
+function hostRound(n: number): number {
+  return Math.ceil(n / HOSTPG) * HOSTPG;
 }
 
 function checkSize(size: number): number {
   if (!Number.isInteger(size) || size <= 0) throw new RangeError(`hostmem: bad size ${size}`);
-  const rounded = pageRound(size);
+  const rounded = hostRound(size);
   // A Uint8Array cannot be longer than this; Plan 9 segments are far smaller.
   if (rounded > 2 ** 32) throw new RangeError(`hostmem: size ${size} too large`);
   return rounded;
@@ -67,12 +72,12 @@ class NativeMem implements HostMem {
    * mincore would miss swapped pages. Null where there is no pagemap.
    */
   resident(len = this.size): Uint8Array | null {
-    const n = Math.ceil(len / PAGE);
+    const n = Math.ceil(len / HOSTPG);
     const raw = Buffer.alloc(n * 8);
     try {
       const fd = openSync('/proc/self/pagemap', 'r');
       try {
-        if (readSync(fd, raw, 0, raw.length, Number(this.handle / BigInt(PAGE)) * 8) !== raw.length) return null;
+        if (readSync(fd, raw, 0, raw.length, Number(this.handle / BigInt(HOSTPG)) * 8) !== raw.length) return null;
       } finally {
         closeSync(fd);
       }
