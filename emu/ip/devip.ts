@@ -18,7 +18,7 @@ import { parsecmd } from '../port/parse.ts';
 import { readstr } from '../port/readnum.ts';
 import { sleep } from '../port/rendez.ts';
 import { dirpack } from '../port/stat.ts';
-import { Conv, Cstate, Fs, Fsprotoclone, Fsstdbind, closeconv, connectctlmsg, type Proto } from './conv.ts';
+import { type Conv, Cstate, Fs, Fsprotoclone, Fsstdbind, closeconv, connectctlmsg, type Proto } from './conv.ts';
 import { ipfmt } from './ipaddr.ts';
 import { iproute } from './loopback.ts';
 import { tcpinit } from './tcp.ts';

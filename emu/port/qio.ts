@@ -10,8 +10,6 @@ export class Queue {
   /** Bytes queued (qlen). */
   len = 0;
   closed = false;
-  /** Why the queue was closed: writes fail with it, and so do reads after the EOFs (q->err). */
-  err = Ehungup;
   /** Reads that found the queue closed and empty (q->eof). */
   private eof = 0;
   readonly rr = new Rendez();  // readers wait for data or a hangup
@@ -25,9 +23,8 @@ export class Queue {
   ) {}
 
   /** qhangup: no more writes; readers get what is queued, then EOF. */
-  hangup(msg = ''): void {
+  hangup(): void {
     this.closed = true;
-    this.err = msg || Ehungup;
     wakeup(this.rr);
     wakeup(this.wr);
   }
@@ -48,19 +45,14 @@ export class Queue {
   /** qreopen: usable again after a hangup. */
   reopen(): void {
     this.closed = false;
-    this.err = Ehungup;
     this.eof = 0;
   }
 
-  /**
-   * qread: wait for data or a hangup. A closed, empty queue reads as EOF
-   * three times, then fails; at once when it was hung up for a reason
-   * other than Ehungup (qwait), as a reset tcp conversation is.
-   */
+  /** qread: wait for data or a hangup; a closed, empty queue reads as EOF three times, then fails (qwait). */
   read(n: number): Uint8Array {
     sleep(this.rr, () => this.blocks.length > 0 || this.closed);
     if (this.blocks.length === 0) {
-      if (this.eof >= 3 || this.err !== Ehungup) error(this.err);
+      if (this.eof >= 3) error(Ehungup);
       this.eof++;
       return new Uint8Array(0);
     }
@@ -92,11 +84,11 @@ export class Queue {
 
   /**
    * qwrite: wait for room, then queue data whole (so a write is atomic
-   * whatever its size); fails with err once the queue is closed.
+   * whatever its size); fails once the queue is closed.
    */
   write(data: Uint8Array): number {
     if (!this.closed) sleep(this.wr, () => this.len < this.limit || this.closed);
-    if (this.closed) error(this.err);
+    if (this.closed) error(Ehungup);
     if (this.coalesce && data.length === 0) return 0;  // a stream has no empty messages
     this.blocks.push(data.slice());
     this.len += data.length;
