@@ -7,8 +7,8 @@ import type { Dir } from './dat.ts';
 import type { Proc } from './proc.ts';
 import { DMDIR, NUser, OREAD, ORDWR, QTDIR } from './dat.ts';
 import { devattach, devdir, dirtab, eve, tabopen, tabread, tabwalk } from './devdir.ts';
-import { Ebadarg, Ehungup, Eperm, error } from './error.ts';
-import { Rendez, sleep, wakeup } from './rendez.ts';
+import { Ebadarg, Eperm, error } from './error.ts';
+import { Queue } from './qio.ts';
 
 enum Q { dir, data0, data1 }
 
@@ -21,40 +21,11 @@ const pipedir = [
 /** Bytes a queue holds before writers wait (9front conf.pipeqsize). */
 export const PIPEQSIZE = 256 * 1024;
 
-/** One direction of a pipe (9front qio Queue, reduced to what pipes use). */
-class Queue {
-  readonly blocks: Uint8Array[] = [];
-  len = 0;
-  closed = false;
-  /** Reads that found the queue closed and empty; the fourth one fails (qwait). */
-  eof = 0;
-  readonly rr = new Rendez();  // readers wait for data or a hangup
-  readonly wr = new Rendez();  // writers wait for room
-
-  hangup(): void {
-    this.closed = true;
-    wakeup(this.rr);
-    wakeup(this.wr);
-  }
-
-  /** Closing the reading end also discards what was never read (qclose). */
-  close(): void {
-    this.blocks.length = 0;
-    this.len = 0;
-    this.hangup();
-  }
-
-  reopen(): void {
-    this.closed = false;
-    this.eof = 0;
-  }
-}
-
 class Pipe {
   static npath = 0;
   readonly id = ++Pipe.npath;
   /** q[0] is read through data and written through data1; q[1] the reverse. */
-  readonly q: [Queue, Queue] = [new Queue(), new Queue()];
+  readonly q: [Queue, Queue] = [new Queue(PIPEQSIZE), new Queue(PIPEQSIZE)];
   readonly qref = [0, 0];
 }
 
@@ -109,20 +80,7 @@ function pipeclose(_up: Proc, c: Chan): void {
 
 function piperead(up: Proc, c: Chan, n: number, off: number): Uint8Array {
   if (c.qid.type & QTDIR) return tabread(up, c, listing(c), n, off, eve(up), qmap(c));
-  const q = pipeof(c).q[side(c)];
-  sleep(q.rr, () => q.blocks.length > 0 || q.closed);
-  if (q.blocks.length === 0) {
-    if (q.eof >= 3) error(Ehungup);
-    q.eof++;
-    return new Uint8Array(0);
-  }
-  const b = q.blocks[0]!;
-  const r = b.subarray(0, Math.max(0, n));
-  if (r.length === b.length) q.blocks.shift();
-  else q.blocks[0] = b.subarray(r.length);
-  q.len -= r.length;
-  wakeup(q.wr);
-  return r.slice();
+  return pipeof(c).q[side(c)].read(n);
 }
 
 /**
@@ -132,15 +90,8 @@ function piperead(up: Proc, c: Chan, n: number, off: number): Uint8Array {
  */
 function pipewrite(up: Proc, c: Chan, data: Uint8Array): number {
   const q = pipeof(c).q[1 - side(c)]!;
-  if (!q.closed) sleep(q.wr, () => q.len < PIPEQSIZE || q.closed);
-  if (q.closed) {
-    up.kernel.postnote(up, 'sys: write on closed pipe', NUser);
-    error(Ehungup);
-  }
-  q.blocks.push(data.slice());
-  q.len += data.length;
-  wakeup(q.rr);
-  return data.length;
+  if (q.closed) up.kernel.postnote(up, 'sys: write on closed pipe', NUser);
+  return q.write(data);
 }
 
 export const devpipe: Dev = {

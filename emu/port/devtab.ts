@@ -1,16 +1,18 @@
 // The device table (9front mkdevc's devtab[]): the # letter of a path
-// names one of these. devtmp and devhost are not here: they are reached
-// only through the boot name space, so '#' names cannot reach the host.
+// names one of these. devtmp, devhost and cs are not here: they stand for
+// mounted file servers, reached only through the boot name space, so '#'
+// names cannot reach the host.
 
 import type { Dev } from './dev.ts';
 import { devcons } from './devcons.ts';
 import { devdup } from './devdup.ts';
 import { devenv } from './devenv.ts';
+import { devip } from '../ip/devip.ts';
 import { devpipe } from './devpipe.ts';
 import { devproc } from './devproc.ts';
 import { devroot } from './devroot.ts';
 
-export const devtab: readonly Dev[] = [devroot, devcons, devenv, devproc, devdup, devpipe];
+export const devtab: readonly Dev[] = [devroot, devcons, devenv, devproc, devdup, devpipe, devip];
 
 /** The device for a # letter, or undefined (9front devno(c, 1) == -1). */
 export function devno(dc: string): Dev | undefined {

@@ -10,6 +10,8 @@ import { devattach } from './devdir.ts';
 import { devcons } from './devcons.ts';
 import { devdup } from './devdup.ts';
 import { devenv } from './devenv.ts';
+import { ipattach } from '../ip/devip.ts';
+import { csattach } from '../ip/cs.ts';
 import { hostattach } from './devhost.ts';
 import { devproc } from './devproc.ts';
 import { devroot } from './devroot.ts';
@@ -86,7 +88,8 @@ export function cleanpgrp(): Pgrp {
 
 /**
  * The name space a run starts with: #/ at /, the kernel devices on their
- * usual directories, a private in-memory /tmp, and, when a host directory
+ * usual directories, cs after #I on /net (as /lib/namespace mounts
+ * /srv/cs), a private in-memory /tmp, and, when a host directory
  * is configured, its contents at / in front of the root device (so its
  * bin/ is found), writable only when the configuration says so.
  */
@@ -102,6 +105,8 @@ export function newpgrp(config: KernelConfig): Pgrp {
   bindsharp(g, '/proc', devattach(devproc, ''));
   bindsharp(g, '/env', devattach(devenv, ''));
   bindsharp(g, '/fd', devattach(devdup, ''));
+  bindsharp(g, '/net', ipattach(config, ''));
+  g.mount(csattach(), g.lookup('/net')!, MAFTER);
   bindsharp(g, '/tmp', tmpattach(config.user));
   return g;
 }

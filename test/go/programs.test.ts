@@ -17,7 +17,7 @@ const T = 60_000;
 describe.skipIf(skipWithoutGo())('Go programs', () => {
   const bin: Record<string, string> = {};
   beforeAll(() => {
-    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'signal', 'readfile', 'tmpfile', 'env']) {
+    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'signal', 'readfile', 'tmpfile', 'env', 'net']) {
       bin[n] = fixture(n);
     }
   }, 300_000);
@@ -149,6 +149,24 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
     expect(r.stdout).toBe(
       'read "written under /tmp\\n"\nafter rename "written under /tmp\\nappended\\n"\nentry b.txt\nold name gone: true\nremoved: true\n',
     );
+    expect(r.code).toBe(0);
+  }, T);
+
+  it.each([1, 4])('net: tcp over /net to itself, refused, cs lookups, an HTTP round trip (%i CPUs)', async (ncpu) => {
+    const r = await runGo(bin.net!, [], { ncpu });
+    expect(r.stdout.replace(/127\.0\.0\.1:\d+\n/, '127.0.0.1:PORT\n')).toBe(
+      'listening on 127.0.0.1: true\n' +
+        'dialled from 127.0.0.1 to 127.0.0.1:PORT\n' +
+        'client got "HELLO"\n' +
+        'server saw "hello", then "bye" and EOF; remote is local: true\n' +
+        'accept after close fails: true\n' +
+        'dial :1: dial tcp 127.0.0.1:1: write /net/tcp/clone: connection refused\n' +
+        'localhost: [127.0.0.1] <nil>\n' +
+        'nonexistent.example: lookup nonexistent.example: no such host\n' +
+        '200 OK: GET /one from loopback: true\n' +
+        '200 OK: GET /two from loopback: true\n',
+    );
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   }, T);
 
