@@ -7,7 +7,7 @@
 // the JS function (koffi callbacks are a limited resource).
 
 import type { Cpu } from './cpu.ts';
-import { UC_CTL_TB_FLUSH_W, unicorn, type UcLib } from './unicorn_ffi.ts';
+import { unicorn, type UcLib } from './unicorn_ffi.ts';
 import { UnicornCpu } from './unicorn.ts';
 
 const UC_HOOK_CODE = 1 << 2;
@@ -48,7 +48,7 @@ export function addCodeHook(cpu: Cpu, begin: number, end: number, fn: CodeFn): (
   const hh = [0];
   const err = L.uc_hook_add(cpu.engine, hh, UC_HOOK_CODE, trampoline(L), id, begin >>> 0, end >>> 0);
   if (err !== 0) throw new Error(`uc_hook_add(CODE): error ${err}`);
-  L.uc_ctl(cpu.engine, UC_CTL_TB_FLUSH_W);
+  cpu.flushTb();
   const h = hh[0]!;
   return () => {
     if (!fns.delete(id)) return;

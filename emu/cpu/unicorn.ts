@@ -34,6 +34,7 @@ import { refineFaultPc } from './faultpc.ts';
 import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
 import { fastStores } from './notdirty.ts';
 import { setTS } from './fputrap.ts';
+import { unicornAlloc } from './hostmem.ts';
 
 export { CpuUnavailable } from './unicorn_ffi.ts';
 
@@ -175,7 +176,11 @@ export class UnicornCpu implements Cpu {
 
   private setupSegments(): void {
     const L = this.L;
-    check(L.uc_mem_map(this.uc, GDT_BASE, 4096, 1 /* read */), 'uc_mem_map(GDT)');
+    // Our own page, mapped by pointer: uc_mem_map would allocate a 2 MiB
+    // aligned RAM block advised for huge pages (qemu_anon_ram_alloc), so
+    // every engine would fault in and zero 2 MiB for these 40 bytes.
+    this.gdt = unicornAlloc(4096);
+    check(L.uc_mem_map_ptr(this.uc, GDT_BASE, 4096, 1 /* read */, this.gdt.handle as bigint), 'uc_mem_map_ptr(GDT)');
     const gdt = new Uint8Array(5 * 8);
     putDesc(gdt, 3, DESC_DATA);
     putDesc(gdt, 4, DESC_CODE);
@@ -296,7 +301,12 @@ export class UnicornCpu implements Cpu {
       }
       const first = addr - (addr % 4096);
       const last = (addr + Math.max(size, 1) - 1) >>> 0;
-      for (let p = first; p <= last; p += 4096) if (this.L.uc_mem_map(this.uc, p, 4096, 7) === UC_ERR_OK) probe.mapped.push(p);
+      for (let p = first; p <= last; p += 4096) {
+        // Zero pages from a pool, by pointer (see the GDT page).
+        const m = (this.zeroPages[probe.mapped.length] ??= unicornAlloc(4096));
+        m.bytes.fill(0);
+        if (this.L.uc_mem_map_ptr(this.uc, p, 4096, 7, m.handle as bigint) === UC_ERR_OK) probe.mapped.push(p);
+      }
       return true;
     }
     if (this.faultCtx !== null) return false; // later in the block of the first fault
@@ -319,6 +329,8 @@ export class UnicornCpu implements Cpu {
   private faultCtx: bigint | null = null;
 
   private probe: { access: string; addr: number; matched: boolean; mapped: number[] } | undefined;
+  private readonly zeroPages: HostMem[] = [];
+  private gdt: HostMem | null = null;
 
   /**
    * Execute one instruction looking for the access `target` (used to find
@@ -401,7 +413,16 @@ export class UnicornCpu implements Cpu {
     }
   }
 
-  private flushTb(): void {
+  /** Whether anything was ever translated (run() was called). */
+  private ran = false;
+
+  /**
+   * Drop every translation. Skipped for an engine that never ran: 2.0.1's
+   * tb_flush memsets the whole 1 GiB code buffer (tcg_region_assign), which
+   * faults in and zeroes 512 huge pages (~0.1–2 s of kernel time).
+   */
+  flushTb(): void {
+    if (!this.ran) return;
     check(this.L.uc_ctl(this.uc, UC_CTL_TB_FLUSH_W), 'TB flush');
   }
 
@@ -608,6 +629,7 @@ export class UnicornCpu implements Cpu {
     // checks back; both kinds of blocks are retranslated on the switch.
     if (count > 0 !== this.countMode && this.exitOff !== null) setNoExitRequest(this.L, this.uc, this.exitOff, count === 0);
     if (count > 0 && !this.countMode) this.flushTb();
+    this.ran = true;
     this.countMode = count > 0;
 
     const pc = this.rawRead(X86.eip);
@@ -670,6 +692,11 @@ export class UnicornCpu implements Cpu {
     for (const cb of this.callbacks) this.L.koffi.unregister(cb as bigint);
     this.callbacks.length = 0;
     this.L.koffi.free(this.scratch);
+    // After uc_close: the engine no longer maps these pages.
+    for (const m of this.zeroPages) m.free();
+    this.zeroPages.length = 0;
+    this.gdt?.free();
+    this.gdt = null;
   }
 
   private live(): void {
