@@ -42,8 +42,13 @@ export async function runPkg(pkg: string, timeoutS: number, short: boolean): Pro
   const args = [join(REPO, 'bin/go_plan9_386_exec'), bin, '-test.timeout', `${timeoutS}s`];
   if (short) args.push('-test.short');
   const t0 = Date.now();
+  // As go test runs it (cmd/go/internal/test runTestActor): in the package
+  // directory, with PWD naming it (base.AppendPWD), so that ../.. climbs
+  // back to GOROOT and not along the host's symlinks.
+  const cwd = join(goroot(), 'src', pkg);
+  const env = { ...process.env, PWD: cwd };
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: join(goroot(), 'src', pkg), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -8,17 +8,18 @@
 // The guest's name space: the host's / read-only at / (so testdata/ under
 // the package directory is found through the current directory, which is
 // the host's), with the kernel's /dev, /proc, /env, /fd and an in-memory
-// /tmp on top. The environment is Go's: every host variable that a Go test
+// /tmp on top, and the Plan 9 files Go's tests expect bound in
+// (go_plan9_386_ns.ts). The environment is Go's: every host variable that a Go test
 // may read is passed into /env (GOROOT, GOPATH, HOME as home, …).
 // P9EMU_CPUS sets the CPUs /dev/sysstat reports (default 4).
 
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
+import { readFileSync, realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
+import { contentkey, hostcache } from './hostcache.ts';
+import { goroot, gotestns } from './go_plan9_386_ns.ts';
 
 const PASS_ENV = /^(GO[A-Z0-9_]*|CGO_ENABLED|HOME|PATH|TMPDIR|USER|TERM|LANG|LC_[A-Z]+|TZ)$/;
 
@@ -41,15 +42,7 @@ async function main(argv: string[]): Promise<number> {
   // copy outside /tmp, keyed by content.
   let prog = bin.startsWith('/') ? bin : join(process.cwd(), bin);
   if (prog.startsWith('/tmp/')) {
-    const dir = join(homedir(), '.cache', 'p9emu', 'exec', createHash('sha256').update(image).digest('hex').slice(0, 16));
-    const copy = join(dir, basename(prog));
-    if (!existsSync(copy)) {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${copy}.${process.pid}.tmp`;
-      writeFileSync(tmp, image, { mode: 0o755 });
-      renameSync(tmp, copy);
-    }
-    prog = copy;
+    prog = join(hostcache('exec', contentkey([image]), basename(prog), () => image, 0o755), basename(prog));
   }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -85,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
       onboot: (_k, first) => {
         first.dot = cwd;
         first.textpath = prog;
+        gotestns(first, goroot());
       },
     });
     if (r.deadlock) process.stderr.write('go_plan9_386_exec: deadlock: every process is blocked and nothing can wake one\n');

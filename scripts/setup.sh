@@ -1,16 +1,16 @@
 #!/bin/sh
-# p9emu setup: make sure the system packages (libunicorn2, golang-go), the npm
+# p9emu setup: make sure the system packages (libunicorn2, golang-go, tzdata), the npm
 # dependencies and the CLI bundle (dist/) are present. Run by `npm start`,
 # `npm test` and `npm run bench`; safe to run again (does nothing when all is there).
 #   --quiet  print nothing when everything is already present
-# Env: CI=true makes golang-go mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
+# Env: CI=true makes golang-go and tzdata mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
 # names the Unicorn library to use instead of the system one.
 set -eu
 cd "$(dirname "$0")/.."
 quiet=0; [ "${1:-}" = "--quiet" ] && quiet=1
 say() { [ "$quiet" = 1 ] || echo "setup: $*"; }
 err() { echo "setup: $*" >&2; }
-APT_CMD='sudo apt-get update && sudo apt-get install -y libunicorn2 golang-go'
+APT_CMD='sudo apt-get update && sudo apt-get install -y libunicorn2 golang-go tzdata'
 
 have_unicorn() {
   if [ -n "${P9EMU_LIBUNICORN:-}" ]; then [ -f "$P9EMU_LIBUNICORN" ]; return; fi
@@ -18,7 +18,12 @@ have_unicorn() {
     [ -e /usr/lib/x86_64-linux-gnu/libunicorn.so.2 ]
 }
 have_go() { command -v go >/dev/null 2>&1; }
-missing() { m=; have_unicorn || m=libunicorn2; have_go || m="$m golang-go"; echo $m; }
+# The zone files a zoneinfo.zip can be made from (bin/tzdata.ts), for a
+# GOROOT without one; its tests read them.
+have_tzdata() { [ -f /usr/share/zoneinfo/America/Los_Angeles ]; }
+missing() {
+  m=; have_unicorn || m=libunicorn2; have_go || m="$m golang-go"; have_tzdata || m="$m tzdata"; echo $m
+}
 
 # 1. System packages: install what is missing when root, else say how.
 if [ -n "${P9EMU_LIBUNICORN:-}" ] && [ ! -f "$P9EMU_LIBUNICORN" ]; then
@@ -43,6 +48,14 @@ case " $need " in *" golang-go "*)
     err "run: $APT_CMD"; exit 1
   fi
   err "warning: golang-go not installed: tests that build real plan9/386 Go binaries will be skipped"
+  err "to run them: $APT_CMD";;
+esac
+case " $need " in *" tzdata "*)
+  if [ "${CI:-}" = true ]; then
+    err "missing Debian package tzdata (needed under CI to test the zoneinfo.zip made from it)"
+    err "run: $APT_CMD"; exit 1
+  fi
+  err "warning: tzdata not installed: the tests of the zoneinfo.zip made from it will be skipped"
   err "to run them: $APT_CMD";;
 esac
 

@@ -112,8 +112,10 @@ function hostopen(_up: Proc, c: Chan, omode: number): Chan {
   const h = hostfile(c);
   const mode = openmode(omode);
   const real = realof(h);
+  // A directory is refused before any permission, as file servers do
+  // (9front lib9p srv.c sopen), and as devtmp does.
+  if ((c.qid.type & QTDIR) && mode !== OREAD) error(Eisdir);
   if (mode !== OREAD || (omode & OTRUNC)) writable(h);
-  if ((c.qid.type & QTDIR) && mode !== OREAD) error(Eperm);
   host(() => fs.accessSync(real, mode === OREAD ? fs.constants.R_OK : mode === 1 ? fs.constants.W_OK : fs.constants.R_OK | fs.constants.W_OK));
   if ((omode & OTRUNC) && !(c.qid.type & QTDIR)) host(() => fs.truncateSync(real, 0));
   c.mode = mode;

@@ -4,7 +4,13 @@
 import type { Chan } from './dev.ts';
 import { Ebadfd, Enofd, error } from './error.ts';
 
-export const NFD = 1000;  // a sane upper bound; 9front grows without a fixed one
+/**
+ * Both kernels grow the table DELTAFD at a time and refuse to grow past
+ * 5000 entries ("no free file descriptors"; growfd in port/sysfile.c of
+ * 4e and 9front). They also print "warning: process exceeds N file
+ * descriptors" to the process at each hundred, which is not modelled.
+ */
+export const NFD = 5000;
 
 export class Fgrp {
   fd: (Chan | undefined)[] = [];

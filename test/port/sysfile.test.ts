@@ -64,6 +64,13 @@ describe('open', () => {
     expect(setup().open('/dev/pid', OWRITE)).toBe("permission denied: '/dev/pid'");
   });
 
+  it('hands out 5000 fds, then "no free file descriptors" (growfd stops at 5000, 4e and 9front)', () => {
+    const { p, s } = setup();
+    const name = s('/dev/null');
+    for (let i = 0; i < 5000; i++) expect(call(sysopen, p, [name, OREAD])).toBe(i);
+    expect(call(sysopen, p, [name, OREAD])).toBe('no free file descriptors');
+  });
+
   it('refuses to exec a directory', () => {
     expect(setup().open('/dev', 3)).toBe("cannot exec directory: '/dev'");
   });

@@ -85,7 +85,7 @@ describe('set-up', () => {
   it('scripts/setup.sh names the install command when libunicorn is missing', () => {
     const r = run('sh', ['scripts/setup.sh', '--quiet'], { P9EMU_LIBUNICORN: '/nonexistent/libunicorn.so.2' });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('sudo apt-get install -y libunicorn2 golang-go');
+    expect(r.stderr).toContain('sudo apt-get install -y libunicorn2 golang-go tzdata');
   });
 
   it('.ci/run runs `npm test` with CI=true from the repo root', () => {

@@ -1,0 +1,88 @@
+// The name space go_plan9_386_exec gives a test binary. The kernel's boot
+// name space puts the host's / at / read-only, with /dev, /proc, /env, /fd
+// and /tmp on top. Here the files a Plan 9 machine has and the host lacks
+// are added with bind(2), as a profile would, from host directories the
+// guest sees at the same paths:
+//
+//	bind -b $cache/bin/$key /bin	# pwd, from plan9/sys/src/cmd/pwd.s
+//	bind -a $p9emu/plan9/lib /lib	# ndb/common, ndb/local: synthetic
+//	bind -a $cache/goroot/$key $GOROOT	# lib/time/zoneinfo.zip
+//
+// Each tree is bound on the deepest of its directories the host has, since
+// a union is one level deep: bound on /, plan9/lib would hide behind the
+// host's /lib.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Proc } from '../emu/port/proc.ts';
+import { namec } from '../emu/port/chan.ts';
+import { MAFTER, MBEFORE } from '../emu/port/union.ts';
+import { assembleFile } from '../asm/asm.ts';
+import { contentkey, hostcache } from './hostcache.ts';
+import { TZDIR, tzdatakey, tzdatazip } from './tzdata.ts';
+import { zipdata, zipdatafile } from './zipdata.ts';
+
+/** p9emu's own Plan 9 files (plan9/ in the source tree; this file and the bundle are one level down). */
+const PLAN9 = fileURLToPath(new URL('../plan9', import.meta.url));
+
+/** bind(2) for up, before it runs. */
+function bind(up: Proc, name: string, old: string, flag: number): void {
+  up.pgrp.mount(namec(up, name, 'bind'), namec(up, old, 'mount'), flag);
+}
+
+/** bind -a src/D dst/D, for D the longest prefix of the directories dirs that dst has on the host. */
+function bindafter(up: Proc, src: string, dst: string, dirs: readonly string[]): void {
+  let n = 0;
+  while (n < dirs.length && existsSync(join(dst, ...dirs.slice(0, n + 1)))) n++;
+  bind(up, join(src, ...dirs.slice(0, n)), join(dst, ...dirs.slice(0, n)), MAFTER);
+}
+
+/** $GOROOT as go test sets it, else as the go command reports it; null without go. */
+export function goroot(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.GOROOT) return env.GOROOT;
+  try {
+    return execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What makes $GOROOT/lib/time/zoneinfo.zip: the release's own bytes, kept
+ * in its source tree (zipdata.ts), which time's tests compare with
+ * time/tzdata's copy; else the host's tzdata (tzdata.ts); else nothing.
+ */
+function zoneinfosource(root: string): { key: string; make: () => Uint8Array } | null {
+  const zd = zipdatafile(root);
+  if (existsSync(zd)) return { key: contentkey(['zipdata.go', readFileSync(zd)]), make: () => zipdata(readFileSync(zd)) };
+  if (existsSync(TZDIR)) return { key: tzdatakey(), make: () => tzdatazip() };
+  return null;
+}
+
+/** $GOROOT/lib/time/zoneinfo.zip, when the host's GOROOT lacks it (Debian's golang packages leave it out). */
+function zoneinfo(up: Proc, root: string): void {
+  if (!existsSync(root) || existsSync(join(root, 'lib/time/zoneinfo.zip'))) return;
+  const src = zoneinfosource(root);
+  if (src) bindafter(up, hostcache('goroot', src.key, 'lib/time/zoneinfo.zip', src.make), root, ['lib', 'time']);
+}
+
+/**
+ * A directory holding pwd, assembled from its source each run (5-15 ms)
+ * and kept by the bytes made, so it is never stale.
+ */
+function pwdbin(): string {
+  const src = join(PLAN9, 'sys/src/cmd/pwd.s');
+  const r = assembleFile(src);
+  if (!r.ok || !r.aout) throw new Error(`${src}: ${r.errors.join('; ')}`);
+  const aout = r.aout;
+  return hostcache('bin', contentkey([aout]), 'pwd', () => aout, 0o755);
+}
+
+/** Make up's name space (shared with every process it forks) the one above. */
+export function gotestns(up: Proc, root: string | null): void {
+  bind(up, pwdbin(), '/bin', MBEFORE);
+  bindafter(up, PLAN9, '/', ['lib', 'ndb']);
+  if (root) zoneinfo(up, root);
+}
