@@ -5,10 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../emu/demo/demo.ts';
 import { unicornMachine } from '../../emu/cpu/machine.ts';
 import { PerfettoBuilder, type ChromeEvent } from '../../emu/trace/perfetto.ts';
+import { deterministic } from '../../emu/det/deterministic.ts';
 
 async function demoTrace(): Promise<ChromeEvent[]> {
   const b = new PerfettoBuilder();
-  await runDemo('after', { machine: unicornMachine(), trace: { cats: ['sys', 'notes', 'proc'], sink: (e) => b.add(e) } });
+  // Deterministic: which of A and B forks first (and so gets pid 4) is
+  // otherwise a matter of wall-clock time slices.
+  await runDemo('after', {
+    machine: unicornMachine(),
+    trace: { cats: ['sys', 'notes', 'proc'], sink: (e) => b.add(e) },
+    onkernel: (k) => deterministic(k),
+  });
   // What a file holds: the JSON text, read back.
   return (JSON.parse(JSON.stringify(b.json())) as { traceEvents: ChromeEvent[] }).traceEvents;
 }
