@@ -220,6 +220,11 @@ export function dispatch(p: Proc): void {
       k.sched.ready(p);
       return;
     }
+    if (k.sched.expired()) {
+      // The slice ran out across stops (kexit above has already run).
+      k.sched.requeue(p);
+      return;
+    }
     p.state = 'Running';
     const stop = p.cpu.run(k.sched.runOptions());
     switch (stop.kind) {

@@ -10,6 +10,8 @@ import type { RunOptions } from '../cpu/cpu.ts';
 
 /** Time slice when others want the CPU: one clock tick of a HZ=100 kernel. */
 export const SLICE_US = 10_000;
+/** Under --deterministic: the runs (CPU stops for the kernel) one dispatch may make. */
+const RUNS_PER_SLICE = 64;
 
 interface Timer {
   at: number;   // kernel ns
@@ -96,9 +98,38 @@ export class Sched {
     return 0;
   }
 
-  /** How the next slice is bounded: an instruction budget, or time. */
+  /** When the process on the CPU was dispatched (performance.now() ms): its slice counts from there. */
+  private dispatchedAt = 0;
+
+  /**
+   * How the next run is bounded: an instruction budget, or what is left of
+   * the process's time slice. A dispatch makes several runs when the CPU
+   * stops for the kernel (a note to deliver, noted, a call that must change
+   * pc), and the slice spans them all: restarting it at every run let a
+   * process that takes a note every few microseconds keep the CPU for
+   * seconds (Go's os/signal TestStress, whose sender posts notes to itself).
+   */
   runOptions(): RunOptions {
-    return this.quantum > 0 ? { count: this.quantum } : { timeoutUs: this.slice() };
+    this.runs++;
+    if (this.quantum > 0) return { count: this.quantum };
+    const s = this.slice();
+    if (s === 0) return { timeoutUs: 0 };
+    const left = SLICE_US - (performance.now() - this.dispatchedAt) * 1000;
+    return { timeoutUs: Math.max(1, Math.min(s, left)) };
+  }
+
+  /** Runs made in the current dispatch. */
+  private runs = 0;
+
+  /**
+   * The current process has used up its slice while others want the CPU
+   * (the clock tick that preempts it). Under --deterministic, where a slice
+   * is an instruction count and the count of a stopped run is unknown, a
+   * dispatch ends after RUNS_PER_SLICE runs instead: still reproducible.
+   */
+  expired(): boolean {
+    const used = this.quantum > 0 ? this.runs >= RUNS_PER_SLICE : (performance.now() - this.dispatchedAt) * 1000 >= SLICE_US;
+    return used && this.slice() > 0;
   }
 
   private fireTimers(): void {
@@ -140,6 +171,8 @@ export class Sched {
       if (p) {
         if (p.state !== 'Ready') continue;
         this.current = p;
+        this.dispatchedAt = performance.now();
+        this.runs = 0;
         try {
           this.dispatch(p);
         } finally {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runProg } from '../kit/runprog.ts';
+import { deterministic } from '../../emu/det/deterministic.ts';
+import type { Plan9 } from '../../emu/port/boot.ts';
 
 const notes = (v: string, o = {}) => runProg('notes.s', { argv: ['notes', v], ...o });
 
@@ -69,6 +71,19 @@ describe('notes', () => {
         ? /^sys: floating point in note handler pc=0x[0-9a-f]{8}$/
         : /^sys: floating point in note handler pc=0x[0-9a-f]+$/);
       expect(r.stderr).toBe(`notes ${r.pid}: suicide: ${r.exitstr}\n`);
+    }
+  });
+  it('let the parent run while a child takes a note after every system call, and kill the child through ctl', async () => {
+    // Every note stops the CPU for delivery and noted: the time slice must
+    // span those stops, or the child keeps the CPU for ever.
+    // Under --deterministic a slice is counted in runs rather than time.
+    for (const det of [false, true]) {
+      const r = await notes('p', { timeoutMs: 10_000, ...(det ? { onkernel: (k: Plan9) => void deterministic(k) } : {}) });
+      expect(r.timedout).toBe(false);
+      const lines = r.stdout.toString().trim().split('\n');
+      expect(lines.slice(0, 2)).toEqual(['tick', 'tick']);
+      expect(lines[2]).toMatch(/^2 \d+ \d+ \d+ 'notes 2: Killed'$/);
+      expect(r.exitstr).toBe('');
     }
   });
 });

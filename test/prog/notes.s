@@ -8,6 +8,9 @@
 //      the parent kills it through /proc/2/ctl
 //   s  noted(NSAVE) continues at a pc the handler chose, on the handler's
 //      frame; a later noted(NRSTR) restores the interrupted context
+//   p  a child that posts notes to itself without pause (each one stops the
+//      CPU for delivery and noted) still lets the parent run its ticks;
+//      the parent kills it through /proc/2/ctl
 //   f  FPillegal: a first note's handler returns at once, and SSE works
 //      after it ("fp ok"); a second one's handler executes an SSE move,
 //      which kills the process ('sys: floating point in note handler')
@@ -22,6 +25,9 @@ GLOBL	pgpath<>(SB), $16
 DATA	ctlpath<>+0(SB)/8, $"/proc/2/"
 DATA	ctlpath<>+8(SB)/8, $"ctl\x00\x00\x00\x00\x00"
 GLOBL	ctlpath<>(SB), $16
+DATA	note2<>+0(SB)/8, $"/proc/2/"
+DATA	note2<>+8(SB)/8, $"note\x00\x00\x00\x00"
+GLOBL	note2<>(SB), $16
 DATA	boom<>+0(SB)/8, $"boom\x00\x00\x00\x00"
 GLOBL	boom<>(SB), $8
 DATA	intr<>+0(SB)/16, $"interrupt\x00\x00\x00\x00\x00\x00\x00"
@@ -68,7 +74,29 @@ TEXT _main(SB), 7, $24
 	JEQ	nsave
 	CMPL	AX, $'f'
 	JEQ	fpill
+	CMPL	AX, $'p'
+	JEQ	storm
 	RET
+
+storm:
+	CALL1(runtime·rfork, $0x30)		// RFPROC|RFMEM
+	CMPL	AX, $0
+	JEQ	stormer
+	CALL1(runtime·sleep, $30)
+	CALL1(print, $tick<>(SB))
+	CALL1(runtime·sleep, $30)
+	CALL1(print, $tick<>(SB))
+	CALL2(runtime·open, $ctlpath<>(SB), $1)
+	WRITE(AX, $kill<>(SB), $4)
+	CALL	wait(SB)
+	CALL1(runtime·exits, $0)
+stormer:
+	CALL1(runtime·notify, $nhandler(SB))
+	CALL2(runtime·open, $note2<>(SB), $1)
+	MOVL	AX, SI
+stormloop:
+	WRITE(SI, $boom<>(SB), $4)
+	JMP	stormloop
 
 fpill:
 	CALL1(runtime·notify, $fhandler(SB))
@@ -194,6 +222,11 @@ TEXT cont(SB), 7, $24
 	MOVL	AX, 56(BX)
 	MOVL	$0xdead, BX
 	CALL1(runtime·noted, $3)	// NRSTR
+	RET
+
+// nhandler: continue at once.
+TEXT nhandler(SB), 7, $8
+	CALL1(runtime·noted, $0)
 	RET
 
 // fhandler: the first time, noted(NCONT) at once; then an SSE move.
