@@ -45,7 +45,7 @@ function syscall(up: Proc): void {
   up.sysdeadline = null;
   const k = up.kernel;
   const sc = systab[scallnr];
-  const a = up.sysargs.length === MAXSYSARG ? up.sysargs : (up.sysargs = new Array<number>(MAXSYSARG));
+  const a = up.sysargs;
 
   // The kernel copies 5 words from ESP+4 before the call runs.
   const st = up.as.stack;

@@ -82,7 +82,7 @@ export class Proc {
   /** Per-call scratch that survives the reruns of one blocked syscall. */
   sysdeadline: number | null = null;
   /** Arguments copied at syscall entry (9front up->s.args). */
-  sysargs: number[] = [];
+  sysargs: number[] = [0, 0, 0, 0, 0];  // MAXSYSARG words, a packed array (no holes)
   scallnr = -1;
   /** Set by a call whose 386 half must run after the result is stored (noted). */
   afterSyscall: (() => void) | null = null;
