@@ -3,6 +3,8 @@
 // they were bound on rather than by the qid of a Chan, which keeps the
 // table a plain map; namec consults it after every element it walks.
 
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Chan } from './dev.ts';
 import type { KernelConfig } from './kernel.ts';
 import { QTDIR } from './dat.ts';
@@ -108,5 +110,24 @@ export function newpgrp(config: KernelConfig): Pgrp {
   bindsharp(g, '/net', ipattach(config, ''));
   g.mount(csattach(), g.lookup('/net')!, MAFTER);
   bindsharp(g, '/tmp', tmpattach(config.user));
+  if (config.root) {
+    // The host's tmp, read-only, after the in-memory one (which takes the
+    // creates): a tree kept under the host's /tmp (a checkout, go test's
+    // work directory) stays visible, as with bind -a.
+    const dir = join(config.root.dir, 'tmp');
+    let isdir = false;
+    try {
+      isdir = statSync(dir).isDirectory();
+    } catch {
+      // no tmp in the host tree
+    }
+    const tmp = g.mnt.get('/tmp')!;
+    tmp[0] = { ...tmp[0]!, flag: MCREATE };
+    if (isdir) {
+      const host = hostattach({ dir, writable: false }, config.user);
+      host.path = '/tmp';
+      tmp.push({ to: host, flag: 0 });
+    }
+  }
   return g;
 }

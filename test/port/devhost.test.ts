@@ -14,6 +14,8 @@ beforeAll(() => {
   root = path.join(top, 'root');
   fs.mkdirSync(path.join(root, 'bin'), { recursive: true });
   fs.mkdirSync(path.join(root, 'dev'));
+  fs.mkdirSync(path.join(root, 'tmp', 'checkout'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'tmp', 'checkout', 'f'), 'host tmp');
   fs.writeFileSync(path.join(root, 'bin', 'prog'), 'binary', { mode: 0o755 });
   fs.writeFileSync(path.join(top, 'outside'), 'secret');
   fs.symlinkSync('../outside', path.join(root, 'escape'));
@@ -84,6 +86,21 @@ describe('a host directory at /', () => {
       const { p } = setup(w);
       expect(open(p, '/bin', OREAD).open).toBe(true);
       expect(errof(() => open(p, '/bin', OWRITE))).toBe("file is a directory: '/bin'");
+    }
+  });
+});
+
+describe("the host tree's tmp under the in-memory /tmp", () => {
+  it('shows the host files read-only, and creates in memory', () => {
+    for (const writable of [false, true]) {
+      const { p } = setup(writable);
+      expect(read(p, '/tmp/checkout/f')).toBe('host tmp');
+      expect(errof(() => open(p, '/tmp/checkout/f', OWRITE))).toBe("permission denied: '/tmp/checkout/f'");
+      const c = namec(p, '/tmp/new', 'create', ORDWR, 0o644);
+      write(p, c, 'mem');
+      expect(read(p, '/tmp/new')).toBe('mem');
+      expect(ls(p, '/tmp').sort()).toEqual(['checkout', 'new']);
+      expect(fs.existsSync(path.join(root, 'tmp', 'new'))).toBe(false);
     }
   });
 });
