@@ -116,9 +116,10 @@ function fail(up: Proc, err: string): number {
 function finish(up: Proc, ret: number, injected = false): void {
   up.sysdeadline = null;
   const cpu = up.cpu;
-  if (up.alive) cpu.setReg('ax', ret >>> 0);
+  const alive = up.alive;
+  if (alive) cpu.setReg('ax', ret >>> 0);
   if (up.kernel.trace.sys) sysexit(up, ret, injected);
-  if (!up.alive || up.afterSyscall || up.yield || up.procctl !== null || (up.notes.length > 0 && !up.nonotes)) {
+  if (!alive || up.afterSyscall || up.yield || up.procctl !== null || (up.notes.length > 0 && !up.nonotes)) {
     cpu.stop();
     return;
   }
