@@ -21,11 +21,6 @@ GLOBL	cleared<>(SB), $12
 DATA	digit<>+0(SB)/4, $"0\n\x00\x00"
 GLOBL	digit<>(SB), $4
 
-TEXT alarm(SB), 7, $0
-	MOVL	$6, AX
-	INT	$64
-	RET
-
 // handler(ureg, note): print the note and a newline, noted(NCONT).
 TEXT handler(SB), 7, $8
 	MOVL	16(SP), AX

@@ -10,6 +10,17 @@
 
 GLOBL	pbuf<>(SB), $128
 
+// System calls the 2012 stub file lacks.
+TEXT alarm(SB), 7, $0
+	MOVL	$6, AX
+	INT	$64
+	RET
+
+TEXT rendezvous(SB), 7, $0
+	MOVL	$34, AX
+	INT	$64
+	RET
+
 // print(s): write the NUL-terminated string s to fd 1.
 TEXT print(SB), 7, $20
 	MOVL	24(SP), SI

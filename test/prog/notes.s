@@ -81,15 +81,7 @@ TEXT _main(SB), 7, $24
 storm:
 	CALL1(runtime·rfork, $0x30)		// RFPROC|RFMEM
 	CMPL	AX, $0
-	JEQ	stormer
-	CALL1(runtime·sleep, $30)
-	CALL1(print, $tick<>(SB))
-	CALL1(runtime·sleep, $30)
-	CALL1(print, $tick<>(SB))
-	CALL2(runtime·open, $ctlpath<>(SB), $1)
-	WRITE(AX, $kill<>(SB), $4)
-	CALL	wait(SB)
-	CALL1(runtime·exits, $0)
+	JNE	ticks				// the parent, as in 'k'
 stormer:
 	CALL1(runtime·notify, $nhandler(SB))
 	CALL2(runtime·open, $note2<>(SB), $1)
@@ -168,6 +160,7 @@ spin:
 	CALL1(runtime·rfork, $0x30)
 	CMPL	AX, $0
 	JEQ	spinner
+ticks:	// the parent of 'k' and 'p': two ticks, then kill the child (pid 2)
 	CALL1(runtime·sleep, $30)
 	CALL1(print, $tick<>(SB))
 	CALL1(runtime·sleep, $30)

@@ -28,21 +28,6 @@ GLOBL	ebuf<>(SB), $128
 DATA	alone<>+0(SB)/8, $"alone\n\x00\x00"
 GLOBL	alone<>(SB), $8
 
-TEXT rendezvous(SB), 7, $0
-	MOVL	$34, AX
-	INT	$64
-	RET
-
-TEXT alarm(SB), 7, $0
-	MOVL	$6, AX
-	INT	$64
-	RET
-
-TEXT await(SB), 7, $0
-	MOVL	$47, AX
-	INT	$64
-	RET
-
 // A handler that continues: the interrupted call's own result tells the story.
 TEXT handler(SB), 7, $8
 	CALL1(runtime·noted, $0)
@@ -102,7 +87,7 @@ parent:
 	CALL1(runtime·sleep, $20)
 	CALL2(rendezvous, $7, $100)
 	MOVL	AX, SI
-	CALL2(await, $ebuf<>(SB), $128)	// let the child print first
+	CALL2(runtime·await, $ebuf<>(SB), $128)	// let the child print first
 	CMPL	SI, $200
 	JNE	wrong
 	CALL1(print, $p200<>(SB))
