@@ -14,6 +14,7 @@ import { consfd } from '../port/devcons.ts';
 import { clearFpillegal, noted } from './notify.ts';
 import { attachtrap, dispatch } from './trap.ts';
 import { loadaout } from './exec.ts';
+import { SG_CEXEC } from '../port/segment.ts';
 
 export const arch386: Arch = {
   noted,
@@ -28,8 +29,13 @@ export const arch386: Arch = {
     // The old image goes (shared data/bss stays with its other users), the
     // new one comes in with a fresh stack, Tos and FPU (9front sysexec,
     // pc/trap.c execregs). Unmapping drops the translated code too.
-    for (const s of up.as.segs) if (s.top > s.base) up.cpu.unmap(s.base, s.top - s.base);
-    up.as.detachAll();
+    // Segments segattach made stay, unless attached with SG_CEXEC.
+    for (const s of [...up.as.segs]) {
+      const stays = (s.type === 'shared' || s.type === 'memory') && !(s.attr & SG_CEXEC);
+      if (stays) continue;
+      if (s.top > s.base) up.cpu.unmap(s.base, s.top - s.base);
+      up.as.detach(s);
+    }
     up.fpsave?.free();
     up.fpsave = null;
     up.fpsaved = false;

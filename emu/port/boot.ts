@@ -141,9 +141,11 @@ export class Plan9 implements Kernel {
     else up.nchild++;
     up.afterSyscall = () => {
       this.newcpu(p);
-      // Text is always shared; data and bss with RFMEM; the stack never.
+      // Text and segattach's "shared" always shared; data, bss and
+      // "memory" with RFMEM; the stack never (9front dupseg).
       for (const s of up.as.segs) {
-        const share = s.type === 'text' || (flag & RFMEM && (s.type === 'data' || s.type === 'bss'));
+        const share = s.type === 'text' || s.type === 'shared'
+          || (flag & RFMEM && (s.type === 'data' || s.type === 'bss' || s.type === 'memory'));
         p.as.attach(share ? s : s.copy(this.machine.alloc));
       }
       this.arch.forkchild(p, up);

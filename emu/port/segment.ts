@@ -7,7 +7,12 @@ import { PROT_EXEC, type Cpu, type HostAlloc, type HostMem } from '../cpu/cpu.ts
 import { BY2PG } from '../aout.ts';
 
 
-export type SegType = 'text' | 'data' | 'bss' | 'stack';
+/** The image's segments, and those segattach(2) adds: 'shared' (SG_SHARED, shared by fork) and 'memory' (SG_BSS). */
+export type SegType = 'text' | 'data' | 'bss' | 'stack' | 'shared' | 'memory';
+
+/** segattach attributes (9front port/portdat.h): read-only, and detached by exec. */
+export const SG_RONLY = 0x20;
+export const SG_CEXEC = 0x40;
 
 export class Segment {
   /** Address spaces that map this segment (several when shared by RFMEM). */
@@ -24,6 +29,8 @@ export class Segment {
     public top: number,
     readonly mem: HostMem,
     public prot: number,
+    /** SG_RONLY, SG_CEXEC, for segments segattach made. */
+    readonly attr = 0,
   ) {
     this.view = new DataView(mem.bytes.buffer, mem.bytes.byteOffset, mem.bytes.byteLength);
     this.u32 = new Uint32Array(mem.bytes.buffer, mem.bytes.byteOffset, mem.bytes.byteLength >>> 2);
@@ -57,7 +64,7 @@ export class Segment {
     const mem = alloc(this.mem.size);
     const len = this.top - this.base;
     copyPages(this.mem.bytes, mem.bytes, len, this.mem.resident?.(len) ?? null);
-    return new Segment(this.type, this.base, this.top, mem, this.prot);
+    return new Segment(this.type, this.base, this.top, mem, this.prot, this.attr);
   }
 }
 
@@ -95,12 +102,22 @@ export class AddressSpace {
 
   /** Drop every segment; frees memory no one else maps (exit). */
   detachAll(): void {
-    for (const s of this.segs) {
-      s.users.delete(this);
-      if (s.users.size === 0) s.mem.free();
-    }
-    this.segs.length = 0;
-    this.stack = undefined;
+    for (const s of [...this.segs]) this.detach(s);
+  }
+
+  /** Drop one segment from this address space (the caller unmaps it); frees it when no one else maps it. */
+  detach(s: Segment): void {
+    const i = this.segs.indexOf(s);
+    if (i < 0) return;
+    this.segs.splice(i, 1);
+    if (s === this.stack) this.stack = undefined;
+    s.users.delete(this);
+    if (s.users.size === 0) s.mem.free();
+  }
+
+  /** The first segment overlapping [va, va+len), if any (9front isoverlap). */
+  overlap(va: number, len: number): Segment | undefined {
+    return this.segs.find((s) => va + len > s.base && va < s.top);
   }
 
   /**
@@ -148,7 +165,7 @@ export class AddressSpace {
     if (addr < 0 || end > 0x1_0000_0000 || len < 0) return false;
     for (;;) {
       const s = this.seg(addr);
-      if (!s || (write && s.type === 'text')) return false;
+      if (!s || (write && (s.type === 'text' || (s.attr & SG_RONLY) !== 0))) return false;
       if (end <= s.top) return true;
       addr = s.top;
     }

@@ -12,6 +12,7 @@
 import type { Sysfn } from './sysarg.ts';
 import * as sp from './sysproc.ts';
 import * as sf from './sysfile.ts';
+import * as sg from './sysseg.ts';
 
 export interface Syscall {
   name: string;
@@ -55,10 +56,10 @@ def(26, '_wstat', 'sp', sf.sys_wstat);
 def(27, '_fwstat', 'fp', sf.sys_fwstat);
 def(28, 'notify', 'p', sp.sysnotify);
 def(29, 'noted', 'i', sp.sysnoted);
-def(30, 'segattach', 'ispu');
-def(31, 'segdetach', 'p');
-def(32, 'segfree', 'pu');
-def(33, 'segflush', 'pu');
+def(30, 'segattach', 'ispu', sg.syssegattach);
+def(31, 'segdetach', 'p', sg.syssegdetach);
+def(32, 'segfree', 'pu', sg.syssegfree);
+def(33, 'segflush', 'pu', sg.syssegflush);
 def(34, 'rendezvous', 'pp', sp.sysrendezvous);
 def(35, 'unmount', 'ss');
 def(36, '_wait', 'p');

@@ -91,3 +91,23 @@ describe('rendezvous (9front sysrendezvous)', () => {
     expect(r.exitstr).toBe('');
   });
 });
+
+describe('segattach, segdetach, segfree (9front port/segment.c)', () => {
+  const seg = (v: string) => runProg('seg.s', { argv: ['seg', v] });
+
+  it('a "shared" segment is shared with an rfork child without RFMEM, a "memory" one is copied; segfree zeroes', async () => {
+    const r = await seg('s');
+    expect(r.stdout.toString()).toBe('shared 7 memory 0\nfreed 0\n');
+    expect(r.exitstr).toBe('');
+  });
+
+  it('an unknown class, an overlap and detaching the stack fail as on Plan 9', async () => {
+    const r = await seg('e');
+    expect(r.stdout.toString()).toBe('-bad arg in system call\n-segments overlap\n-bad arg in system call\n');
+  });
+
+  it('a detached segment is gone: a load there is a fault below the stack', async () => {
+    const r = await seg('d');
+    expect(r.exitstr).toMatch(/^sys: trap: fault read addr=0xdeffe000 pc=0x[0-9a-f]{8}$/);
+  });
+});
