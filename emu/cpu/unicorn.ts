@@ -471,26 +471,32 @@ export class UnicornCpu implements Cpu {
 
   private pairPtrs = 0n;
   private pairIdsPtr = 0n;
+  private pairA: Reg | null = null;
+  private pairB: Reg | null = null;
+  private pairMaskA = 0;
+  private pairMaskB = 0;
 
   /** Two registers in one engine call (the syscall path's AX and SP). */
   readPair(a: Reg, b: Reg, out: Uint32Array): void {
-    const ia = REG_ID[a], ib = REG_ID[b];
     const u32 = this.u32;
-    // The ids live in native scratch memory: no array conversion per call.
-    if (u32[SCR_PAIR_IDS >> 2] !== ia || u32[(SCR_PAIR_IDS >> 2) + 1] !== ib) {
-      u32[SCR_PAIR_IDS >> 2] = ia;
-      u32[(SCR_PAIR_IDS >> 2) + 1] = ib;
+    if (a !== this.pairA || b !== this.pairB) {
+      // The ids and masks live in native scratch memory and in fields: a
+      // call for the same pair (every syscall) does no lookups.
+      u32[SCR_PAIR_IDS >> 2] = REG_ID[a];
+      u32[(SCR_PAIR_IDS >> 2) + 1] = REG_ID[b];
+      this.pairA = a;
+      this.pairB = b;
+      this.pairMaskA = REG_MASK[a];
+      this.pairMaskB = REG_MASK[b];
+      this.pairPtrs = this.scratch + BigInt(SCR_BATCH_PTRS);
+      this.pairIdsPtr = this.scratch + BigInt(SCR_PAIR_IDS);
     }
     const base = SCR_BATCH_VALS >> 2;
     u32[base] = 0;
     u32[base + 2] = 0;
-    if (this.pairPtrs === 0n) {
-      this.pairPtrs = this.scratch + BigInt(SCR_BATCH_PTRS);
-      this.pairIdsPtr = this.scratch + BigInt(SCR_PAIR_IDS);
-    }
     this.L.uc_reg_read_batch_p(this.uc, this.pairIdsPtr, this.pairPtrs, 2);
-    out[0] = (u32[base]! & REG_MASK[a]) >>> 0;
-    out[1] = (u32[base + 2]! & REG_MASK[b]) >>> 0;
+    out[0] = (u32[base]! & this.pairMaskA) >>> 0;
+    out[1] = (u32[base + 2]! & this.pairMaskB) >>> 0;
     if (this.pendingPc !== undefined) {
       if (a === 'pc') out[0] = this.pendingPc;
       if (b === 'pc') out[1] = this.pendingPc;
