@@ -18,8 +18,6 @@ GLOBL	minus<>(SB), $4
 DATA	cleared<>+0(SB)/8, $"cleared "
 DATA	cleared<>+8(SB)/4, $"\x00\x00\x00\x00"
 GLOBL	cleared<>(SB), $12
-DATA	digit<>+0(SB)/4, $"0\n\x00\x00"
-GLOBL	digit<>(SB), $4
 
 // handler(ureg, note): print the note and a newline, noted(NCONT).
 TEXT handler(SB), 7, $8
@@ -53,10 +51,11 @@ slept:
 	CALL	printerr(SB)
 done:
 	CALL1(alarm, $0)
-	ADDL	$48, AX
-	MOVB	AX, digit<>+0(SB)
+	MOVL	AX, BX
 	CALL1(print, $cleared<>(SB))
-	CALL1(print, $digit<>(SB))
+	MOVL	BX, AX
+	CALL	printd(SB)
+	CALL1(print, $nl<>(SB))
 	CALL1(runtime·exits, $0)
 	RET
 

@@ -10,24 +10,20 @@
 DATA	tmpl<>+0(SB)/8, $"\xb8\x07\x00\x00\x00\xc3\x00\x00"
 GLOBL	tmpl<>(SB), $8
 GLOBL	code<>(SB), $64
-DATA	digit<>+0(SB)/4, $"0 \x00\x00"
-GLOBL	digit<>(SB), $4
-DATA	eol<>+0(SB)/4, $"\n\x00\x00\x00"
-GLOBL	eol<>(SB), $4
+DATA	space<>+0(SB)/4, $" \x00\x00\x00"
+GLOBL	space<>(SB), $4
 
-// show(n): print the digit n and a space.
-TEXT show(SB), 7, $20
-	MOVL	24(SP), AX
-	ADDL	$48, AX
-	MOVB	AX, digit<>+0(SB)
-	CALL1(print, $digit<>(SB))
+// show(): print the digit in AX and a space.
+TEXT show(SB), 7, $8
+	CALL	printd(SB)
+	CALL1(print, $space<>(SB))
 	RET
 
 TEXT _main(SB), 7, $36
 	// data: the template itself
 	MOVL	$tmpl<>(SB), BX
 	CALL	BX
-	CALL1(show, AX)
+	CALL	show(SB)
 	// bss: a copy, run, then its immediate rewritten and run again
 	MOVL	tmpl<>+0(SB), AX
 	MOVL	AX, code<>+0(SB)
@@ -37,7 +33,7 @@ TEXT _main(SB), 7, $36
 	CALL	BX
 	MOVB	$9, code<>+1(SB)
 	CALL	BX
-	CALL1(show, AX)
+	CALL	show(SB)
 	// stack: a copy in this frame
 	MOVL	tmpl<>+0(SB), AX
 	MOVL	AX, 24(SP)
@@ -45,14 +41,11 @@ TEXT _main(SB), 7, $36
 	MOVL	AX, 28(SP)
 	LEAL	24(SP), BX
 	CALL	BX
-	CALL1(show, AX)
+	CALL	show(SB)
 	MOVB	$5, 25(SP)
 	LEAL	24(SP), BX
 	CALL	BX
-	ADDL	$48, AX
-	MOVB	AX, digit<>+0(SB)
-	MOVB	$0, digit<>+1(SB)
-	CALL1(print, $digit<>(SB))
-	CALL1(print, $eol<>(SB))
+	CALL	printd(SB)
+	CALL1(print, $nl<>(SB))
 	CALL1(runtime·exits, $0)
 	RET

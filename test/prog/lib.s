@@ -5,6 +5,7 @@
 #define CALL1(fn, a) MOVL a, 0(SP); CALL fn(SB)
 #define CALL2(fn, a, b) MOVL a, 0(SP); MOVL b, 4(SP); CALL fn(SB)
 #define CALL3(fn, a, b, c) MOVL a, 0(SP); MOVL b, 4(SP); MOVL c, 8(SP); CALL fn(SB)
+#define CALL4(fn, a, b, c, d) MOVL a, 0(SP); MOVL b, 4(SP); MOVL c, 8(SP); MOVL d, 12(SP); CALL fn(SB)
 // pwrite(fd, buf, n, -1): write at the fd's offset.
 #define WRITE(fd, buf, n) MOVL fd, 0(SP); MOVL buf, 4(SP); MOVL n, 8(SP); MOVL $-1, 12(SP); MOVL $-1, 16(SP); CALL runtime·pwrite(SB)
 
@@ -18,6 +19,21 @@ TEXT alarm(SB), 7, $0
 
 TEXT rendezvous(SB), 7, $0
 	MOVL	$34, AX
+	INT	$64
+	RET
+
+TEXT segattach(SB), 7, $0
+	MOVL	$30, AX
+	INT	$64
+	RET
+
+TEXT segdetach(SB), 7, $0
+	MOVL	$31, AX
+	INT	$64
+	RET
+
+TEXT segfree(SB), 7, $0
+	MOVL	$32, AX
 	INT	$64
 	RET
 
@@ -43,5 +59,16 @@ TEXT printerr(SB), 7, $20
 	CALL1(print, $nl<>(SB))
 	RET
 
+// printd(): print AX as one character: '-' for -1, else '0'+AX.
+TEXT printd(SB), 7, $8
+	CMPL	AX, $-1
+	JNE	2(PC)
+	MOVL	$('-'-'0'), AX
+	ADDL	$'0', AX
+	MOVL	AX, dbuf<>(SB)
+	CALL1(print, $dbuf<>(SB))
+	RET
+
+GLOBL	dbuf<>(SB), $4
 DATA	nl<>+0(SB)/4, $"\n\x00\x00\x00"
 GLOBL	nl<>(SB), $4

@@ -21,36 +21,11 @@ DATA	mmem<>+8(SB)/4, $"\x00\x00\x00\x00"
 GLOBL	mmem<>(SB), $12
 DATA	mfree<>+0(SB)/8, $"\nfreed \x00"
 GLOBL	mfree<>(SB), $8
-DATA	digit<>+0(SB)/4, $"0\x00\x00\x00"
-GLOBL	digit<>(SB), $4
 DATA	minus<>+0(SB)/4, $"-\x00\x00\x00"
 GLOBL	minus<>(SB), $4
 GLOBL	shva<>(SB), $4
 GLOBL	memva<>(SB), $4
 GLOBL	wbuf<>(SB), $64
-
-TEXT segattach(SB), 7, $0
-	MOVL	$30, AX
-	INT	$64
-	RET
-
-TEXT segdetach(SB), 7, $0
-	MOVL	$31, AX
-	INT	$64
-	RET
-
-TEXT segfree(SB), 7, $0
-	MOVL	$32, AX
-	INT	$64
-	RET
-
-// show(n): print the digit n.
-TEXT show(SB), 7, $8
-	MOVL	12(SP), AX
-	ADDL	$48, AX
-	MOVB	AX, digit<>+0(SB)
-	CALL1(print, $digit<>(SB))
-	RET
 
 // bad(): print "-", the error and a newline.
 TEXT bad(SB), 7, $8
@@ -66,17 +41,9 @@ TEXT _main(SB), 7, $24
 	CMPL	AX, $'d'
 	JEQ	detach
 	// s
-	MOVL	$0, 0(SP)
-	MOVL	$shared<>(SB), 4(SP)
-	MOVL	$0, 8(SP)
-	MOVL	$4096, 12(SP)
-	CALL	segattach(SB)
+	CALL4(segattach, $0, $shared<>(SB), $0, $4096)
 	MOVL	AX, shva<>(SB)
-	MOVL	$0, 0(SP)
-	MOVL	$memory<>(SB), 4(SP)
-	MOVL	$0, 8(SP)
-	MOVL	$4096, 12(SP)
-	CALL	segattach(SB)
+	CALL4(segattach, $0, $memory<>(SB), $0, $4096)
 	MOVL	AX, memva<>(SB)
 	CALL1(runtime·rfork, $0x10)	// RFPROC: copies, but "shared" is shared
 	CMPL	AX, $0
@@ -91,34 +58,26 @@ parent:
 	CALL1(print, $msh<>(SB))
 	MOVL	shva<>(SB), BX
 	MOVL	0(BX), AX
-	CALL1(show, AX)
+	CALL	printd(SB)
 	CALL1(print, $mmem<>(SB))
 	MOVL	memva<>(SB), BX
 	MOVL	0(BX), AX
-	CALL1(show, AX)
+	CALL	printd(SB)
 	CALL1(print, $mfree<>(SB))
 	MOVL	shva<>(SB), BX
 	CALL2(segfree, BX, $4096)
 	MOVL	shva<>(SB), BX
 	MOVL	0(BX), AX
-	CALL1(show, AX)
+	CALL	printd(SB)
 	CALL1(print, $nl<>(SB))
 	CALL1(runtime·exits, $0)
 	RET
 
 errors:
-	MOVL	$0, 0(SP)
-	MOVL	$bogus<>(SB), 4(SP)
-	MOVL	$0, 8(SP)
-	MOVL	$4096, 12(SP)
-	CALL	segattach(SB)
+	CALL4(segattach, $0, $bogus<>(SB), $0, $4096)
 	CALL	bad(SB)
 	// over the data segment
-	MOVL	$0, 0(SP)
-	MOVL	$shared<>(SB), 4(SP)
-	MOVL	$shared<>(SB), 8(SP)
-	MOVL	$4096, 12(SP)
-	CALL	segattach(SB)
+	CALL4(segattach, $0, $shared<>(SB), $shared<>(SB), $4096)
 	CALL	bad(SB)
 	LEAL	0(SP), AX
 	CALL1(segdetach, AX)
@@ -127,11 +86,7 @@ errors:
 	RET
 
 detach:
-	MOVL	$0, 0(SP)
-	MOVL	$shared<>(SB), 4(SP)
-	MOVL	$0, 8(SP)
-	MOVL	$4096, 12(SP)
-	CALL	segattach(SB)
+	CALL4(segattach, $0, $shared<>(SB), $0, $4096)
 	MOVL	AX, shva<>(SB)
 	MOVL	$5, 0(AX)
 	MOVL	shva<>(SB), BX

@@ -13,7 +13,6 @@ DATA	nopath<>+0(SB)/8, $"/nonexis"
 DATA	nopath<>+8(SB)/8, $"tent\x00\x00\x00\x00"
 GLOBL	nopath<>(SB), $16
 GLOBL	sem<>(SB), $4
-GLOBL	digit<>(SB), $4
 GLOBL	t0<>(SB), $8
 GLOBL	t1<>(SB), $8
 DATA	slow<>+0(SB)/8, $"too fast"
@@ -97,13 +96,3 @@ sleep:
 	CALL1(runtime·exits, $0)
 tooquick:
 	CALL1(runtime·exits, $slow<>(SB))
-
-// printd(): print AX as one character: '-' for -1, else '0'+AX.
-TEXT printd(SB), 7, $8
-	CMPL	AX, $-1
-	JNE	2(PC)
-	MOVL	$('-'-'0'), AX
-	ADDL	$'0', AX
-	MOVL	AX, digit<>(SB)
-	CALL1(print, $digit<>(SB))
-	RET
