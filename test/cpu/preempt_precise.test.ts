@@ -10,7 +10,7 @@ import { guest, le32 } from './guest.ts';
 import { noExitRequestOffset } from '../../emu/cpu/exitreq.ts';
 import { unicorn } from '../../emu/cpu/unicorn_ffi.ts';
 
-const N = 20_000_000;
+const N = 200_000_000;  // ~0.5 s since stores to a page without exec are fast (notdirty.ts)
 const LOOP = [
   0x83, 0x05, ...le32(0x2000), 0x01,  // ADDL $1, 0x2000
   0x83, 0xc3, 0x01,                   // ADDL $1, BX
