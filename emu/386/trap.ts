@@ -221,13 +221,14 @@ export function dispatch(p: Proc): void {
       k.sched.ready(p);
       return;
     }
-    if (k.sched.expired()) {
+    const opts = k.sched.runOptions();
+    if (opts === null) {
       // The slice ran out across stops (kexit above has already run).
       k.sched.requeue(p);
       return;
     }
     p.state = 'Running';
-    const stop = p.cpu.run(k.sched.runOptions());
+    const stop = p.cpu.run(opts);
     switch (stop.kind) {
       case 'stopped':
         if (!p.alive) break;

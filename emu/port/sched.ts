@@ -101,35 +101,31 @@ export class Sched {
   /** When the process on the CPU was dispatched (performance.now() ms): its slice counts from there. */
   private dispatchedAt = 0;
 
-  /**
-   * How the next run is bounded: an instruction budget, or what is left of
-   * the process's time slice. A dispatch makes several runs when the CPU
-   * stops for the kernel (a note to deliver, noted, a call that must change
-   * pc), and the slice spans them all: restarting it at every run let a
-   * process that takes a note every few microseconds keep the CPU for
-   * seconds (Go's os/signal TestStress, whose sender posts notes to itself).
-   */
-  runOptions(): RunOptions {
-    this.runs++;
-    if (this.quantum > 0) return { count: this.quantum };
-    const s = this.slice();
-    if (s === 0) return { timeoutUs: 0 };
-    const left = SLICE_US - (performance.now() - this.dispatchedAt) * 1000;
-    return { timeoutUs: Math.max(1, Math.min(s, left)) };
-  }
-
   /** Runs made in the current dispatch. */
   private runs = 0;
 
   /**
-   * The current process has used up its slice while others want the CPU
-   * (the clock tick that preempts it). Under --deterministic, where a slice
-   * is an instruction count and the count of a stopped run is unknown, a
+   * How the next run is bounded: an instruction budget, or what is left of
+   * the process's time slice; null when the slice is used up while others
+   * want the CPU (the clock tick that preempts it). A dispatch makes
+   * several runs when the CPU stops for the kernel (a note to deliver,
+   * noted, a call that must change pc), and the slice spans them all:
+   * restarting it at every run let a process that takes a note every few
+   * microseconds keep the CPU for seconds (Go's os/signal TestStress, whose
+   * sender posts notes to itself). Under --deterministic, where a slice is
+   * an instruction count and the count of a stopped run is unknown, a
    * dispatch ends after RUNS_PER_SLICE runs instead: still reproducible.
    */
-  expired(): boolean {
-    const used = this.quantum > 0 ? this.runs >= RUNS_PER_SLICE : (performance.now() - this.dispatchedAt) * 1000 >= SLICE_US;
-    return used && this.slice() > 0;
+  runOptions(): RunOptions | null {
+    const s = this.slice();
+    if (this.quantum > 0) {
+      if (s > 0 && this.runs >= RUNS_PER_SLICE) return null;
+      this.runs++;
+      return { count: this.quantum };
+    }
+    if (s === 0) return { timeoutUs: 0 };
+    const left = SLICE_US - (performance.now() - this.dispatchedAt) * 1000;
+    return left > 0 ? { timeoutUs: Math.max(1, Math.min(s, left)) } : null;
   }
 
   private fireTimers(): void {
