@@ -71,7 +71,7 @@ export function notify(up: Proc, trap: number): boolean {
   up.fpsaved = true;
   // FPillegal: the handler runs with CR0.TS set (both kernels' notify).
   // The saved context has TS clear, so noted's restore clears it again.
-  up.fpillegal = cpu.fpuTrap?.(true) ?? false;
+  up.fpillegal = cpu.fpuTrap?.(true, up.fpsave) ?? false;
   const set: Partial<typeof r> = { sp, pc: up.notify };
   if (up.kernel.flavor === '9front') Object.assign(set, { cs: UESEL, ss: UDSEL, ds: UDSEL, es: UDSEL });
   cpu.setRegs(set);

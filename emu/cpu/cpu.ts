@@ -100,9 +100,10 @@ export interface Cpu {
   /**
    * CR0.TS: while on, the next x87/MMX/SSE instruction or WAIT stops the
    * run with trap 7 (#NM) at that instruction (a note handler runs so on
-   * Plan 9). False when the CPU cannot model it.
+   * Plan 9). False when the CPU cannot model it. `current`: a context
+   * just saved from this CPU, which spares a second save (left unchanged).
    */
-  fpuTrap?(on: boolean): boolean;
+  fpuTrap?(on: boolean, current?: CpuContext): boolean;
 
   /** Fresh x87/SSE state with these control words (exec). */
   resetFpu?(fpcw: number, mxcsr: number): void;

@@ -39,11 +39,15 @@ function hflagsView(L: UcLib, ctx: bigint): DataView | null {
   return dv;
 }
 
-/** Set or clear TS (and MP) in saved context `ctx`; false when its layout is not the known one. */
-export function setTS(L: UcLib, ctx: bigint, on: boolean): boolean {
+/**
+ * Set or clear TS (and MP) in saved context `ctx`. Returns whether TS was
+ * set before, or null (and changes nothing) when the layout is not the
+ * known one.
+ */
+export function setTS(L: UcLib, ctx: bigint, on: boolean): boolean | null {
   const dv = hflagsView(L, ctx);
-  if (!dv) return false;
+  if (!dv) return null;
   const hf = dv.getUint32(HFLAGS, true);
   dv.setUint32(HFLAGS, on ? hf | HF_TS | HF_MP : hf & ~(HF_TS | HF_MP), true);
-  return true;
+  return (hf & HF_TS) !== 0;
 }

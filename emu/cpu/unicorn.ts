@@ -593,13 +593,19 @@ export class UnicornCpu implements Cpu {
   /** A context kept for fpuTrap's save-edit-restore. */
   private tsctx: UnicornContext | null = null;
 
-  fpuTrap(on: boolean): boolean {
+  fpuTrap(on: boolean, current?: CpuContext): boolean {
     this.live();
-    const ctx = (this.tsctx = this.save(this.tsctx ?? undefined) as UnicornContext);
-    if (!setTS(this.L, ctx.handle, on)) return false;
+    // A context just saved holds the engine's state already: edit and load
+    // that one (and put it back as it was) rather than saving again.
+    const given = current instanceof UnicornContext && current.live;
+    const ctx = given ? current : (this.tsctx = this.save(this.tsctx ?? undefined) as UnicornContext);
+    const was = setTS(this.L, ctx.handle, on);
+    if (was === null) return false;
     check(this.L.uc_context_restore(this.uc, ctx.handle), 'uc_context_restore');
+    if (given) setTS(this.L, ctx.handle, was);
     return true;
   }
+
 
   restore(ctx: CpuContext): void {
     this.live();

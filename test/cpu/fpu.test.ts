@@ -161,3 +161,20 @@ describe('UnicornCpu fpuTrap (CR0.TS, through hflags)', () => {
     }
   });
 });
+
+describe('UnicornCpu fpuTrap with a context just saved', () => {
+  it('sets TS from that context and leaves the context itself with TS clear', () => {
+    const g = guest([0xd9, 0xe8, 0xcd, 0x40]);  // FLD1; INT $64
+    try {
+      g.cpu.onSyscall(() => g.cpu.stop());
+      const ctx = g.cpu.save();
+      expect(g.cpu.fpuTrap(true, ctx)).toBe(true);
+      expect(g.cpu.run()).toEqual({ kind: 'trap', vector: 7, pc: 0x1000 });
+      g.cpu.restore(ctx);
+      expect(g.cpu.run()).toEqual({ kind: 'stopped' });
+      ctx.free();
+    } finally {
+      g.close();
+    }
+  });
+});
