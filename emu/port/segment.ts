@@ -115,9 +115,9 @@ export class AddressSpace {
     if (s.users.size === 0) s.mem.free();
   }
 
-  /** The first segment overlapping [va, va+len), if any (9front isoverlap). */
-  overlap(va: number, len: number): Segment | undefined {
-    return this.segs.find((s) => va + len > s.base && va < s.top);
+  /** The first segment other than `except` overlapping [va, va+len), if any (9front isoverlap). */
+  overlap(va: number, len: number, except?: Segment): Segment | undefined {
+    return this.segs.find((s) => s !== except && va + len > s.base && va < s.top);
   }
 
   /**

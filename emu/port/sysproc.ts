@@ -242,9 +242,7 @@ function ibrk(up: Proc, addr: number): number {
   const top = pground(addr);
   if (top < bss.top && bss.users.size > 1) error(Einuse);
   if (top - bss.base > MAXBRK || top - bss.base > bss.limit) error(Enovmem);
-  for (const s of up.as.segs) {
-    if (s !== bss && s.base < top && s.top > bss.base) error(Esoverlap);
-  }
+  if (up.as.overlap(bss.base, top - bss.base, bss)) error(Esoverlap);
   bss.setTop(top);
   return 0;
 }

@@ -28,11 +28,8 @@ export function syssegattach(up: Proc, a: readonly number[]): number {
     // A hole below the stack: step down past each overlapping segment,
     // never reaching page zero.
     va = stack.base - len;
-    for (let os = up.as.overlap(va, len); os; os = up.as.overlap(va, len)) {
-      va = os.base - len;
-      if (va <= 0 || va > os.base) error(Enovmem);
-    }
-    if (va <= 0) error(Enovmem);
+    for (let os = up.as.overlap(va, len); os && va >= BY2PG; os = up.as.overlap(va, len)) va = os.base - len;
+    if (va < BY2PG) error(Enovmem);
   } else {
     va -= va & (BY2PG - 1);
     if (va + len > ustktop) error(Enovmem);
