@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { unicornAlloc } from '../emu/cpu/hostmem.ts';
 import { setPreemptMode, UnicornCpu } from '../emu/cpu/unicorn.ts';
 import { computeFloorMips, syscallFloorNs } from './floor.ts';
+import { best } from './best.ts';
 
 const le32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
 
@@ -66,12 +67,6 @@ function shortRunUs(n: number, timeoutUs: number): number {
   return dt / n / 1000;
 }
 
-function best(n: number, f: () => number, lower = true): number {
-  let b = lower ? Infinity : -Infinity;
-  for (let i = 0; i < n; i++) b = lower ? Math.min(b, f()) : Math.max(b, f());
-  return b;
-}
-
 function rssMiB(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
@@ -101,16 +96,16 @@ if (mode === 'engines') {
   // Run alone in a fresh process so RSS is not muddied by the other benches.
   console.log(JSON.stringify(engines(20)));
 } else {
-  const floorNs = best(3, () => syscallFloorNs(N));
-  const cpuNs = best(3, () => syscallCpuNs(N));
+  const floorNs = await best(3, () => syscallFloorNs(N));
+  const cpuNs = await best(3, () => syscallCpuNs(N));
   const loop = Uint8Array.from(tightLoop(200_000_000));
-  const floorMips = best(3, () => computeFloorMips(loop, 0, 0x1000 + loop.length, 5 * 200_000_000), false);
-  const cpuMips = best(3, () => computeCpuMips(), false);
-  const sliceMips = best(3, () => computeCpuMips(200_000_000, 10_000), false);
-  const plain = best(3, () => shortRunUs(20000, 0));
-  const wd = best(3, () => shortRunUs(20000, 10_000));
+  const floorMips = await best(3, () => computeFloorMips(loop, 0, 0x1000 + loop.length, 5 * 200_000_000), Math.max);
+  const cpuMips = await best(3, () => computeCpuMips(), Math.max);
+  const sliceMips = await best(3, () => computeCpuMips(200_000_000, 10_000), Math.max);
+  const plain = await best(3, () => shortRunUs(20000, 0));
+  const wd = await best(3, () => shortRunUs(20000, 10_000));
   setPreemptMode('unicorn');
-  const uct = best(3, () => shortRunUs(500, 10_000));
+  const uct = await best(3, () => shortRunUs(500, 10_000));
   setPreemptMode('watchdog');
   const eng = JSON.parse(
     execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'engines'], { encoding: 'utf8' }),

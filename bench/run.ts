@@ -15,6 +15,7 @@ import { BufferConsole } from '../emu/port/console.ts';
 import { computeFloorMips, syscallFloorNs } from './floor.ts';
 import { parseAout } from '../emu/aout.ts';
 import { goBench, goRows } from './go.ts';
+import { best, bestPair } from './best.ts';
 import { goVersion } from '../test/go/gobuild.ts';
 
 const SYSCALLS = 1_000_000;
@@ -44,29 +45,6 @@ async function timeRun(img: Uint8Array, onboot?: RunOptions['onboot']): Promise<
   return dt;
 }
 
-/** Best of n: benchmarks on a shared machine are noisy upward only. */
-async function best(n: number, f: () => Promise<number> | number): Promise<number> {
-  let b = Infinity;
-  for (let i = 0; i < n; i++) b = Math.min(b, await f());
-  return b;
-}
-
-/**
- * Best of n for two sides measured in turn (a, b, a, b, …), so that a slow
- * spell of the machine falls on both. Unicorn 2.0.1 runs the same loop on a
- * fresh engine at one of two speeds (about 3500 or 4950 MIPS here, at
- * random, for raw engines and p9emu's alike; docs/unicorn.md), so each side
- * needs enough engines to meet the fast one.
- */
-async function bestPair(n: number, a: () => Promise<number> | number, b: () => Promise<number> | number): Promise<[number, number]> {
-  let x = Infinity, y = Infinity;
-  for (let i = 0; i < n; i++) {
-    x = Math.min(x, await a());
-    y = Math.min(y, await b());
-  }
-  return [x, y];
-}
-
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const sys = image('syscall.s');
@@ -80,10 +58,9 @@ async function main(): Promise<void> {
   // The floor runs compute.s's work() — the same bytes at the same address — up to its RET.
   const work = workSym(comp);
   const code = parseAout(comp).text.subarray(work.value - 0x1020, work.value - 0x1020 + work.size);
-  const [compTime, negFloor] = await bestPair(9, () => timeRun(comp),
-    () => -computeFloorMips(code, work.value - 0x1000, work.value + work.size - 1, INSNS));
+  const [compTime, compute_floor_mips] = await bestPair(9, () => timeRun(comp),
+    () => computeFloorMips(code, work.value - 0x1000, work.value + work.size - 1, INSNS), Math.min, Math.max);
   const compute_mips = INSNS / ((compTime - startup) / 1e3);
-  const compute_floor_mips = -negFloor;
   // The same comparison on one engine: work() first runs raw on the
   // process's own engine (uc_emu_start, no kernel), then the process runs
   // under p9emu. Engine-to-engine variance drops out.

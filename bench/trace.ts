@@ -10,6 +10,7 @@ import { run } from '../emu/run.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import { BufferConsole } from '../emu/port/console.ts';
 import { instrument, type Instrumentation } from '../emu/instrument.ts';
+import { best } from './best.ts';
 
 const CALLS = 200_000;
 const INSNS = 100_000_000;  // compute loop: 5 instructions × 20e6 iterations
@@ -31,12 +32,6 @@ async function timed(img: Uint8Array, o: Instrumentation = {}): Promise<number> 
   ins.close();
   if (r.exitstr !== '') throw new Error(`bench program exited '${r.exitstr}'`);
   return dt;
-}
-
-async function best(n: number, f: () => Promise<number>): Promise<number> {
-  let b = Infinity;
-  for (let i = 0; i < n; i++) b = Math.min(b, await f());
-  return b;
 }
 
 const discard = (): void => {};
