@@ -13,12 +13,15 @@ import { instrument, type Instrumentation } from '../emu/instrument.ts';
 import { best } from './best.ts';
 
 const CALLS = 200_000;
-const INSNS = 100_000_000;  // compute loop: 5 instructions × 20e6 iterations
-const TRACED_INSNS = 500_000;
+const PER_ITER = 22;  // compute.s work(): 22 instructions an iteration
+const INSNS = PER_ITER * 5_000_000;
+const TRACED_INSNS = PER_ITER * 20_000;
 
 function image(name: string, iterations: number): Uint8Array {
   const file = fileURLToPath(new URL(`./prog/${name}`, import.meta.url));
-  const src = readFileSync(file, 'utf8').replace(/\$(1000000|200000000), /, () => `$${iterations}, `);
+  // The loop count is the program's first immediate (syscall.s: 1e6, compute.s: 50e6).
+  const src = readFileSync(file, 'utf8').replace(/\$(1000000|50000000), /, () => `$${iterations}, `);
+  if (!src.includes(`$${iterations}, `)) throw new Error(`${name}: no loop count to replace`);
   const r = assemble(src, { file });
   if (!r.ok || !r.aout) throw new Error(r.errors.join('\n'));
   return r.aout;
@@ -38,8 +41,8 @@ const discard = (): void => {};
 
 async function main(): Promise<void> {
   const sys = image('syscall.s', CALLS);
-  const comp = image('compute.s', INSNS / 5);
-  const small = image('compute.s', TRACED_INSNS / 5);
+  const comp = image('compute.s', INSNS / PER_ITER);
+  const small = image('compute.s', TRACED_INSNS / PER_ITER);
   const r = {
     syscall_ns: await best(3, () => timed(sys)) / CALLS,
     syscall_traced_ns: await best(3, () => timed(sys, { trace: { cats: ['sys'], format: 'jsonl', out: discard } })) / CALLS,
