@@ -35,6 +35,7 @@ import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
 import { fastStores } from './notdirty.ts';
 import { setTS } from './fputrap.ts';
 import { unicornAlloc } from './hostmem.ts';
+import { GPR, regfile } from './regfile.ts';
 
 export { CpuUnavailable } from './unicorn_ffi.ts';
 
@@ -70,6 +71,8 @@ const REG_ID: Record<Reg, number> = {
 };
 const ALL_REGS = Object.keys(REG_ID) as Reg[];
 const REG_MASK = Object.fromEntries(ALL_REGS.map((r) => [r, isSegName(r) ? 0xffff : 0xffffffff])) as Record<Reg, number>;
+/** Where each general register sits in the regfile.ts view; undefined for the others. */
+const GPR_AT: Partial<Record<Reg, number>> = GPR;
 function isSegName(r: Reg): boolean {
   return r === 'cs' || r === 'ss' || r === 'ds' || r === 'es' || r === 'fs' || r === 'gs';
 }
@@ -137,6 +140,12 @@ export class UnicornCpu implements Cpu {
   private pendingPc: number | undefined; // pc written from a hook
   private hookError: unknown;
   private countMode = false;
+  /** The engine's regs[] (regfile.ts), or null: then every access is an API call. */
+  private gpr: Uint32Array | null = null;
+  /** Whether general registers are read and written in the engine's memory (regfile.ts) rather than through the API. */
+  get regsDirect(): boolean {
+    return this.gpr !== null;
+  }
   /** Offset of uc_struct.no_exit_request, when known (exitreq.ts). */
   private exitOff: number | null = null;
 
@@ -160,6 +169,7 @@ export class UnicornCpu implements Cpu {
     try {
       this.setupSegments();
       this.setupFpu();
+      this.gpr = regfile(L, this.uc);
       this.addHooks();
       // Stops from another thread (preemption) must not land mid-block: see exitreq.ts.
       this.exitOff = noExitRequestOffset(L);
@@ -478,6 +488,15 @@ export class UnicornCpu implements Cpu {
 
   /** Two registers in one engine call (the syscall path's AX and SP). */
   readPair(a: Reg, b: Reg, out: Uint32Array): void {
+    const gpr = this.gpr;
+    if (gpr !== null) {
+      const i = GPR_AT[a], j = GPR_AT[b];
+      if (i !== undefined && j !== undefined) {
+        out[0] = gpr[i]!;
+        out[1] = gpr[j]!;
+        return;
+      }
+    }
     const u32 = this.u32;
     if (a !== this.pairA || b !== this.pairB) {
       // The ids and masks live in native scratch memory and in fields: a
@@ -517,12 +536,19 @@ export class UnicornCpu implements Cpu {
   }
 
   reg(r: Reg): number {
+    const i = GPR_AT[r];
+    if (i !== undefined && this.gpr !== null) return this.gpr[i]!;
     if (r === 'pc' && this.pendingPc !== undefined) return this.pendingPc;
     return (this.rawRead(REG_ID[r]) & REG_MASK[r]) >>> 0;
   }
 
   setReg(r: Reg, v: number): void {
     if (this.closed) this.live();
+    const i = GPR_AT[r];
+    if (i !== undefined && this.gpr !== null) {
+      this.gpr[i] = v;
+      return;
+    }
     if (r === 'pc' && this.inRun) {
       // Writing EIP inside a hook makes Unicorn 2 restart at the new pc and
       // drop any pending uc_emu_stop; instead apply it when run() returns.
@@ -551,16 +577,23 @@ export class UnicornCpu implements Cpu {
 
   setRegs(r: Partial<Regs>): void {
     if (this.closed) this.live();
-    // General registers in one engine call (a note delivery or noted sets
+    // General registers straight into the engine's memory (regfile.ts), or
+    // else with the rest in one engine call (a note delivery or noted sets
     // up to ten); pc apart while in a run (see setReg). Segment registers
     // last, one by one: each load is checked, and a failure should leave
     // the general registers already set.
     const u32 = this.u32;
+    const gpr = this.gpr;
     let n = 0;
     for (const k in r) {
       const key = k as Reg;
       if (isSeg(key) || (key === 'pc' && this.inRun)) continue;
       let v = r[key]!;
+      const at = GPR_AT[key];
+      if (at !== undefined && gpr !== null) {
+        gpr[at] = v;
+        continue;
+      }
       if (key === 'flags') v = (v & USER_FLAGS) | FLAGS_FIXED;
       u32[(SCR_WRITE_IDS >> 2) + n] = REG_ID[key];
       u32[(SCR_BATCH_VALS >> 2) + 2 * n] = (v & REG_MASK[key]) >>> 0;
@@ -696,6 +729,7 @@ export class UnicornCpu implements Cpu {
     if (this.closed) return;
     if (this.inRun) throw new CpuError('UnicornCpu.close: called from inside run()');
     this.closed = true;
+    this.gpr = null; // a view into the engine, about to be freed
     this.tsctx?.free();
     this.tsctx = null;
     // uc_close frees the hooks; the koffi trampolines are ours to release.
