@@ -12,9 +12,9 @@ export async function best(n: number, f: Try, pick: (a: number, b: number) => nu
 
 /**
  * The best of n for two sides measured in turn (a, b, a, b, …), so that a
- * slow spell of the machine falls on both. Unicorn 2.0.1 runs the same
- * loop on a fresh engine at widely different speeds (docs/unicorn.md), so
- * each side needs enough engines to meet a fast one.
+ * slow spell of the machine falls on both. The machine runs the same
+ * JIT code at different speeds from run to run (docs/unicorn.md), so
+ * each side needs enough runs to meet a fast one.
  */
 export async function bestPair(
   n: number, a: Try, b: Try,

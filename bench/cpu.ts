@@ -99,7 +99,7 @@ if (mode === 'engines') {
   const floorNs = await best(3, () => syscallFloorNs(N));
   const cpuNs = await best(3, () => syscallCpuNs(N));
   const loop = Uint8Array.from(tightLoop(200_000_000));
-  const floorMips = await best(3, () => computeFloorMips(loop, 0, 0x1000 + loop.length, 5 * 200_000_000), Math.max);
+  const floorMips = await best(3, () => computeFloorMips(loop, 0, 0x1000, 0x1000 + loop.length, 5 * 200_000_000), Math.max);
   const cpuMips = await best(3, () => computeCpuMips(), Math.max);
   const sliceMips = await best(3, () => computeCpuMips(200_000_000, 10_000), Math.max);
   const plain = await best(3, () => shortRunUs(20000, 0));

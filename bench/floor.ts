@@ -72,16 +72,29 @@ export function syscallFloorNs(n: number, at = 0): number {
 
 /**
  * Guest MIPS of a program's own code on a bare engine: `code` (the a.out's
- * text from _main, at the same guest address: `at` past 0x1000) runs until
- * it reaches `stopAt`, where the program would make its exit call.
+ * text, placed `at` bytes past 0x1000, so at its own addresses) runs from
+ * `start` until it reaches `stopAt`, with a stack page for its CALLs.
  * `insns` is how many instructions that is.
+ *
+ * Start where the program under test starts: where Unicorn's JIT puts a
+ * loop's host code depends on what it translated before, and on this
+ * machine that alone moves the same loop between ~3600 and ~5000 MIPS
+ * (docs/unicorn.md). Entering mid-program would measure another layout.
  */
-export function computeFloorMips(code: Uint8Array, at: number, stopAt: number, insns: number): number {
-  return withEngine([...code], (L, uc, start) => {
+export function computeFloorMips(code: Uint8Array, at: number, start: number, stopAt: number, insns: number): number {
+  return withEngine([...code], (L, uc) => {
+    check(L.uc_mem_map(uc, STACK, 0x1000, 3), 'map stack');
+    check(L.uc_reg_write(uc, X86.esp, Uint32Array.of(STACK + 0xff0)), 'write ESP');
     const t0 = process.hrtime.bigint();
     const err = L.uc_emu_start(uc, start, stopAt, 0, 0);
     const dt = Number(process.hrtime.bigint() - t0);
     if (err !== 0) throw new Error(`compute floor: uc_emu_start error ${err}`);
     return insns / (dt / 1000);
   }, at);
+}
+
+const STACK = 0x7f000;  // any page clear of the code
+
+function check(err: number, what: string): void {
+  if (err !== 0) throw new Error(`compute floor: ${what}: error ${err}`);
 }

@@ -19,8 +19,8 @@ const TRACED_INSNS = PER_ITER * 20_000;
 
 function image(name: string, iterations: number): Uint8Array {
   const file = fileURLToPath(new URL(`./prog/${name}`, import.meta.url));
-  // The loop count is the program's first immediate (syscall.s: 1e6, compute.s: 50e6).
-  const src = readFileSync(file, 'utf8').replace(/\$(1000000|50000000), /, () => `$${iterations}, `);
+  // The loop count is the program's first immediate (syscall.s: 1e6, compute.s: 10e6).
+  const src = readFileSync(file, 'utf8').replace(/\$(1000000|10000000), /, () => `$${iterations}, `);
   if (!src.includes(`$${iterations}, `)) throw new Error(`${name}: no loop count to replace`);
   const r = assemble(src, { file });
   if (!r.ok || !r.aout) throw new Error(r.errors.join('\n'));
