@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runProg } from '../kit/runprog.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assembleProg, runProg } from '../kit/runprog.ts';
 
 const sys = (v: string, o = {}) => runProg('sys.s', { argv: ['sys', v], ...o });
 
@@ -104,6 +107,19 @@ describe('segattach, segdetach, segfree (9front port/segment.c)', () => {
   it('an unknown class, an overlap and detaching the stack fail as on Plan 9', async () => {
     const r = await seg('e');
     expect(r.stdout.toString()).toBe('-bad arg in system call\n-segments overlap\n-bad arg in system call\n');
+  });
+
+  it('exec keeps a segment segattach made, and drops one attached with SG_CEXEC', async () => {
+    // seg.s x attaches both, stores in them and execs itself (as /seg.out) with argv[1] y.
+    const root = mkdtempSync(join(tmpdir(), 'p9seg-'));
+    try {
+      writeFileSync(join(root, 'seg.out'), assembleProg('seg.s'));
+      const r = await runProg('seg.s', { argv: ['seg', 'x'], root: { dir: root, writable: false } });
+      expect(r.stdout.toString()).toBe('kept 7\n');
+      expect(r.exitstr).toMatch(/^sys: trap: fault read addr=0x30001000 pc=0x[0-9a-f]{8}$/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('a detached segment is gone: a load there is a fault below the stack', async () => {
