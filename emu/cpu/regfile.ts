@@ -33,8 +33,16 @@ const IDS: Record<Gpr, number> = {
 
 const disabled = process.env.P9EMU_REGS === 'ffi';
 
+type Offsets = { cpu: number; env: number } | null;
+let known: Offsets | undefined;  // one library per process: read its code once
+
 /** Offsets of uc->cpu and of env in the CPU object, from the reader's code; null if it is not the expected shape. */
-function offsets(L: UcLib): { cpu: number; env: number } | null {
+function offsets(L: UcLib): Offsets {
+  if (known === undefined) known = readOffsets(L);
+  return known;
+}
+
+function readOffsets(L: UcLib): Offsets {
   const fn = libsym(L, 'x86_reg_read_x86_64');
   if (fn === null) return null;
   const b = libbytes(L, fn, 48);
