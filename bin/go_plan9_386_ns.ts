@@ -15,7 +15,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Proc } from '../emu/port/proc.ts';
 import { namec } from '../emu/port/chan.ts';
 import { MAFTER, MBEFORE } from '../emu/port/union.ts';
@@ -23,9 +22,9 @@ import { assembleFile } from '../asm/asm.ts';
 import { contentkey, hostcache } from './hostcache.ts';
 import { TZDIR, tzdatakey, tzdatazip } from './tzdata.ts';
 import { zipdata, zipdatafile } from './zipdata.ts';
+import { plan9tree } from '../emu/plan9tree.ts';
 
-/** p9emu's own Plan 9 files (plan9/ in the source tree; this file and the bundle are one level down). */
-const PLAN9 = fileURLToPath(new URL('../plan9', import.meta.url));
+const PLAN9 = plan9tree();
 
 /** bind(2) for up, before it runs. */
 function bind(up: Proc, name: string, old: string, flag: number): void {

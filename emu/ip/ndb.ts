@@ -1,41 +1,40 @@
-// The network database cs consults (ndb(6)): the entries of 9front's
-// sys/lib/dist/ndb/local and common that a loopback-only machine needs,
-// as attribute=value pairs, one entry per line there.
+// The network database cs consults (ndb(6)): plan9/lib/ndb/local and
+// common, the same files go_plan9_386_exec binds at /lib/ndb, read once.
+
+import { readFileSync } from 'node:fs';
+import { plan9tree } from '../plan9tree.ts';
 
 export type Ndbtuple = readonly [attr: string, val: string];
 export type Ndbentry = readonly Ndbtuple[];
 
-const line = (s: string): Ndbentry => s.split(' ').map((p) => p.split('=', 2) as unknown as Ndbtuple);
+/**
+ * Entries of ndb text (libndb): an entry starts on a line beginning with
+ * an attribute and goes on over indented lines; tuples are attr=value
+ * (the value may be empty, or quoted), separated by blanks; # starts a
+ * comment. A `database=` entry is only the list of files.
+ */
+export function ndbparse(text: string): Ndbentry[] {
+  const out: Ndbtuple[][] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/#.*/, '');
+    const tuples = [...line.matchAll(/([^\s=]+)=("[^"]*"|[^\s]*)/g)].map((m) => [m[1]!, m[2]!.replace(/^"(.*)"$/, '$1')] as const);
+    if (tuples.length === 0) continue;
+    if (/^\s/.test(raw) && out.length > 0) out[out.length - 1]!.push(...tuples);
+    else out.push([...tuples]);
+  }
+  return out.filter((e) => e[0]![0] !== 'database');
+}
 
-const db: readonly Ndbentry[] = [
-  // ndb/local: "because the public demands the name localhost"
-  'ip=127.0.0.1 sys=localhost dom=localhost',
-  // ndb/common: protocols
-  'protocol=icmp ipv4proto=1',
-  'protocol=tcp ipv4proto=6',
-  'protocol=udp ipv4proto=17',
-  // ndb/common: services
-  'tcp=echo port=7',
-  'tcp=discard port=9',
-  'tcp=ftp port=21',
-  'tcp=ssh port=22',
-  'tcp=telnet port=23',
-  'tcp=smtp port=25',
-  'tcp=domain port=53',
-  'tcp=http port=80',
-  'tcp=https port=443',
-  'tcp=rexec port=512 restricted=',
-  'tcp=login port=513 restricted=',
-  'tcp=shell port=514 restricted=',
-  'tcp=9fs port=564',
-  'tcp=whoami port=565',
-  'udp=echo port=7',
-  'udp=domain port=53',
-].map(line);
+let cache: readonly Ndbentry[] | undefined;
+
+function db(): readonly Ndbentry[] {
+  cache ??= ['lib/ndb/local', 'lib/ndb/common'].flatMap((f) => ndbparse(readFileSync(plan9tree(f), 'latin1')));
+  return cache;
+}
 
 /** The entries with attr=val (ndbsearch, ndbsnext). */
 export function ndbsearch(attr: string, val: string): Ndbentry[] {
-  return db.filter((e) => e.some(([a, v]) => a === attr && v === val));
+  return db().filter((e) => e.some(([a, v]) => a === attr && v === val));
 }
 
 /** The first entry with attr=val, and its value of rattr (ndbgetvalue); null when either is missing. */
