@@ -64,8 +64,8 @@ export class Conv {
   cerr = '';
   /** Bytes received, read through data. */
   rq!: Queue;
-  /** Writes through data fail once this is set (9front closes c->wq). */
-  wclosed = false;
+  /** Why writes through data fail, once 9front would have hung up or closed c->wq; null while they may go. */
+  werr: string | null = null;
   /** Error messages, read through err; tcp never writes any. */
   readonly eq = new Queue(1024);
   /** Calls made to this announcement that no listen has taken yet. */
@@ -102,7 +102,7 @@ export function Fsprotoclone(p: Proto, user: string): Conv | null {
   c.tos = 0;
   c.cerr = '';
   c.rq.reopen();
-  c.wclosed = false;
+  c.werr = null;
   c.eq.reopen();
   return c;
 }

@@ -1,5 +1,5 @@
 // #I, the IP device (9front ip/devip.c), usually bound at /net: one
-// directory per protocol (only tcp here), each with clone, stats and a
+// directory per protocol (tcp, udp and ipifc here), each with clone, stats and a
 // directory per conversation holding ctl, data, err, listen, local,
 // remote and status; and iproute at the top. Opening clone makes a
 // conversation and gives its ctl; opening listen waits for a call and
@@ -22,6 +22,8 @@ import { type Conv, Cstate, Fs, Fsprotoclone, Fsstdbind, closeconv, connectctlms
 import { ipfmt } from './ipaddr.ts';
 import { iproute } from './loopback.ts';
 import { tcpinit } from './tcp.ts';
+import { udpinit } from './udp.ts';
+import { ipifcinit } from './ipifc.ts';
 
 /** File types, numbered as in devip.c; the ones not modelled keep their numbers. */
 enum Q {
@@ -207,7 +209,7 @@ function ipwrite(up: Proc, c: Chan, data: Uint8Array): number {
   return error(Eperm);
 }
 
-/** #I<n>: stack n of this machine, made on first attach with tcp on loopback (ipattach). */
+/** #I<n>: stack n of this machine, made on first attach: tcp, udp, and ipifc with the loopback (ipattach). */
 export function ipattach(config: KernelConfig, spec: string): Chan {
   const dev = spec === '' ? 0 : parseInt(spec, 10) || 0;  // strtoul: a leading minus wraps to a huge number
   if (dev < 0 || dev >= Nfs) error(Enodev);
@@ -217,6 +219,8 @@ export function ipattach(config: KernelConfig, spec: string): Chan {
   if (!fs) {
     fs = new Fs(dev);
     tcpinit(fs);
+    udpinit(fs);
+    ipifcinit(fs);
     m.set(dev, fs);
   }
   const c = devattach(devip, spec);

@@ -27,3 +27,15 @@ export function iproute(): string {
     `${addr.padEnd(15)} ${mask.padEnd(4)} ${gate.padEnd(15)} ${type.padEnd(4)} ${'none'} ${'0'.padStart(3)} ${src.padEnd(15)} ${smask.padEnd(4)}\n`;
   return line('127.0.0.0', '/104', ipfmt(lo4), '4i', '0.0.0.0', '/96') + line(ipfmt(lo6), '/128', ipfmt(lo6), '6i', '::', '/0');
 }
+
+/**
+ * The loopback's addresses as ipifc status prints them (local, mask,
+ * remote): 127.0.0.1 with mask 255.0.0.0 (/104 of the v6 form) and its
+ * network as remote, then ::1/128.
+ */
+export function loifcs(): { local: string; mask: string; remote: string }[] {
+  return [
+    { local: ipfmt(lo4), mask: '/104', remote: '127.0.0.0' },
+    { local: ipfmt(lo6), mask: '/128', remote: ipfmt(lo6) },
+  ];
+}

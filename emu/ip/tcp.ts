@@ -44,7 +44,7 @@ function tcpsetstate(c: Conv, s: T): void {
   if (old === s) return;
   if (s === T.Closed) {
     c.rq.close();
-    c.wclosed = true;
+    c.werr = Ehungup;
     c.eq.close();
     t.peer = null;
   } else if (s === T.Close_wait) {
@@ -124,7 +124,7 @@ function tcpannounce(up: Proc, c: Conv, argv: string[]): string | null {
 function tcpclose(c: Conv): void {
   const t = tcb(c), peer = t.peer;
   c.rq.hangup();
-  c.wclosed = true;
+  c.werr = Ehungup;
   c.eq.hangup();
   c.rq.flush();
   switch (t.state) {
@@ -163,7 +163,7 @@ function tcphangup(c: Conv): void {
  * RST, which ends this conversation (the write itself has gone).
  */
 function tcpwrite(c: Conv, data: Uint8Array): number {
-  if (c.wclosed) error(Ehungup);
+  if (c.werr !== null) error(c.werr);
   const t = tcb(c);
   switch (t.state) {
     case T.Syn_sent:

@@ -1,5 +1,5 @@
 // Byte queues between writers and a reader (9front port/qio.c, reduced to
-// what pipes and the loopback tcp use). Blocking is the restart kind
+// what pipes, the loopback tcp and udp use). Blocking is the restart kind
 // (rendez.ts): read and write sleep before they change anything.
 
 import { Ehungup, error } from './error.ts';
@@ -10,6 +10,8 @@ export class Queue {
   /** Bytes queued (qlen). */
   len = 0;
   closed = false;
+  /** Why it was hung up (q->err): Ehungup unless qhangup gave a reason. */
+  private err = Ehungup;
   /** Reads that found the queue closed and empty (q->eof). */
   private eof = 0;
   readonly rr = new Rendez();  // readers wait for data or a hangup
@@ -20,10 +22,16 @@ export class Queue {
     readonly limit: number,
     /** A read may take the bytes of several writes (Qcoalesce); otherwise at most one. */
     readonly coalesce = false,
+    /** Qmsg: a read takes one message, and what does not fit is dropped. */
+    readonly msg = false,
   ) {}
 
-  /** qhangup: no more writes; readers get what is queued, then EOF. */
-  hangup(): void {
+  /**
+   * qhangup: no more writes; readers get what is queued, then EOF. With a
+   * reason, reads of the empty queue and writes fail with it instead.
+   */
+  hangup(reason?: string): void {
+    this.err = reason || Ehungup;
     this.closed = true;
     wakeup(this.rr);
     wakeup(this.wr);
@@ -45,6 +53,7 @@ export class Queue {
   /** qreopen: usable again after a hangup. */
   reopen(): void {
     this.closed = false;
+    this.err = Ehungup;
     this.eof = 0;
   }
 
@@ -52,7 +61,7 @@ export class Queue {
   read(n: number): Uint8Array {
     sleep(this.rr, () => this.blocks.length > 0 || this.closed);
     if (this.blocks.length === 0) {
-      if (this.eof >= 3) error(Ehungup);
+      if (this.eof >= 3 || this.err !== Ehungup) error(this.err);
       this.eof++;
       return new Uint8Array(0);
     }
@@ -65,9 +74,13 @@ export class Queue {
   private takeone(n: number): Uint8Array {
     const b = this.blocks[0]!;
     const r = b.subarray(0, Math.max(0, n));
-    if (r.length === b.length) this.blocks.shift();
-    else this.blocks[0] = b.subarray(r.length);
-    this.len -= r.length;
+    if (r.length === b.length || this.msg) {
+      this.blocks.shift();
+      this.len -= b.length;
+    } else {
+      this.blocks[0] = b.subarray(r.length);
+      this.len -= r.length;
+    }
     return r.slice();
   }
 
@@ -88,11 +101,20 @@ export class Queue {
    */
   write(data: Uint8Array): number {
     if (!this.closed) sleep(this.wr, () => this.len < this.limit || this.closed);
-    if (this.closed) error(Ehungup);
+    if (this.closed) error(this.err);
     if (this.coalesce && data.length === 0) return 0;  // a stream has no empty messages
     this.blocks.push(data.slice());
     this.len += data.length;
     wakeup(this.rr);
     return data.length;
+  }
+
+  /** qpass: queue a message without waiting; false (and nothing queued) when full or closed. */
+  pass(data: Uint8Array): boolean {
+    if (this.closed || this.len >= this.limit) return false;
+    this.blocks.push(data.slice());
+    this.len += data.length;
+    wakeup(this.rr);
+    return true;
   }
 }

@@ -49,10 +49,10 @@ function conn() {
 const status = (p: Proc, n: string) => read(p, `/net/tcp/${n}/status`).split(' ')[0];
 
 describe('#I: files', () => {
-  it('/net holds tcp and iproute from #I, then cs', () => {
+  it('/net holds tcp, udp, ipifc and iproute from #I, then cs', () => {
     const { p } = setup();
-    expect(ls(p, '/net')).toEqual(['tcp', 'iproute', 'cs']);
-    expect(ls(p, '#I')).toEqual(['tcp', 'iproute']);
+    expect(ls(p, '/net')).toEqual(['tcp', 'udp', 'ipifc', 'iproute', 'cs']);
+    expect(ls(p, '#I')).toEqual(['tcp', 'udp', 'ipifc', 'iproute']);
   });
 
   it('iproute lists the loopback routes, IPv4 ("4i") and IPv6 ("6i")', () => {
