@@ -18,7 +18,7 @@ import { hostattach } from './devhost.ts';
 import { devproc } from './devproc.ts';
 import { devroot } from './devroot.ts';
 import { tmpattach } from './devtmp.ts';
-import { Emount, Ebadarg, error } from './error.ts';
+import { Emount, Ebadarg, Eunion, Eunmount, error } from './error.ts';
 import { MAFTER, MBEFORE, MCREATE, MMASK, MORDER, MREPL, type Mount, unionchan } from './union.ts';
 
 export class Pgrp {
@@ -50,6 +50,24 @@ export class Pgrp {
     return ++Pgrp.nmount;
   }
 
+  /**
+   * unmount(2): take mounted (the member eqchan matches) off the mount
+   * point old, or everything mounted there when mounted is null; a mount
+   * point left empty goes (9front cunmount).
+   */
+  unmount(old: Chan, mounted: Chan | null): void {
+    const list = this.mnt.get(old.path) ?? error(Eunmount);
+    if (mounted === null) {
+      this.mnt.delete(old.path);
+      return;
+    }
+    const i = list.findIndex((m) => eqchan(m.to, mounted));
+    if (i < 0) error(Eunion);
+    const rest = list.filter((_, j) => j !== i);
+    if (rest.length === 0) this.mnt.delete(old.path);
+    else this.mnt.set(old.path, rest);
+  }
+
   /** The Chan to continue a walk at, when path is a mount point. */
   lookup(path: string): Chan | null {
     const ms = this.mnt.get(path);
@@ -74,6 +92,11 @@ export class Pgrp {
     p.noattach = this.noattach;
     return p;
   }
+}
+
+/** The same file of the same device instance (9front eqchan, versions skipped). */
+function eqchan(a: Chan, b: Chan): boolean {
+  return a.dev === b.dev && a.devno === b.devno && a.qid.path === b.qid.path && a.qid.type === b.qid.type;
 }
 
 function bindsharp(g: Pgrp, path: string, c: Chan): void {

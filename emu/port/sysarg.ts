@@ -35,6 +35,12 @@ export function validstr(up: Proc, addr: number, max = 8192): string {
   return s ?? badaddr(up);
 }
 
+/** A path argument: the first byte must be mapped, then the string (9front validaddr + validnamedup). */
+export function namearg(up: Proc, addr: number): string {
+  validaddr(up, addr, 1, false);
+  return validstr(up, addr);
+}
+
 /** A signed 32-bit argument word. */
 export function int(w: number): number {
   return w | 0;

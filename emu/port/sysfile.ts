@@ -20,15 +20,10 @@ import { NFD } from './fgrp.ts';
 import { quote } from './parse.ts';
 import { MAFTER, MBEFORE, MMASK, MORDER } from './union.ts';
 import { convD2M, convM2D, statcheck } from './stat.ts';
-import { copyin, copyout, int, putvlong, validaddr, validstr, vlong, type Sysfn } from './sysarg.ts';
+import { copyin, copyout, int, namearg, putvlong, validaddr, vlong, type Sysfn } from './sysarg.ts';
 
 const enc = new TextEncoder();
 
-/** A path argument: the first byte must be mapped, then the string (9front validaddr + validnamedup). */
-function namearg(up: Proc, addr: number): string {
-  validaddr(up, addr, 1, false);
-  return validstr(up, addr);
-}
 
 /** Put c in the lowest free fd; on failure the reference namec gave is dropped. */
 function newfd(up: Proc, c: Chan): number {
