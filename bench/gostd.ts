@@ -19,6 +19,9 @@ export const DEFAULT_PKGS = [
   'container/list', 'container/ring', 'hash/crc32', 'hash/fnv', 'encoding/binary', 'encoding/hex',
   'encoding/base64', 'encoding/json', 'bufio', 'io', 'path', 'path/filepath', 'regexp', 'text/tabwriter',
   'flag', 'fmt', 'context', 'sync', 'sync/atomic', 'time', 'os', 'os/exec', 'os/signal', 'runtime',
+  'syscall', 'net', 'net/url', 'crypto/rand', 'crypto/sha256', 'math/big', 'math/rand', 'reflect', 'io/fs',
+  'io/ioutil', 'archive/zip', 'compress/gzip', 'log', 'text/template', 'runtime/debug', 'os/user', 'testing',
+  'embed', 'mime', 'internal/poll',
 ];
 
 export interface PkgResult {
