@@ -438,8 +438,9 @@ export class UnicornCpu implements Cpu {
 
   // --- registers ---------------------------------------------------------
 
-  // The syscall path reads ~3 registers and writes 1 per call: keep these
-  // to one koffi call each, with no allocation (values go through scratch).
+  // The syscall path reads ~3 registers and writes 1 per call: general
+  // registers go through the engine's own memory (regfile.ts), the others
+  // one koffi call each, with no allocation (values go through scratch).
   // fpstate() layout: fpcw 0, fpsw 2, fptag 4, mxcsr 8, fp0-7 at 12 (10
   // bytes each, physical order), xmm0-7 at 92 (16 bytes each); 220 bytes.
   fpstate(): Uint8Array {
