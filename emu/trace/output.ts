@@ -35,10 +35,34 @@ export function traceOutput(format: TraceFormat, write: (s: string) => void, fil
   }
 }
 
-/** A trace to a file (created or truncated), or to fd 2 when path is null. */
+/**
+ * A trace to a file (created or truncated), or to fd 2 when path is null.
+ * On fd 2 each line is written as it comes, so it falls among the guest's
+ * own stderr in order. A file gets 64 KiB writes instead of one write(2)
+ * per line (a traced syscall spent ~1 µs of its ~3 µs there); whatever is
+ * buffered is written at close, or at exit if close never comes.
+ */
 export function traceToFile(format: TraceFormat, path: string | null, filter: TraceFilter = {}): TraceOutput {
-  const fd = path === null ? 2 : openSync(path, 'w');
-  return traceOutput(format, (s) => writeSync(fd, s), filter, () => {
-    if (path !== null) closeSync(fd);
+  if (path === null) return traceOutput(format, (s) => writeSync(2, s), filter);
+  const fd = openSync(path, 'w');
+  let buf: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (buf.length === 0) return;
+    writeSync(fd, buf.join(''));
+    buf = [];
+    size = 0;
+  };
+  process.on('exit', flush);
+  return traceOutput(format, (s) => {
+    buf.push(s);
+    size += s.length;
+    if (size >= BUFSIZE) flush();
+  }, filter, () => {
+    process.off('exit', flush);
+    flush();
+    closeSync(fd);
   });
 }
+
+const BUFSIZE = 64 * 1024;

@@ -1,6 +1,6 @@
 // p9emu run end to end, through the built CLI as a user runs it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,30 @@ TEXT _main(SB), 7, $4
     expect(r.stderr).toMatch(/\b[Oo]pen\b.*\/proc\/1\/note/);
     expect(r.stderr).toMatch(/note post "boom"/);
     expect(r.stderr).toContain('p9emu: exits: boom');
+  });
+
+  it('--trace-out writes every event to the file, past its 64 KiB buffer and to the end', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p9emu-'));
+    const src = join(dir, 'calls.s');
+    // 3000 sysr1 calls (~450 KiB of JSONL), then exits(nil).
+    writeFileSync(src, `TEXT _main(SB), 7, $8
+	MOVL	$3000, BX
+loop:
+	MOVL	$0, AX
+	INT	$64
+	DECL	BX
+	JNE	loop
+	MOVL	$0, 0(SP)
+	MOVL	$8, AX
+	INT	$64
+	RET
+`);
+    const out = join(dir, 'trace.jsonl');
+    const r = p9emu(['run', '--trace', 'sys', '--trace-format', 'jsonl', '--trace-out', out, src]);
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    const events = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; name: string });
+    expect(events.filter((e) => e.kind === 'sys' && e.name === 'sysr1')).toHaveLength(3000);
+    expect(events.at(-1)).toMatchObject({ name: 'exits' });
   });
 
   it('kills a runaway guest that never enters the kernel after --timeout', () => {
