@@ -5,7 +5,6 @@
 // Only its status is modelled: Go's net.Interfaces and InterfaceAddrs
 // read it.
 
-import type { Proc } from '../port/proc.ts';
 import { Queue } from '../port/qio.ts';
 import { Conv, type Fs, type Proto } from './conv.ts';
 import { loifcs } from './loopback.ts';
@@ -27,8 +26,6 @@ function ipifcstate(c: Conv): string {
   return fixed('/dev/null', IP_MAX) + lifc.join('');
 }
 
-const unsupported = (_up: Proc, _c: Conv, _argv: string[]): string | null => 'unsupported ctl';
-
 /** Add ipifc to fs, with the loopback as interface 0 (9front ipifcinit, then ipconfig). */
 export function ipifcinit(fs: Fs): void {
   const ipifc: Proto = {
@@ -41,7 +38,7 @@ export function ipifcinit(fs: Fs): void {
     },
     connect: () => 'connect not supported',
     announce: () => 'announce not supported',
-    ctl: unsupported,
+    ctl: () => 'unsupported ctl',
     close: () => {},
     write: () => 0,
     state: ipifcstate,

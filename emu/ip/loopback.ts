@@ -18,24 +18,27 @@ export function findlocalip(raddr: Uint8Array): Uint8Array {
 }
 
 /**
- * /net/iproute (9front iproute.c routeread): the two interface routes of
- * the loopback, one line each as "%-15I %-4M %-15I %-4s %4.4s %3s %-15I %-4M".
- * Go reads it to learn that IPv4 ("4i") and IPv6 ("6i") are configured.
+ * The loopback's two addresses (its Iplifc list): 127.0.0.1 with mask
+ * 255.0.0.0 (/104 in the v6 form) and its network as remote, then ::1/128.
+ * ipifc status prints them; iproute has a route to each network.
  */
-export function iproute(): string {
-  const line = (addr: string, mask: string, gate: string, type: string, src: string, smask: string): string =>
-    `${addr.padEnd(15)} ${mask.padEnd(4)} ${gate.padEnd(15)} ${type.padEnd(4)} ${'none'} ${'0'.padStart(3)} ${src.padEnd(15)} ${smask.padEnd(4)}\n`;
-  return line('127.0.0.0', '/104', ipfmt(lo4), '4i', '0.0.0.0', '/96') + line(ipfmt(lo6), '/128', ipfmt(lo6), '6i', '::', '/0');
+export function loifcs(): { local: string; mask: string; remote: string; v4: boolean }[] {
+  return [
+    { local: ipfmt(lo4), mask: '/104', remote: '127.0.0.0', v4: true },
+    { local: ipfmt(lo6), mask: '/128', remote: ipfmt(lo6), v4: false },
+  ];
 }
 
 /**
- * The loopback's addresses as ipifc status prints them (local, mask,
- * remote): 127.0.0.1 with mask 255.0.0.0 (/104 of the v6 form) and its
- * network as remote, then ::1/128.
+ * /net/iproute (9front iproute.c routeread): the interface route of each
+ * loopback address (its network, through itself), one line each as
+ * "%-15I %-4M %-15I %-4s %4.4s %3s %-15I %-4M". Go reads it to learn that
+ * IPv4 ("4i") and IPv6 ("6i") are configured.
  */
-export function loifcs(): { local: string; mask: string; remote: string }[] {
-  return [
-    { local: ipfmt(lo4), mask: '/104', remote: '127.0.0.0' },
-    { local: ipfmt(lo6), mask: '/128', remote: ipfmt(lo6) },
-  ];
+export function iproute(): string {
+  return loifcs().map((l) => {
+    const [type, src, smask] = l.v4 ? ['4i', '0.0.0.0', '/96'] : ['6i', '::', '/0'];
+    return `${l.remote.padEnd(15)} ${l.mask.padEnd(4)} ${l.local.padEnd(15)} ${type.padEnd(4)} none ${'0'.padStart(3)} ${src.padEnd(15)} ${smask.padEnd(4)}
+`;
+  }).join('');
 }

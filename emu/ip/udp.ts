@@ -77,11 +77,6 @@ function udpclose(c: Conv): void {
   u.headers = 0;
 }
 
-/** The interface address a datagram to laddr arrived on (ifc->lifc->local): the loopback of its family. */
-function ifcaddr(laddr: Uint8Array): Uint8Array {
-  return findlocalip(laddr);
-}
-
 /** A datagram arrives for laddr!lport from raddr!rport (udpiput). False when no conversation takes it. */
 function udpiput(p: Proto, raddr: Uint8Array, rport: number, laddr: Uint8Array, lport: number, data: Uint8Array): boolean {
   let c = iphtlook(p, raddr, rport, laddr, lport);
@@ -98,9 +93,10 @@ function udpiput(p: Proto, raddr: Uint8Array, rport: number, laddr: Uint8Array, 
     msg = new Uint8Array(UDP_USEAD7 + data.length);
     msg.set(raddr, 0);
     msg.set(laddr, IPaddrlen);
-    msg.set(ifcaddr(laddr), 2 * IPaddrlen);
-    new DataView(msg.buffer).setUint16(3 * IPaddrlen, rport);
-    new DataView(msg.buffer).setUint16(3 * IPaddrlen + 2, lport);
+    msg.set(findlocalip(laddr), 2 * IPaddrlen);  // the interface it came in on (ifc->lifc->local)
+    const dv = new DataView(msg.buffer);
+    dv.setUint16(3 * IPaddrlen, rport);
+    dv.setUint16(3 * IPaddrlen + 2, lport);
     msg.set(data, UDP_USEAD7);
   }
   c.rq.pass(msg);  // a full queue drops it (qfull)

@@ -47,10 +47,9 @@ function addelem(path: string, name: string): string {
 }
 
 /**
- * 9front validname: no control characters, DEL or (the slashes aside)
- * anything a 9P name may not hold, and under 64K.
+ * 9front validname (slashok): no control characters, DEL or (the slashes
+ * aside) anything a 9P name may not hold, and under 64K.
  */
-/** A name's length and characters (9front validname with slashok: no control characters). */
 export function validname(aname: string): void {
   // A UTF-16 unit is at most 3 UTF-8 bytes: count only when it could matter.
   if (aname.length >= (1 << 16) / 3 && Buffer.byteLength(aname, 'utf8') >= 1 << 16) error(Etoolong);

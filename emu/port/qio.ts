@@ -103,18 +103,20 @@ export class Queue {
     if (!this.closed) sleep(this.wr, () => this.len < this.limit || this.closed);
     if (this.closed) error(this.err);
     if (this.coalesce && data.length === 0) return 0;  // a stream has no empty messages
-    this.blocks.push(data.slice());
-    this.len += data.length;
-    wakeup(this.rr);
+    this.put(data);
     return data.length;
   }
 
   /** qpass: queue a message without waiting; false (and nothing queued) when full or closed. */
   pass(data: Uint8Array): boolean {
     if (this.closed || this.len >= this.limit) return false;
+    this.put(data);
+    return true;
+  }
+
+  private put(data: Uint8Array): void {
     this.blocks.push(data.slice());
     this.len += data.length;
     wakeup(this.rr);
-    return true;
   }
 }

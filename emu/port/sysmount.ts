@@ -11,7 +11,7 @@ import { cclose, namec, validname } from './chan.ts';
 import { Ebadarg, Ebadspec, Enoattach, error, isKernelError } from './error.ts';
 import { fdtochan } from './fd.ts';
 import { MAFTER, MBEFORE, MMASK, MORDER } from './union.ts';
-import { int, namearg, validaddr, validstr, type Sysfn } from './sysarg.ts';
+import { int, namearg, validaddr, type Sysfn } from './sysarg.ts';
 import type { Proc } from './proc.ts';
 
 /** What mount, fversion and fauth answer once their arguments pass: the 9P exchange is not modelled. */
@@ -19,8 +19,7 @@ export const Enomntdrv = 'mount driver not modelled (no 9P client)';
 
 /** The attach specifier: 9front lets validnamedup's error through, 4e turns it into Ebadspec. */
 function specarg(up: Proc, addr: number): string {
-  validaddr(up, addr, 1, false);
-  const spec = validstr(up, addr);
+  const spec = namearg(up, addr);
   try {
     validname(spec);
   } catch (e) {
@@ -70,8 +69,7 @@ export const sysfversion: Sysfn = (up, a) => {
 
 // 10: int fauth(int fd, char *aname)
 export const sysfauth: Sysfn = (up, a) => {
-  validaddr(up, a[1]!, 1, false);
-  validname(validstr(up, a[1]!));
+  validname(namearg(up, a[1]!));
   fdtochan(up, int(a[0]!), ORDWR);
   return error(Enomntdrv);
 };
