@@ -16,6 +16,7 @@ import { unicornMachine } from '../emu/cpu/machine.ts';
 import { BufferConsole } from '../emu/port/console.ts';
 import { unicorn, UC_ARCH_X86, UC_MODE_32, X86 } from '../emu/cpu/unicorn_ffi.ts';
 import { REPO, fixture, stdTest } from '../test/go/gobuild.ts';
+import { pinGo } from '../test/kit/gopin.ts';
 import { best } from './best.ts';
 
 async function runIn(bin: string, args: string[], ncpu = 1): Promise<{ ms: number; stdout: string; exitstr: string }> {
@@ -96,7 +97,7 @@ interface Loop {
 
 /** The compute fixture's loop in main.main, from `go tool objdump`. */
 function findLoop(bin: string): Loop {
-  const out = execFileSync('go', ['tool', 'objdump', '-s', '^main\\.main$', bin], { encoding: 'utf8' });
+  const out = execFileSync(pinGo()!.go, ['tool', 'objdump', '-s', '^main\\.main$', bin], { encoding: 'utf8' });
   const ins = [...out.matchAll(/^\s+\S+\s+0x([0-9a-f]+)\s+([0-9a-f]+)\s+(\S+)\s*(\S*)/gm)].map((m) => ({
     addr: parseInt(m[1]!, 16), len: m[2]!.length / 2, op: m[3]!, arg: m[4]!,
   }));

@@ -10,9 +10,9 @@
 // output (the reason).
 
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO, stdTest } from '../test/go/gobuild.ts';
+import { goroot } from '../test/kit/gopin.ts';
 
 export const DEFAULT_PKGS = [
   'errors', 'sort', 'strconv', 'strings', 'bytes', 'unicode/utf8', 'unicode/utf16', 'math', 'math/bits',
@@ -31,9 +31,6 @@ export interface PkgResult {
   why: string;
 }
 
-function goroot(): string {
-  return execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
-}
 
 export async function runPkg(pkg: string, timeoutS: number, short: boolean): Promise<PkgResult> {
   let bin: string;
@@ -48,7 +45,7 @@ export async function runPkg(pkg: string, timeoutS: number, short: boolean): Pro
   // As go test runs it (cmd/go/internal/test runTestActor): in the package
   // directory, with PWD naming it (base.AppendPWD), so that ../.. climbs
   // back to GOROOT and not along the host's symlinks.
-  const cwd = join(goroot(), 'src', pkg);
+  const cwd = join(goroot()!, 'src', pkg);
   const env = { ...process.env, PWD: cwd };
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });

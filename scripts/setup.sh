@@ -1,28 +1,37 @@
 #!/bin/sh
-# p9emu setup: make sure the system packages (libunicorn2, golang-go, tzdata), the npm
+# p9emu setup: make sure the system packages (libunicorn2; for the tests
+# golang-1.19-go, the Go that builds the plan9/386 fixtures, and tzdata), the npm
 # dependencies and the CLI bundle (dist/) are present. Run by `npm start`,
 # `npm test` and `npm run bench`; safe to run again (does nothing when all is there).
 #   --quiet  print nothing when everything is already present
-# Env: CI=true makes golang-go and tzdata mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
-# names the Unicorn library to use instead of the system one.
+# Env: CI=true makes the fixtures' Go and tzdata mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
+# names the Unicorn library to use instead of the system one; P9EMU_GO_VERSION=1.NN
+# pins another Go for the fixtures (test/kit/gopin.ts).
 set -eu
 cd "$(dirname "$0")/.."
 quiet=0; [ "${1:-}" = "--quiet" ] && quiet=1
 say() { [ "$quiet" = 1 ] || echo "setup: $*"; }
 err() { echo "setup: $*" >&2; }
-APT_CMD='sudo apt-get update && sudo apt-get install -y libunicorn2 golang-go tzdata'
+GOVER=${P9EMU_GO_VERSION:-1.19}
+GOPKG=golang-$GOVER-go
+APT_CMD="sudo apt-get update && sudo apt-get install -y libunicorn2 $GOPKG tzdata"
 
 have_unicorn() {
   if [ -n "${P9EMU_LIBUNICORN:-}" ]; then [ -f "$P9EMU_LIBUNICORN" ]; return; fi
   { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libunicorn\.so\.2' ||
     [ -e /usr/lib/x86_64-linux-gnu/libunicorn.so.2 ]
 }
-have_go() { command -v go >/dev/null 2>&1; }
+# The fixtures' Go at Debian's place for it, or as the go on PATH when that is the same release.
+have_go() {
+  [ -x "/usr/lib/go-$GOVER/bin/go" ] && return 0
+  v=$(GOTOOLCHAIN=local go env GOVERSION 2>/dev/null) || return 1
+  case "$v" in "go$GOVER"|"go$GOVER".*) return 0;; esac; return 1
+}
 # The zone files a zoneinfo.zip can be made from (bin/tzdata.ts), for a
 # GOROOT without one; its tests read them.
 have_tzdata() { [ -f /usr/share/zoneinfo/America/Los_Angeles ]; }
 missing() {
-  m=; have_unicorn || m=libunicorn2; have_go || m="$m golang-go"; have_tzdata || m="$m tzdata"; echo $m
+  m=; have_unicorn || m=libunicorn2; have_go || m="$m $GOPKG"; have_tzdata || m="$m tzdata"; echo $m
 }
 
 # 1. System packages: install what is missing when root, else say how.
@@ -42,12 +51,12 @@ case " $need " in *" libunicorn2 "*)
   err "missing Debian package libunicorn2 (the Unicorn CPU emulator library)"
   err "run: $APT_CMD"; exit 1;;
 esac
-case " $need " in *" golang-go "*)
+case " $need " in *" $GOPKG "*)
   if [ "${CI:-}" = true ]; then
-    err "missing Debian package golang-go (needed under CI to build the plan9/386 Go fixtures)"
+    err "missing Debian package $GOPKG (needed under CI to build the plan9/386 Go fixtures)"
     err "run: $APT_CMD"; exit 1
   fi
-  err "warning: golang-go not installed: tests that build real plan9/386 Go binaries will be skipped"
+  err "warning: $GOPKG not installed: tests that build real plan9/386 Go binaries will be skipped"
   err "to run them: $APT_CMD";;
 esac
 case " $need " in *" tzdata "*)

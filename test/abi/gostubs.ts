@@ -1,16 +1,7 @@
-// Go 1.19's Plan 9 stubs from the host's GOROOT, without the ones that
+// Go 1.19's Plan 9 stubs from the pinned Go's GOROOT (test/kit/gopin.ts), without the ones that
 // need generated headers (go_asm.h offsets, go_tls.h's get_tls).
 
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-
-export function goroot(): string | null {
-  try {
-    return execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
 
 const NEEDS_HEADERS = /get_tls|\bg\(|\bg_|\bm_|_g0|\(g_|mOS|stack_hi|runtime·nanotime1/;
 

@@ -6,26 +6,18 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pinGo } from '../kit/gopin.ts';
 
 export interface GoSym {
   bytes: number[];
   relocs: [number, number][]; // [offset, size]
 }
 
-/** GOROOT if the `go` command works, else null. */
-export function goroot(): string | null {
-  try {
-    return execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
-  } catch {
-    return null;
-  }
-}
-
 /** Assemble `file` with Go; returns TEXT symbols by name ("".x is reported as pkg.x). */
 export function goToolAsm(file: string, pkg: string): Map<string, GoSym> {
-  const root = goroot()!;
+  const { go, goroot: root } = pinGo()!;
   const obj = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'goasm-')), 'x.o');
-  const listing = execFileSync('go', ['tool', 'asm', '-S', '-p', pkg, '-I', path.join(root, 'pkg', 'include'), '-o', obj, path.resolve(file)], {
+  const listing = execFileSync(go, ['tool', 'asm', '-S', '-p', pkg, '-I', path.join(root, 'pkg', 'include'), '-o', obj, path.resolve(file)], {
     encoding: 'utf8',
     env: { ...process.env, GOOS: 'plan9', GOARCH: '386' },
     cwd: path.dirname(file),

@@ -1,16 +1,17 @@
 // Building the Go fixtures (test/fixtures/go/<name>/) and Go's own test
-// binaries for plan9/386 with the host's Go, cached by content hash under
-// .cache/fixtures/<hash>/ so a second run does not rebuild. Shared by the
-// tests in test/go and by bench/go.ts.
+// binaries for plan9/386 with the pinned Go (test/kit/gopin.ts), cached by
+// content hash under .cache/fixtures/<hash>/ so a second run does not
+// rebuild. Shared by the tests in test/go and by bench/go.ts.
 //
-// Without `go` on PATH: under CI=true the tests must fail (goRequired),
-// otherwise they may skip with a message.
+// Without the pinned Go: under CI=true the tests must fail, otherwise they
+// skip with a message.
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { goPackage, pinGo, pinVersion } from '../kit/gopin.ts';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES = join(REPO, 'test/fixtures/go');
@@ -20,16 +21,19 @@ const ENV = { ...process.env, GOOS: 'plan9', GOARCH: '386', CGO_ENABLED: '0', GO
 
 let goVersionCache: string | null | undefined;
 
-/** `go version` output, or null when there is no usable go. */
+/** `go version` output of the pinned Go, or null when it is not installed. */
 export function goVersion(): string | null {
   if (goVersionCache !== undefined) return goVersionCache;
+  const pin = pinGo();
   try {
-    goVersionCache = execFileSync('go', ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    goVersionCache = pin && execFileSync(pin.go, ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     goVersionCache = null;
   }
   return goVersionCache;
 }
+
+const INSTALL = () => `apt-get install ${goPackage(pinVersion())}`;
 
 /** True under CI=true: a missing go is a failure there, not a skip. */
 export const CI = process.env.CI === 'true';
@@ -39,7 +43,7 @@ export function skipWithoutGo(): boolean {
   if (goVersion() !== null || CI) return false;
   if (!warned) {
     warned = true;
-    process.stderr.write('test/go: `go` not found on PATH: skipping the Go tests (install golang-go; under CI=true they fail)\n');
+    process.stderr.write(`test/go: the pinned Go is not installed: skipping the Go tests (${INSTALL()}; under CI=true they fail)\n`);
   }
   return true;
 }
@@ -56,7 +60,7 @@ function hash(parts: (string | Uint8Array)[]): string {
 
 function requireGo(): string {
   const v = goVersion();
-  if (v === null) throw new Error('go is not installed (apt-get install golang-go): cannot build the plan9/386 Go fixtures');
+  if (v === null) throw new Error(`the pinned Go is not installed (${INSTALL()}): cannot build the plan9/386 Go fixtures`);
   return v;
 }
 

@@ -1,0 +1,52 @@
+// npm test: every suite runs even when an earlier one failed; the status is
+// non-zero if any failed, and the last line counts every test of every suite
+// ("tests: N passed, N failed, N skipped").
+//
+//   1. tsc --noEmit            the whole tree type-checks
+//   2. vitest, all but test/go  in parallel files
+//   3. vitest test/go           one file at a time (each runs real Go binaries)
+//
+// Arguments after `npm test --` go to both vitest runs (e.g. a name filter -t).
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (n) => join(root, 'node_modules', '.bin', n);
+const out = join(root, '.cache', 'test');
+mkdirSync(out, { recursive: true });
+const extra = process.argv.slice(2);
+
+const suites = [
+  { name: 'types', cmd: [bin('tsc'), '--noEmit', '-p', '.'] },
+  { name: 'unit', report: join(out, 'unit.json'), cmd: [bin('vitest'), 'run', '--exclude', 'test/go/**'] },
+  { name: 'go', report: join(out, 'go.json'), cmd: [bin('vitest'), 'run', '--no-file-parallelism', 'test/go'] },
+];
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failed = [];
+for (const s of suites) {
+  let cmd = s.cmd;
+  if (s.report) {
+    rmSync(s.report, { force: true });
+    cmd = [...cmd, '--reporter=default', '--reporter=json', `--outputFile.json=${s.report}`, ...extra];
+  }
+  const r = spawnSync(cmd[0], cmd.slice(1), { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) failed.push(s.name);
+  if (!s.report) continue;
+  try {
+    const j = JSON.parse(readFileSync(s.report, 'utf8'));
+    totals.passed += j.numPassedTests;
+    totals.failed += j.numFailedTests;
+    totals.skipped += j.numPendingTests + j.numTodoTests;
+    // A file that failed to load counts no test but is a failure.
+    if (r.status !== 0 && j.numFailedTests === 0) totals.failed++;
+  } catch {
+    if (r.status !== 0) totals.failed++;
+  }
+}
+if (failed.length > 0) console.log(`npm test: failed suites: ${failed.join(', ')}`);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failed.length > 0 ? 1 : 0);
