@@ -10,16 +10,27 @@
 // holding copies of the code pages, walk the instructions from the stale
 // pc, and execute each one alone from that exact state. Its memory accesses
 // hit scratch zero pages, except an access equal to the fault (kind and
-// address), which identifies the instruction. Limits: conditional branches
-// are followed both ways (the flags at the fault are not those of earlier
-// branches), nearest first, so an instruction closer to the stale pc that
-// would make the same access from the current registers (e.g. `MOVL (AX),
-// AX` twice) is picked first.
+// address), which identifies the instruction. Conditional branches are
+// followed both ways (the flags at the fault are not those of earlier
+// branches), nearest first.
+//
+// More than one instruction may make the same access from the faulting
+// registers: Go's stack-check prologue `MOVL _privates(SB), CX; MOVL 0(CX),
+// CX` reads address 1 when CX is 1, as `MOVZX 0(AX), AX` does with AX = 1
+// further on (runtime's TestSetPanicOnFault). The registers also tell which
+// one ran: they are the state just after the faulting instruction's
+// predecessor. A predecessor whose effect is idempotent here (run again
+// from its own result, it changes nothing more: a load, a LEA, a compare,
+// a branch) must leave them unchanged and fall or jump to the candidate;
+// a candidate all of whose predecessors fail that is not the one. Its
+// loads read the faulting engine's memory (copied page by page), which the
+// faulting instruction has not yet changed. A predecessor that is not
+// idempotent (ADDL, PUSHL, CALL) tells nothing, and the candidate stands.
 // Faults are rare, so the cost (a scratch engine per fault) does not matter.
 
 import type { UnicornCpu } from './unicorn.ts';
 import { unicornAlloc } from './hostmem.ts';
-import type { HostMem } from './cpu.ts';
+import type { CpuContext, HostMem, Regs } from './cpu.ts';
 
 export interface FaultInfo {
   access: 'read' | 'write' | 'fetch';
@@ -27,12 +38,21 @@ export interface FaultInfo {
 }
 
 const MAX_STEPS = 1024;
+const NOACCESS: FaultInfo = { access: 'read', addr: -1 };
 /**
  * EFLAGS values under which every Jcc goes both ways: none set, all of
  * CF PF AF ZF SF OF set (every condition but L/NL flips), and SF alone
  * (flips L/NL).
  */
 const FLAG_PROBES = [0, 0x8d5, 0x80];
+
+/** Registers an instruction can change, the pc aside; of the flags, the arithmetic ones. */
+const COMPARED = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'] as const;
+const ARITH_FLAGS = 0x8d5;
+
+function same(a: Regs, b: Regs): boolean {
+  return COMPARED.every((r) => a[r] === b[r]) && ((a.flags ^ b.flags) & ARITH_FLAGS) === 0;
+}
 
 /** Best pc for a fault given EIP as Unicorn left it. */
 export function refineFaultPc(cpu: UnicornCpu, f: FaultInfo, eip: number): number {
@@ -48,11 +68,15 @@ export function refineFaultPc(cpu: UnicornCpu, f: FaultInfo, eip: number): numbe
   }
 }
 
+let spare: UnicornCpu | undefined;
+
 function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined {
-  // Constructed lazily to avoid an import cycle at load time.
+  // Constructed lazily to avoid an import cycle at load time, and kept:
+  // an engine costs some 20 ms to make.
   const Scratch = cpu.constructor as new () => UnicornCpu;
-  const scratch = new Scratch();
+  const scratch = (spare ??= new Scratch());
   const mems: HostMem[] = [];
+  const mapped: number[] = [];
   const ctx = cpu.save();
   try {
     scratch.restore(ctx);
@@ -71,40 +95,74 @@ function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined 
       m.bytes.set(bytes);
       mems.push(m);
       scratch.map(p, m, 7);
+      mapped.push(p);
     }
+    // Whether a candidate is one that one of its predecessors (found so
+    // far) can have led to.
+    const preds = new Map<number, Set<number>>();
+    const after = (pc: number, from: CpuContext | null): { regs: Regs; ctx: CpuContext } => {
+      scratch.restore(from ?? ctx);
+      scratch.setReg('pc', pc);
+      scratch.probeStep(f, cpu);
+      return { regs: scratch.regs(), ctx: scratch.save() };
+    };
+    const want = cpu.regs();
+    const ruledout = (p: number, c: number): boolean => {
+      const once = after(p, null);
+      try {
+        if (once.regs.pc !== c) return true; // it neither falls nor jumps to c from here
+        if (same(once.regs, want)) return false;
+        const twice = after(p, once.ctx);
+        twice.ctx.free();
+        return same(twice.regs, once.regs); // idempotent, yet it changed the registers
+      } finally {
+        once.ctx.free();
+      }
+    };
+    const fits = (c: number): boolean => c === eip || [...(preds.get(c) ?? [])].some((p) => !ruledout(p, c));
     // Every candidate is tried from the exact faulting state, so earlier
     // instructions' effects are not replayed; a step only tells where the
     // next instruction is. The flags at the fault are not those of earlier
     // conditional branches, so each step is also tried under other flag
-    // values and every successor is explored, breadth first: the nearest
-    // instruction that makes the faulting access wins.
+    // values and every successor is explored, breadth first.
     const seen = new Set<number>([eip]);
     const queue = [eip];
+    const candidates: number[] = [];
     for (let i = 0; i < MAX_STEPS && i < queue.length; i++) {
       const pc = queue[i]!;
       scratch.restore(ctx);
       scratch.setReg('pc', pc);
-      if (scratch.probeStep(f)) return pc;
-      // The target access stays unmapped in the scratch engine (a probe
-      // maps a zero page for every other access), so probe with it too.
+      if (scratch.probeStep(f)) {
+        // The nearest that fits wins; one that does not may yet fit by a
+        // predecessor found later.
+        if (fits(pc)) return pc;
+        candidates.push(pc);
+      }
+      // Where it goes next: a probe for no access at all maps a zero page
+      // for every access, so that a candidate completes too (the faulting
+      // instruction may be a later one that makes the same access).
       const succ = (fl: number): number => {
         scratch.restore(ctx);
         scratch.setRegs({ pc, flags: fl });
-        scratch.probeStep(f);
+        scratch.probeStep(NOACCESS);
         return scratch.reg('pc');
       };
       const next = new Set(FLAG_PROBES.map(succ));
       for (const n of next) {
-        if (n !== pc && n >= lo && n < hi && !seen.has(n)) {
+        if (n === pc || n < lo || n >= hi) continue;
+        let ps = preds.get(n);
+        if (!ps) preds.set(n, (ps = new Set()));
+        ps.add(pc);
+        if (!seen.has(n)) {
           seen.add(n);
           queue.push(n);
         }
       }
     }
-    return undefined;
+    return candidates.find(fits) ?? candidates[0];    return undefined;
   } finally {
     ctx.free();
-    scratch.close();
+    for (const p of mapped) scratch.unmap(p, 4096); // and its translations
     for (const m of mems) m.free();
   }
 }

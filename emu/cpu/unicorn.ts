@@ -312,9 +312,17 @@ export class UnicornCpu implements Cpu {
       const first = addr - (addr % 4096);
       const last = (addr + Math.max(size, 1) - 1) >>> 0;
       for (let p = first; p <= last; p += 4096) {
-        // Zero pages from a pool, by pointer (see the GDT page).
+        // Pages from a pool, by pointer (see the GDT page): zero, or a
+        // copy of the faulting engine's page when the probe reads its data.
         const m = (this.zeroPages[probe.mapped.length] ??= unicornAlloc(4096));
         m.bytes.fill(0);
+        if (probe.from) {
+          try {
+            m.bytes.set(probe.from.readMem(p, 4096));
+          } catch {
+            // unmapped there too: zeros
+          }
+        }
         if (this.L.uc_mem_map_ptr(this.uc, p, 4096, 7, m.handle as bigint) === UC_ERR_OK) probe.mapped.push(p);
       }
       return true;
@@ -338,18 +346,19 @@ export class UnicornCpu implements Cpu {
   /** The CPU state at the first invalid access of this run, while the block goes on. */
   private faultCtx: bigint | null = null;
 
-  private probe: { access: string; addr: number; matched: boolean; mapped: number[] } | undefined;
+  private probe: { access: string; addr: number; matched: boolean; mapped: number[]; from?: UnicornCpu } | undefined;
   private readonly zeroPages: HostMem[] = [];
   private gdt: HostMem | null = null;
 
   /**
    * Execute one instruction looking for the access `target` (used to find
    * the faulting instruction on Unicorn 2.0.x, see faultpc.ts). Other
-   * accesses to unmapped memory are satisfied with zero pages. True if the
-   * instruction made the target access.
+   * accesses to unmapped memory are satisfied with zero pages, or with
+   * copies of engine `from`'s pages when given. True if the instruction
+   * made the target access.
    */
-  probeStep(target: { access: 'read' | 'write' | 'fetch'; addr: number }): boolean {
-    const probe = (this.probe = { ...target, matched: false, mapped: [] as number[] });
+  probeStep(target: { access: 'read' | 'write' | 'fetch'; addr: number }, from?: UnicornCpu): boolean {
+    const probe = (this.probe = { ...target, matched: false, mapped: [] as number[], from });
     try {
       this.run({ count: 1 });
       return probe.matched;

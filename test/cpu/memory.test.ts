@@ -172,6 +172,22 @@ describe('UnicornCpu fault pc recovery (Unicorn 2.0.1 leaves EIP at the block st
     }
   });
 
+  it('of two instructions making the same access, the one the registers came from (TestSetPanicOnFault)', () => {
+    // MOVL $1, DX; CMPL DX, $1; JNE wrong; MOVL DX, AX; MOVZX (AX), AX; INT $64
+    // wrong: LEAL (CX)(BX*8), AX; MOVL (AX), AX; INT $64
+    // At the fault AX = 1, so `MOVL (AX), AX` would read address 1 too, and
+    // it is nearer the stale pc in the search (the flags-clear probe takes
+    // JNE first); but LEAL would have set AX to CX+8*BX, not 1.
+    const code = [0xba, 1, 0, 0, 0, 0x83, 0xfa, 1, 0x75, 0x07, 0x89, 0xd0, 0x0f, 0xb6, 0x00, ...STOP,
+      0x8d, 0x04, 0xd9, 0x8b, 0x00, ...STOP];
+    g = guest(code);
+    g.cpu.onSyscall(() => g!.cpu.stop());
+    for (let i = 0; i < 2; i++) {
+      g.cpu.setRegs({ pc: CODE, cx: 0x100, bx: 0 });
+      expect(g.cpu.run()).toEqual({ kind: 'fault', access: 'read', addr: 1, pc: CODE + 12 });
+    }
+  });
+
   it('PUSHL to an unmapped stack', () => {
     // MOVL $0x5000010, SP; MOVL $1, AX; PUSHL AX
     g = guest([0xbc, ...le32(0x5000010), 0xb8, 1, 0, 0, 0, 0x50]);
