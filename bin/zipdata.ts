@@ -1,15 +1,18 @@
 // Go's own lib/time/zoneinfo.zip, recovered from its source tree. The
-// release's zip is also embedded in package time/tzdata: generate_zipdata.go
-// writes $GOROOT/lib/time/zoneinfo.zip, byte for byte, into
-// src/time/tzdata/zipdata.go as `const zipdata = "…" + "…"`, each piece
-// strconv.Quote'd. Reading those literals back gives the file exactly.
+// release's zip is also embedded in package time/tzdata: Go 1.15–1.20's
+// generate_zipdata.go writes $GOROOT/lib/time/zoneinfo.zip, byte for byte,
+// into src/time/tzdata/zipdata.go as `const zipdata = "…" + "…"`, each
+// piece strconv.Quote'd; from Go 1.21 cmd/dist (mkzip.go) writes it into
+// zzipdata.go as one literal. Reading those literals back gives the file exactly.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** $GOROOT/src/time/tzdata/zipdata.go (Go 1.15 and later). */
+/** The file of goroot holding const zipdata: zzipdata.go (Go 1.21 on), else zipdata.go (Go 1.15–1.20). */
 export function zipdatafile(goroot: string): string {
-  return join(goroot, 'src', 'time', 'tzdata', 'zipdata.go');
+  const dir = join(goroot, 'src', 'time', 'tzdata');
+  const zz = join(dir, 'zzipdata.go');
+  return existsSync(zz) ? zz : join(dir, 'zipdata.go');
 }
 
 const BS = 0x5c, DQ = 0x22;
