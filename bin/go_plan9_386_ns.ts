@@ -4,9 +4,15 @@
 // are added with bind(2), as a profile would, from host directories the
 // guest sees at the same paths:
 //
-//	bind -b $cache/bin/$key /bin	# pwd, from plan9/sys/src/cmd/pwd.s
+//	bind $cache/bin/$key /bin	# pwd, from plan9/sys/src/cmd/pwd.s
 //	bind -a $p9emu/plan9/lib /lib	# ndb/common, ndb/local: synthetic
+//	bind -a $cache/sys/$key/sys /sys	# lib/tls/ca.pem: the host's CA bundle
 //	bind -a $cache/goroot/$key $GOROOT	# lib/time/zoneinfo.zip
+//
+// /bin is replaced, not unioned: on Plan 9 it holds Plan 9 programs only,
+// and a host Linux executable found there by exec.LookPath would fail with
+// 'exec header invalid' where Plan 9 finds nothing (internal/zstd's
+// TestAlloc then skips, as it does on Plan 9).
 //
 // Each tree is bound on the deepest of its directories the host has, since
 // a union is one level deep: bound on /, plan9/lib would hide behind the
@@ -17,7 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Proc } from '../emu/port/proc.ts';
 import { namec } from '../emu/port/chan.ts';
-import { MAFTER, MBEFORE } from '../emu/port/union.ts';
+import { MAFTER, MREPL } from '../emu/port/union.ts';
 import { assembleFile } from '../asm/asm.ts';
 import { contentkey, hostcache } from './hostcache.ts';
 import { TZDIR, tzdatakey, tzdatazip } from './tzdata.ts';
@@ -79,9 +85,24 @@ function pwdbin(): string {
   return hostcache('bin', contentkey([aout]), 'pwd', () => aout, 0o755);
 }
 
+/** The CA bundles of Linux distributions, as Go's crypto/x509 (root_linux.go) looks for them. */
+export const HOSTCERTS = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
+
+/**
+ * A tree holding sys/lib/tls/ca.pem, the file Go's plan9 SystemCertPool reads
+ * (crypto/x509/root_plan9.go) and every Plan 9 install has: the host's CA
+ * bundle, the same kind of PEM list; empty when the host has none.
+ */
+function tlsroot(): string {
+  const host = HOSTCERTS.find((f) => existsSync(f));
+  const pem = host ? readFileSync(host) : new Uint8Array(0);
+  return hostcache('sys', contentkey(['ca.pem', pem]), 'sys/lib/tls/ca.pem', () => pem);
+}
+
 /** Make up's name space (shared with every process it forks) the one above. */
 export function gotestns(up: Proc, root: string | null): void {
-  bind(up, pwdbin(), '/bin', MBEFORE);
+  bind(up, pwdbin(), '/bin', MREPL);
   bindafter(up, PLAN9, '/', ['lib', 'ndb']);
+  bindafter(up, tlsroot(), '/', ['sys', 'lib', 'tls']);
   if (root) zoneinfo(up, root);
 }
