@@ -1,10 +1,11 @@
 #!/bin/sh
 # p9emu setup: make sure the system packages (libunicorn2; for the tests
-# golang-1.19-go, the Go that builds the plan9/386 fixtures, and tzdata), the npm
-# dependencies and the CLI bundle (dist/) are present. Run by `npm start`,
-# `npm test` and `npm run bench`; safe to run again (does nothing when all is there).
+# golang-1.19-go and golang-1.23-go, the Go releases the real-Go tests are
+# run with besides the machine's own, and tzdata), the npm dependencies and
+# the CLI bundle (dist/) are present. Run by `npm start`, `npm test` and
+# `npm run bench`; safe to run again (does nothing when all is there).
 #   --quiet  print nothing when everything is already present
-# Env: CI=true makes the fixtures' Go and tzdata mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
+# Env: CI=true makes the Go releases and tzdata mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
 # names the Unicorn library to use instead of the system one; P9EMU_GO_VERSION=1.NN
 # pins another Go for the fixtures (test/kit/gopin.ts).
 set -eu
@@ -12,26 +13,60 @@ cd "$(dirname "$0")/.."
 quiet=0; [ "${1:-}" = "--quiet" ] && quiet=1
 say() { [ "$quiet" = 1 ] || echo "setup: $*"; }
 err() { echo "setup: $*" >&2; }
-GOVER=${P9EMU_GO_VERSION:-1.19}
-GOPKG=golang-$GOVER-go
-APT_CMD="sudo apt-get update && sudo apt-get install -y libunicorn2 $GOPKG tzdata"
+# The Debian Go releases the tests run with (test/kit/gopin.ts); the newest
+# one comes from the suite's backports (golang-1.23-go is in
+# bookworm-backports only).
+GOVERS="1.19 1.23"
+case " $GOVERS " in *" ${P9EMU_GO_VERSION:-1.19} "*) ;; *) GOVERS="$GOVERS ${P9EMU_GO_VERSION}";; esac
+GOPKGS=$(for v in $GOVERS; do printf 'golang-%s-go ' "$v"; done)
+APT_CMD="sudo apt-get update && sudo apt-get install -y libunicorn2 ${GOPKGS}tzdata"
+BACKPORTS=/etc/apt/sources.list.d/p9emu-backports.sources
 
 have_unicorn() {
   if [ -n "${P9EMU_LIBUNICORN:-}" ]; then [ -f "$P9EMU_LIBUNICORN" ]; return; fi
   { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libunicorn\.so\.2' ||
     [ -e /usr/lib/x86_64-linux-gnu/libunicorn.so.2 ]
 }
-# The fixtures' Go at Debian's place for it, or as the go on PATH when that is the same release.
+# Go release $1 at Debian's place for it, or as the go on PATH when that is the same release.
 have_go() {
-  [ -x "/usr/lib/go-$GOVER/bin/go" ] && return 0
-  v=$(GOTOOLCHAIN=local go env GOVERSION 2>/dev/null) || return 1
-  case "$v" in "go$GOVER"|"go$GOVER".*) return 0;; esac; return 1
+  [ -x "/usr/lib/go-$1/bin/go" ] && return 0
+  gv=$(GOTOOLCHAIN=local go env GOVERSION 2>/dev/null) || return 1
+  case "$gv" in "go$1"|"go$1".*) return 0;; esac; return 1
 }
 # The zone files a zoneinfo.zip can be made from (bin/tzdata.ts), for a
 # GOROOT without one; its tests read them.
 have_tzdata() { [ -f /usr/share/zoneinfo/America/Los_Angeles ]; }
 missing() {
-  m=; have_unicorn || m=libunicorn2; have_go || m="$m $GOPKG"; have_tzdata || m="$m tzdata"; echo $m
+  m=; have_unicorn || m=libunicorn2
+  for v in $GOVERS; do have_go "$v" || m="$m golang-$v-go"; done
+  have_tzdata || m="$m tzdata"; echo $m
+}
+# Debian's backports suite of the archive the machine already uses, as a
+# second sources entry (deb822), unless some entry names it already: the
+# same URIs and key as the entry for the release's own suite.
+add_backports() {
+  codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+  [ -n "$codename" ] || return 0
+  grep -rqsE "^[^#]*[[:space:]]$codename-backports([[:space:]]|\$)" /etc/apt/sources.list /etc/apt/sources.list.d && return 0
+  src=/etc/apt/sources.list.d/debian.sources
+  [ -f "$src" ] || return 0
+  awk -v s="$codename" -v out="$codename-backports" '
+    BEGIN { RS = ""; FS = "\n" }
+    { uris = ""; key = ""; ok = 0
+      for (i = 1; i <= NF; i++) {
+        if ($i ~ /^URIs:/) uris = $i
+        if ($i ~ /^Signed-By:/) key = $i
+        if ($i ~ /^Suites:/ && (" " substr($i, 8) " ") ~ (" " s " ")) ok = 1
+      }
+      if (ok && uris != "") {
+        print "# Added by p9emu setup: golang-1.23-go is in " out " only."
+        print "Types: deb"; print uris; print "Suites: " out; print "Components: main"
+        if (key != "") print key
+        exit
+      }
+    }' "$src" >"$BACKPORTS.tmp"
+  if [ -s "$BACKPORTS.tmp" ]; then mv "$BACKPORTS.tmp" "$BACKPORTS"; say "added $codename-backports to the apt sources ($BACKPORTS)"
+  else rm -f "$BACKPORTS.tmp"; fi
 }
 
 # 1. System packages: install what is missing when root, else say how.
@@ -42,6 +77,7 @@ need=$(missing)
 if [ -n "$need" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   say "installing Debian packages: $need"
   export DEBIAN_FRONTEND=noninteractive
+  case " $need " in *" golang-1.23-go "*) add_backports;; esac
   apt-get update -qq >/dev/null
   # shellcheck disable=SC2086
   apt-get install -y -qq $need >/dev/null
@@ -51,14 +87,15 @@ case " $need " in *" libunicorn2 "*)
   err "missing Debian package libunicorn2 (the Unicorn CPU emulator library)"
   err "run: $APT_CMD"; exit 1;;
 esac
-case " $need " in *" $GOPKG "*)
+for v in $GOVERS; do case " $need " in *" golang-$v-go "*)
   if [ "${CI:-}" = true ]; then
-    err "missing Debian package $GOPKG (needed under CI to build the plan9/386 Go fixtures)"
+    err "missing Debian package golang-$v-go (needed under CI to build and run the plan9/386 Go tests with Go $v)"
+    [ "$v" = 1.23 ] && err "(it is in Debian's bookworm-backports suite: add that suite to the apt sources)"
     err "run: $APT_CMD"; exit 1
   fi
-  err "warning: $GOPKG not installed: tests that build real plan9/386 Go binaries will be skipped"
+  err "warning: golang-$v-go not installed: the real-Go tests with Go $v will be skipped"
   err "to run them: $APT_CMD";;
-esac
+esac; done
 case " $need " in *" tzdata "*)
   if [ "${CI:-}" = true ]; then
     err "missing Debian package tzdata (needed under CI to test the zoneinfo.zip made from it)"

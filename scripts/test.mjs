@@ -4,7 +4,9 @@
 //
 //   1. tsc --noEmit            the whole tree type-checks
 //   2. vitest, all but test/go  in parallel files
-//   3. vitest test/go           one file at a time (each runs real Go binaries)
+//   3. vitest test/go           one file at a time (each runs real Go binaries),
+//                               once per Go release of GO_VERSIONS (test/kit/gopin.ts),
+//                               with P9EMU_GO_VERSION naming it
 //
 // Arguments after `npm test --` go to both vitest runs (e.g. a name filter -t).
 
@@ -19,10 +21,21 @@ const out = join(root, '.cache', 'test');
 mkdirSync(out, { recursive: true });
 const extra = process.argv.slice(2);
 
+// GO_VERSIONS as test/kit/gopin.ts declares it (a .ts module, which plain node cannot import).
+const pin = readFileSync(join(root, 'test/kit/gopin.ts'), 'utf8').match(/GO_VERSIONS = \[([^\]]*)\]/);
+if (!pin) throw new Error('test/kit/gopin.ts: no GO_VERSIONS');
+const GO_VERSIONS = [...pin[1].matchAll(/'([0-9.]+)'/g)].map((m) => m[1]);
+const only = process.env.P9EMU_GO_VERSION;
+
 const suites = [
   { name: 'types', cmd: [bin('tsc'), '--noEmit', '-p', '.'] },
   { name: 'unit', report: join(out, 'unit.json'), cmd: [bin('vitest'), 'run', '--exclude', 'test/go/**'] },
-  { name: 'go', report: join(out, 'go.json'), cmd: [bin('vitest'), 'run', '--no-file-parallelism', 'test/go'] },
+  ...(only ? [only] : GO_VERSIONS).map((v) => ({
+    name: `go${v}`,
+    report: join(out, `go${v}.json`),
+    env: { P9EMU_GO_VERSION: v },
+    cmd: [bin('vitest'), 'run', '--no-file-parallelism', 'test/go'],
+  })),
 ];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -33,7 +46,8 @@ for (const s of suites) {
     rmSync(s.report, { force: true });
     cmd = [...cmd, '--reporter=default', '--reporter=json', `--outputFile.json=${s.report}`, ...extra];
   }
-  const r = spawnSync(cmd[0], cmd.slice(1), { cwd: root, stdio: 'inherit' });
+  if (s.env) console.log(`npm test: ${s.name}: test/go with P9EMU_GO_VERSION=${s.env.P9EMU_GO_VERSION}`);
+  const r = spawnSync(cmd[0], cmd.slice(1), { cwd: root, stdio: 'inherit', env: { ...process.env, ...s.env } });
   if (r.status !== 0) failed.push(s.name);
   if (!s.report) continue;
   try {

@@ -1,6 +1,7 @@
-// Real GOOS=plan9 GOARCH=386 Go 1.19 programs (test/fixtures/go), built
-// with the host's Go and run under the kernel model: output bytes, exit
-// strings and the notes Go's runtime posts, as on Plan 9.
+// Real GOOS=plan9 GOARCH=386 Go programs (test/fixtures/go), built with
+// the pinned Go release (each of GO_VERSIONS in turn under npm test) and run
+// under the kernel model: output bytes, exit strings and the notes Go's
+// runtime posts, as on Plan 9.
 
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ const T = 60_000;
 describe.skipIf(skipWithoutGo())('Go programs', () => {
   const bin: Record<string, string> = {};
   beforeAll(() => {
-    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'signal', 'readfile', 'tmpfile', 'env', 'net']) {
+    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'panicfault', 'signal', 'readfile', 'tmpfile', 'env', 'net']) {
       bin[n] = fixture(n);
     }
   }, 300_000);
@@ -91,6 +92,16 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
       /^panic: runtime error: invalid memory address or nil pointer dereference\n\[signal sys: trap: fault read code=0x[0-9a-f]+ addr=0x4 pc=0x[0-9a-f]+\]\n\ngoroutine 1 \[running\]:\nmain\.deref/,
     );
     expect(r.exitstr).toBe('2');
+  }, T);
+
+  it('SetPanicOnFault: 60 faults at 0, 1 and 0xfff recovered; each fault pc is exact, or the unwinder stops', async () => {
+    // runtime's TestSetPanicOnFault: a fault pc one instruction off (in the
+    // caller's loop instead of the callee's load) ends in 'unexpected return
+    // pc' (emu/cpu/faultpc.ts).
+    const r = await runGo(bin.panicfault!, ['20']);
+    expect(r.stdout).toBe('faults 60\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
   }, T);
 
   it('signal.Notify: interrupt and hangup posted by the program to itself', async () => {

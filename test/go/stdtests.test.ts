@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO, fixture, skipWithoutGo, stdTest } from './gobuild.ts';
 import { runGo } from './rungo.ts';
+import { pinMinor } from '../kit/gopin.ts';
 
 const T = 120_000;
 const EXEC = join(REPO, 'bin/go_plan9_386_exec');
@@ -18,18 +19,27 @@ describe.skipIf(skipWithoutGo())("Go's os/signal tests", () => {
     bin = stdTest('os/signal');
   }, 300_000);
 
-  it.each([[['-test.v', '-test.short']], [['-test.v']]])('signal.test %j prints PASS and exits 0', async (args) => {
+  // Go 1.21 and later: sighandler's lock2 on a contended sig.lock starts
+  // lockTimer.begin, whose atomic.Load64 is MMX on 386, inside the note
+  // handler (docs/go-note-fp.md). Plan 9 kills that M with 'sys: floating
+  // point in note handler' and the test hangs, as on a real machine; how
+  // often depends on the interleaving. The kernel's time limit (far above
+  // the test's few seconds) ends the hang.
+  const fpbug = pinMinor() >= 21;
+
+  it.each([[['-test.v', '-test.short']], [['-test.v']]])('signal.test %j prints PASS and exits 0 (Go ≥1.21: or dies of its FP-in-note-handler bug)', async (args) => {
     // GO_TEST_TIMEOUT_SCALE is how Go's own slow builders stretch the test's
     // 100 ms settle time; the suite runs test files in parallel on 2 cores,
     // where TestStop was seen to miss it once in three full runs.
-    const r = await runGo(bin, args, { ncpu: 4, env: { GO_TEST_TIMEOUT_SCALE: '5' } });
+    const r = await runGo(bin, args, { ncpu: 4, env: { GO_TEST_TIMEOUT_SCALE: '5' }, timeoutMs: fpbug ? 100_000 : undefined });
     expect(r.stdout).toMatch(/^=== RUN   TestSignal\n/);
+    if (fpbug && /suicide: sys: floating point in note handler pc=0x[0-9a-f]{8}\n/.test(r.stderr)) return;
     expect(r.stdout).toContain('--- PASS: TestSignal');
     expect(r.stdout).toContain('--- PASS: TestStress');
     expect(r.stdout).toMatch(/\nPASS\n$/);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-  }, T);
+  }, 180_000);
 });
 
 describe.skipIf(skipWithoutGo())('go_plan9_386_exec', () => {
@@ -39,7 +49,7 @@ describe.skipIf(skipWithoutGo())('go_plan9_386_exec', () => {
     });
 
   it('runs a test binary the way go test does: output and status 0', () => {
-    const r = run([stdTest('os/signal'), '-test.short', '-test.run', '^TestSignal$']);
+    const r = run([stdTest('path'), '-test.short', '-test.run', '^TestClean$']);
     expect(r.stdout).toBe('PASS\n');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

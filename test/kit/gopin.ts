@@ -16,6 +16,14 @@ import { delimiter, dirname, join } from 'node:path';
 
 export const DEFAULT_GO = '1.19';
 
+/**
+ * The releases the real-Go tests (test/go) run with, one run each
+ * (scripts/test.mjs sets P9EMU_GO_VERSION): Debian's 1.19 and 1.23
+ * (golang-1.19-go, golang-1.23-go from bookworm-backports) and the
+ * machine's own 1.26. Everything else stays pinned to DEFAULT_GO.
+ */
+export const GO_VERSIONS = ['1.19', '1.23', '1.26'] as const;
+
 export interface GoPin {
   version: string;   // "1.19"
   go: string;        // the go command's path
@@ -56,6 +64,11 @@ export function goPackage(version: string): string {
 /** The pinned Go minor version: P9EMU_GO_VERSION, else DEFAULT_GO. */
 export function pinVersion(): string {
   return process.env.P9EMU_GO_VERSION || DEFAULT_GO;
+}
+
+/** The pinned release's minor number (19 for 1.19), for expectations that differ by release. */
+export function pinMinor(): number {
+  return Number(pinVersion().split('.')[1]);
 }
 
 /** The pinned Go's GOROOT, or null when it is not installed. */
