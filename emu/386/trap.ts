@@ -19,6 +19,7 @@ import { notify } from './notify.ts';
 import { pexit, pprint, reap } from '../port/pexit.ts';
 import { BY2WD, TOS_PID, tosaddr } from './mem.ts';
 import { sysenter, sysexit } from './systrace.ts';
+import { postnote } from '../port/note.ts';
 
 const VSYSCALL = 64;
 
@@ -59,7 +60,7 @@ function syscall(up: Proc): void {
     const badcall = k.flavor === '9front' ? stackok : sc?.fn === undefined;
     // 4e also says so on the console (pc/trap.c syscall; gone from 9front).
     if (badcall && k.flavor === '4e') pprint(up, `bad sys call number ${scallnr} pc ${cpu.reg('pc').toString(16)}\n`);
-    k.postnote(up, badcall ? 'sys: bad sys call' : 'sys: bad address in syscall', NDebug);
+    postnote(up, badcall ? 'sys: bad sys call' : 'sys: bad address in syscall', NDebug);
     finish(up, fail(up, Ebadarg));
     return;
   }
@@ -253,7 +254,7 @@ export function dispatch(p: Proc): void {
         // #NM while FPillegal: FP in a note handler (pc/trap.c mathemu).
         const note = stop.kind === 'trap' && stop.vector === 7 && p.fpillegal ? 'sys: floating point in note handler' : trapnote(stop);
         if (k.trace.notes) k.trace.emit(faultEvent(p, stop, note, pc));
-        k.postnote(p, note, NDebug);
+        postnote(p, note, NDebug);
         trap = stop.kind === 'fault' ? PF : stop.vector;
         continue;
       }

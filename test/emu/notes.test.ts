@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runProg } from '../kit/runprog.ts';
 import { deterministic } from '../../emu/det/deterministic.ts';
-import type { Plan9 } from '../../emu/port/boot.ts';
+import type { Plan9 } from '../../emu/port/kernel.ts';
 
 const notes = (v: string, o = {}) => runProg('notes.s', { argv: ['notes', v], ...o });
 
