@@ -17,11 +17,9 @@ import { Sleep } from '../port/rendez.ts';
 import { MAXSYSARG, NDebug } from '../port/dat.ts';
 import { notify } from './notify.ts';
 import { pexit, pprint, reap } from '../port/pexit.ts';
-import { BY2WD, TOS_PID, tosaddr } from './mem.ts';
+import { BY2WD, TOS_PID, VectorSYSCALL, tosaddr } from './mem.ts';
 import { sysenter, sysexit } from './systrace.ts';
 import { postnote } from '../port/note.ts';
-
-const VSYSCALL = 64;
 
 /** Register the INT $64 hook of a new process's CPU. */
 export function attachtrap(p: Proc): void {
@@ -208,7 +206,7 @@ export function dispatch(p: Proc): void {
   // kexit(), writing Tos.pid (4e/9front pc/trap.c). So an rfork child
   // reads its own pid in Tos at once, as Go's tstart_plan9 needs
   // (docs/go.md), although forkret itself skips kexit.
-  let trap = VSYSCALL;
+  let trap = VectorSYSCALL;
   for (;;) {
     if (p.afterSyscall) {
       const f = p.afterSyscall;
@@ -234,7 +232,7 @@ export function dispatch(p: Proc): void {
       case 'stopped':
         if (!p.alive) break;
         if (p.sleeping) return;  // parked on a Rendez or a deadline
-        trap = VSYSCALL;
+        trap = VectorSYSCALL;
         continue;
       case 'timeout':
       case 'count':
