@@ -53,7 +53,7 @@ export interface Conf {
   /** The devices a # name reaches (9front devtab[]). */
   readonly devtab: readonly Dev[];
   /** The name space a run's first process starts with (and rfork RFCNAMEG makes). */
-  namespace(config: KernelConfig): Pgrp;
+  namespace(k: Plan9): Pgrp;
 }
 
 export class Plan9 {
@@ -69,6 +69,12 @@ export class Plan9 {
   sysfail: ((up: Proc, name: string) => string | null) | null = null;
   /** Run on every new process's CPU after the trap is attached (instruction trace, injection). */
   readonly cpuhooks: ((p: Proc) => void)[] = [];
+  /**
+   * Counters that name things, per kernel so that runs in one host process
+   * (explore, tests) number alike: mount ids (9front chan.c mountid), pipe
+   * qid paths (devpipe.c pipealloc.path), in-memory /tmp file qid paths.
+   */
+  readonly ids = { mount: 0, pipe: 0, tmp: 0 };
 
   constructor(
     readonly config: KernelConfig,
@@ -102,7 +108,7 @@ export class Plan9 {
 
   /** The name space a run's first process starts with. */
   newpgrp(): Pgrp {
-    return this.conf.namespace(this.config);
+    return this.conf.namespace(this);
   }
 
   newnoteid(): number {
