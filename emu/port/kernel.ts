@@ -7,7 +7,6 @@
 
 import type { Flavor } from './dat.ts';
 import type { Machine } from '../cpu/cpu.ts';
-import type { Aout } from '../aout.ts';
 import type { Console } from './console.ts';
 import type { Dev } from './dev.ts';
 import type { Pgrp } from './pgrp.ts';
@@ -34,18 +33,12 @@ export interface KernelConfig {
   user: string;
 }
 
-/** The machine-dependent half of the kernel (9front pc/). */
+/** The machine-dependent half of the kernel (9front pc/): 386/main.ts's arch386. */
 export interface Arch {
   /** Hook a new process's CPU: its system call trap. */
   attach(p: Proc): void;
-  /** Run p for one slice (the scheduler's dispatch). */
+  /** Run p for one slice (the scheduler's dispatch), finishing its system calls' second halves. */
   dispatch(p: Proc): void;
-  /** noted() after the syscall stored its result. */
-  noted(up: Proc, arg: number): void;
-  /** Give the child the parent's registers with AX=0 (forkchild). */
-  forkchild(child: Proc, parent: Proc): void;
-  /** exec's machine half, outside any CPU hook: new segments, stack, Tos, registers. */
-  exec(up: Proc, image: Uint8Array, aout: Aout, argv: readonly string[]): void;
 }
 
 /** The machine's configuration (9front's pc file; emu/conf.ts): its devices and first name space. */
