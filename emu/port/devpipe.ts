@@ -9,6 +9,7 @@ import { DMDIR, NUser, OREAD, ORDWR, QTDIR } from './dat.ts';
 import { devattach, devdir, dirtab, eve, tabopen, tabread, tabwalk } from './devdir.ts';
 import { Ebadarg, Eperm, error } from './error.ts';
 import { Queue } from './qio.ts';
+import { postnote } from './note.ts';
 
 enum Q { dir, data0, data1 }
 
@@ -22,8 +23,7 @@ const pipedir = [
 export const PIPEQSIZE = 256 * 1024;
 
 class Pipe {
-  static npath = 0;
-  readonly id = ++Pipe.npath;
+  constructor(readonly id: number) {}
   /** q[0] is read through data and written through data1; q[1] the reverse. */
   readonly q: [Queue, Queue] = [new Queue(PIPEQSIZE), new Queue(PIPEQSIZE)];
   readonly qref = [0, 0];
@@ -90,7 +90,7 @@ function piperead(up: Proc, c: Chan, n: number, off: number): Uint8Array {
  */
 function pipewrite(up: Proc, c: Chan, data: Uint8Array): number {
   const q = pipeof(c).q[1 - side(c)]!;
-  if (q.closed) up.kernel.postnote(up, 'sys: write on closed pipe', NUser);
+  if (q.closed) postnote(up, 'sys: write on closed pipe', NUser);
   return q.write(data);
 }
 
@@ -98,9 +98,9 @@ export const devpipe: Dev = {
   ...devdefaults,
   dc: '|',
   name: 'pipe',
-  attach: (_up, spec) => {
+  attach: (up, spec) => {
     const c = devattach(devpipe, spec);
-    c.aux = new Pipe();
+    c.aux = new Pipe(++up.kernel.ids.pipe);
     c.qid = { path: qmap(c)(Q.dir), vers: 0, type: QTDIR };
     return c;
   },

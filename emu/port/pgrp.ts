@@ -3,21 +3,11 @@
 // they were bound on rather than by the qid of a Chan, which keeps the
 // table a plain map; namec consults it after every element it walks.
 
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Chan } from './dev.ts';
-import type { KernelConfig } from './kernel.ts';
+import type { Plan9 } from './kernel.ts';
 import { QTDIR } from './dat.ts';
 import { devattach } from './devdir.ts';
-import { devcons } from './devcons.ts';
-import { devdup } from './devdup.ts';
-import { devenv } from './devenv.ts';
-import { ipattach } from '../ip/devip.ts';
-import { csattach } from '../ip/cs.ts';
-import { hostattach } from './devhost.ts';
-import { devproc } from './devproc.ts';
 import { devroot } from './devroot.ts';
-import { tmpattach } from './devtmp.ts';
 import { Emount, Ebadarg, Eunion, Eunmount, error } from './error.ts';
 import { MAFTER, MBEFORE, MCREATE, MMASK, MORDER, MREPL, type Mount, unionchan } from './union.ts';
 
@@ -26,7 +16,8 @@ export class Pgrp {
   readonly mnt = new Map<string, Mount[]>();
   /** RFNOMNT: only the # devices in "|decp" may be attached. */
   noattach = false;
-  private static nmount = 0;
+
+  constructor(readonly kernel: Plan9) {}
 
   /**
    * Mount `to` on the directory `old` (the Chan namec found there, not
@@ -47,7 +38,7 @@ export class Pgrp {
     else if (order === MBEFORE) list = [m, ...list];
     else list = [...list, m];
     this.mnt.set(old.path, list);
-    return ++Pgrp.nmount;
+    return ++this.kernel.ids.mount;
   }
 
   /**
@@ -87,7 +78,7 @@ export class Pgrp {
 
   /** A copy for RFNAMEG: later binds in either do not show in the other. */
   dup(): Pgrp {
-    const p = new Pgrp();
+    const p = new Pgrp(this.kernel);
     for (const [k, v] of this.mnt) p.mnt.set(k, v.slice());
     p.noattach = this.noattach;
     return p;
@@ -99,58 +90,15 @@ function eqchan(a: Chan, b: Chan): boolean {
   return a.dev === b.dev && a.devno === b.devno && a.qid.path === b.qid.path && a.qid.type === b.qid.type;
 }
 
-function bindsharp(g: Pgrp, path: string, c: Chan): void {
+/** Mount c alone on path (the boot name space's binds of # devices). */
+export function bindsharp(g: Pgrp, path: string, c: Chan): void {
   c.path = path;
   g.mnt.set(path, [{ to: c, flag: 0 }]);
 }
 
 /** RFCNAMEG in Plan 9 terms: nothing but the root device at /. */
-export function cleanpgrp(): Pgrp {
-  const g = new Pgrp();
+export function cleanpgrp(k: Plan9): Pgrp {
+  const g = new Pgrp(k);
   bindsharp(g, '/', devattach(devroot, ''));
-  return g;
-}
-
-/**
- * The name space a run starts with: #/ at /, the kernel devices on their
- * usual directories, cs after #I on /net (as /lib/namespace mounts
- * /srv/cs), a private in-memory /tmp, and, when a host directory
- * is configured, its contents at / in front of the root device (so its
- * bin/ is found), writable only when the configuration says so.
- */
-export function newpgrp(config: KernelConfig): Pgrp {
-  const g = cleanpgrp();
-  if (config.root) {
-    const host = hostattach(config.root, config.user);
-    host.path = '/';
-    const root = g.mnt.get('/')![0]!;
-    g.mnt.set('/', [{ to: host, flag: config.root.writable ? MCREATE : 0 }, root]);
-  }
-  bindsharp(g, '/dev', devattach(devcons, ''));
-  bindsharp(g, '/proc', devattach(devproc, ''));
-  bindsharp(g, '/env', devattach(devenv, ''));
-  bindsharp(g, '/fd', devattach(devdup, ''));
-  bindsharp(g, '/net', ipattach(config, ''));
-  g.mount(csattach(), g.lookup('/net')!, MAFTER);
-  bindsharp(g, '/tmp', tmpattach(config.user));
-  if (config.root) {
-    // The host's tmp, read-only, after the in-memory one (which takes the
-    // creates): a tree kept under the host's /tmp (a checkout, go test's
-    // work directory) stays visible, as with bind -a.
-    const dir = join(config.root.dir, 'tmp');
-    let isdir = false;
-    try {
-      isdir = statSync(dir).isDirectory();
-    } catch {
-      // no tmp in the host tree
-    }
-    const tmp = g.mnt.get('/tmp')!;
-    tmp[0] = { ...tmp[0]!, flag: MCREATE };
-    if (isdir) {
-      const host = hostattach({ dir, writable: false }, config.user);
-      host.path = '/tmp';
-      tmp.push({ to: host, flag: 0 });
-    }
-  }
   return g;
 }

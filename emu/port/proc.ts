@@ -3,14 +3,32 @@
 // here knows a register name; 386/ does that.
 
 import type { Cpu, CpuContext } from '../cpu/cpu.ts';
-import type { Kernel } from './kernel.ts';
+import type { Plan9 } from './kernel.ts';
 import type { Note } from './dat.ts';
+import type { Chan } from './dev.ts';
 import type { Fgrp } from './fgrp.ts';
 import type { Pgrp } from './pgrp.ts';
 import type { Egrp } from './devenv.ts';
 import type { AddressSpace } from './segment.ts';
+import type { Aout } from '../aout.ts';
 import { Rendez, type Sleep } from './rendez.ts';
 import { Rgrp } from './rgrp.ts';
+
+/**
+ * The second half of a system call: work that changes pc, registers or
+ * other CPUs, so it cannot run inside the CPU's INT hook. The call leaves
+ * one of these on the Proc; the 386 trap (386/trap.ts finish) does it after
+ * the CPU stopped, before the process returns to user mode.
+ */
+export type After =
+  /** noted(arg): restore or abandon the note handler's Ureg. */
+  | { kind: 'noted'; arg: number }
+  /** exec: replace the image, stack and registers. */
+  | { kind: 'exec'; image: Uint8Array; aout: Aout; argv: readonly string[] }
+  /** rfork RFPROC: give the child its CPU, memory and registers; the parent yields and takes no notes on this return. */
+  | { kind: 'fork'; child: Proc; flag: number }
+  /** sleep(0): give up the CPU. */
+  | { kind: 'yield' };
 
 export type ProcState =
   | 'New' | 'Ready' | 'Running' | 'Wakeme' | 'Moribund' | 'Dead' | 'Broken';
@@ -27,8 +45,8 @@ export class Proc {
   /** Plan 9's ProcState names, for /proc/N/status. */
   psstate = '';
   text: string;
-  /** The file the image came from, for /proc/N/text (set by exec). */
-  textpath: string | null = null;
+  /** The file the image came from, walked but not open, for /proc/N/text (9front's image chan; set by exec). */
+  textchan: Chan | null = null;
   user = 'none';
   ppid = 0;
   parent: Proc | null = null;
@@ -84,12 +102,8 @@ export class Proc {
   /** Arguments copied at syscall entry (9front up->s.args). */
   sysargs: number[] = [0, 0, 0, 0, 0];  // MAXSYSARG words, a packed array (no holes)
   scallnr = -1;
-  /** Set by a call whose 386 half must run after the result is stored (noted). */
-  afterSyscall: (() => void) | null = null;
-  /** Give up the CPU after this call (sleep(0), rfork's parent). */
-  yield = false;
-  /** Deliver no notes on this return (rfork's parent). */
-  nonotes = false;
+  /** What the trap must finish after the call stored its result (see After); null for most calls. */
+  after: After | null = null;
 
   // accounting (ms)
   readonly start: number;
@@ -97,7 +111,7 @@ export class Proc {
   stime = 0;
 
   constructor(
-    readonly kernel: Kernel,
+    readonly kernel: Plan9,
     readonly pid: number,
     text: string,
   ) {

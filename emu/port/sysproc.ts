@@ -6,14 +6,17 @@ import type { Proc } from './proc.ts';
 import { sleep, Sleep, wakeup } from './rendez.ts';
 import { Ebadarg, Ebadexec, Egreg, Egreg4e, Einuse, Enochild, Enovmem, Eperm, Esoverlap, Etoobig, error } from './error.ts';
 import {
-  ERRMAX, NRSTR, NUser, OEXEC, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFPROC,
+  ERRMAX, NRSTR, NUser, OEXEC, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFPROC, RFREND,
 } from './dat.ts';
+import { Egrp } from './devenv.ts';
+import { Fgrp } from './fgrp.ts';
+import { Rgrp } from './rgrp.ts';
 import { copyout, int, putvlong, validaddr, validstr } from './sysarg.ts';
 import type { Chan } from './dev.ts';
 import { cclose, namec } from './chan.ts';
 import { closeOnExec } from './sysfile.ts';
 import { HDRSZ, I_MAGIC, parseAout, pground, type Aout } from '../aout.ts';
-import { kstrcpy } from './note.ts';
+import { kstrcpy, postnote } from './note.ts';
 import { pexit } from './pexit.ts';
 import { quote } from './parse.ts';
 import { semaphore } from './sema.ts';
@@ -77,7 +80,7 @@ export function syssleep(up: Proc, a: readonly number[]): number {
   const ms = int(a[0]!);
   const k = up.kernel;
   if (ms <= 0) {
-    up.yield = true;
+    up.after = { kind: 'yield' };
     return 0;
   }
   // 4e rounds up to a whole clock tick (HZ=100).
@@ -111,7 +114,7 @@ export function sysalarm(up: Proc, a: readonly number[]): number {
   k.sched.callAt(up, when * (1e9 / HZ), () => {
     if (up.alarm !== when) return;  // reset or cleared since
     up.alarm = 0;
-    k.postnote(up, 'alarm', NUser);
+    postnote(up, 'alarm', NUser);
   });
   return old;
 }
@@ -158,7 +161,7 @@ export function sysnotify(up: Proc, a: readonly number[]): number {
 /** noted(arg): fails only when not notified; the 386 noted() runs after either way. */
 export function sysnoted(up: Proc, a: readonly number[]): number {
   const arg = int(a[0]!);
-  up.afterSyscall = () => up.kernel.arch.noted(up, arg);
+  up.after = { kind: 'noted', arg };
   if (arg !== NRSTR && !up.notified) error(up.kernel.flavor === '4e' ? Egreg4e : Egreg);
   return 0;
 }
@@ -172,7 +175,7 @@ export function sysrfork(up: Proc, a: readonly number[]): number {
   if ((flag & (RFENVG | RFCENVG)) === (RFENVG | RFCENVG)) error(Ebadarg);
   if ((flag & RFPROC) === 0) {
     if (flag & (RFMEM | RFNOWAIT)) error(Ebadarg);
-    k.regroup(up, up, flag);
+    regroup(up, up, flag);
     if (flag & RFNOTEG) {
       let alone = true;
       for (const p of k.procs.values()) if (p !== up && p.alive && p.noteid === up.noteid) alone = false;
@@ -180,12 +183,70 @@ export function sysrfork(up: Proc, a: readonly number[]): number {
     }
     return 0;
   }
-  const p = k.forkproc(up, flag);
+  const p = forkproc(up, flag);
   k.trace.procev(up, 'rfork', `flags=${rforkflags(flag)} child=${p.pid}`, { flags: flag, flagnames: rforkflags(flag).split('|'), child: p.pid });
   // The parent yields so the child usually runs first, and takes no notes on this return.
-  up.yield = true;
-  up.nonotes = true;
+  up.after = { kind: 'fork', child: p, flag };
   return p.pid;
+}
+
+/** Apply rfork's group flags (fds, name space, env, rendezvous) to p, from src. */
+function regroup(p: Proc, src: Proc, flag: number): void {
+  if (flag & RFFDG) p.fgrp = src.fgrp.dup();
+  else if (flag & RFCFDG) p.fgrp = new Fgrp();
+  else if (p !== src) (p.fgrp = src.fgrp).ref++;
+  if (flag & RFNAMEG) p.pgrp = src.pgrp.dup();
+  else if (flag & RFCNAMEG) p.pgrp = p.kernel.newpgrp();
+  else p.pgrp = src.pgrp;
+  if (flag & RFENVG) p.egrp = src.egrp.dup();
+  else if (flag & RFCENVG) p.egrp = new Egrp();
+  else p.egrp = src.egrp;
+  if (flag & RFREND) p.rgrp = new Rgrp();
+  else if (p !== src) p.rgrp = src.rgrp;
+}
+
+/**
+ * rfork's body with RFPROC (9front sysrfork). Runs inside the parent's INT
+ * hook, where no CPU may be created, so the child gets its identity now
+ * and its CPU, memory and registers (forkmem) right after the parent's CPU
+ * stops — before the parent runs again, so it is still the state at the INT.
+ */
+function forkproc(up: Proc, flag: number): Proc {
+  const k = up.kernel;
+  const p = k.allocproc(up.text);
+  regroup(p, up, flag);
+  p.dot = up.dot;
+  p.textchan = up.textchan;
+  p.user = up.user;
+  p.parent = up;
+  p.ppid = flag & RFNOWAIT && k.flavor === '4e' ? 0 : up.pid;
+  p.noteid = flag & RFNOTEG ? p.pid : up.noteid;
+  p.notify = up.notify;
+  if (k.flavor === '4e') {
+    // 4e copies the pending notes; 9front starts the child with none.
+    p.notes = up.notes.map((n) => ({ ...n }));
+    p.lastnote = up.lastnote;
+    p.ureg = up.ureg;
+  }
+  if (flag & RFNOWAIT) p.nowait = true;
+  else up.nchild++;
+  return p;
+}
+
+/**
+ * The fork's second half, after the parent's CPU stopped (the trap's
+ * After 'fork'): the child's CPU and memory. Text and segattach's "shared"
+ * are always shared; data, bss and "memory" with RFMEM; the stack never
+ * (9front dupseg). The registers are the 386 half's (forkchild).
+ */
+export function forkmem(up: Proc, p: Proc, flag: number): void {
+  const k = up.kernel;
+  k.newcpu(p);
+  for (const s of up.as.segs) {
+    const share = s.type === 'text' || s.type === 'shared'
+      || (flag & RFMEM && (s.type === 'data' || s.type === 'bss' || s.type === 'memory'));
+    p.as.attach(share ? s : s.copy(k.machine.alloc));
+  }
 }
 
 const RFNAMES: [number, string][] = [
@@ -271,8 +332,9 @@ export function sysnsec(up: Proc, a: readonly number[]): number {
  * OEXEC, check the a.out header (Ebadexec) and copy the arguments while an
  * error can still be returned; then, past the point of no return, name the
  * process after the file, close the OCEXEC fds, drop the note handler and
- * pending notes, and let the 386 half (arch.exec, after the CPU stopped)
- * replace the address space and registers. AX becomes the Tos address.
+ * pending notes, and leave the 386 half (After 'exec': 386/exec.ts
+ * execimage, after the CPU stopped) to replace the address space and
+ * registers. AX becomes the Tos address.
  */
 export function sysexec(up: Proc, a: readonly number[]): number {
   validaddr(up, a[0]!, 1, false);
@@ -280,7 +342,7 @@ export function sysexec(up: Proc, a: readonly number[]): number {
   let argv = execargv(up, a[1]! >>> 0);
   if (argv.length === 0 && up.kernel.flavor === '9front') error(Ebadarg);
   let name = file;
-  let image = readexec(up, file);
+  let { image, text } = readexec(up, file);
   if (image.length > 2 && image[0] === 0x23 && image[1] === 0x21) {
     // #!interp args: the first line, within 256 bytes, ending in a newline;
     // argv becomes [interp basename, its args..., the script as given,
@@ -292,12 +354,12 @@ export function sysexec(up: Proc, a: readonly number[]): number {
     if (toks.length === 0) error(Ebadexec);
     name = toks[0]!;
     argv = [name.slice(name.lastIndexOf('/') + 1), ...toks.slice(1), file, ...argv.slice(1)];
-    image = readexec(up, name);
+    ({ image, text } = readexec(up, name));
   }
   const aout = checkaout(image);
   // The point of no return.
   up.text = name.slice(name.lastIndexOf('/') + 1);
-  up.textpath = execpath || null;
+  up.textchan = text;
   closeOnExec(up);
   up.notify = 0;
   up.notified = false;
@@ -307,20 +369,9 @@ export function sysexec(up: Proc, a: readonly number[]): number {
   up.ureg = 0;
   if (up.kernel.flavor === '9front') up.errstr = up.syserrstr = '';
   up.kernel.trace.procev(up, 'exec', JSON.stringify(name));
-  const img = image;
-  up.afterSyscall = () => {
-    try {
-      up.kernel.arch.exec(up, img, aout, argv);
-    } catch (e) {
-      // After the old image is gone an error can only end the process.
-      pexit(up, e instanceof Error ? e.message : String(e), true);
-    }
-  };
+  up.after = { kind: 'exec', image, aout, argv };
   return 0;
 }
-
-/** The path of the Chan readexec opened last (for up.textpath). */
-let execpath = '';
 
 const MAXARGV = 4096;
 const MAXARGBYTES = 4 << 20;
@@ -342,10 +393,12 @@ function execargv(up: Proc, addr: number): string[] {
   }
 }
 
-/** The whole file, opened OEXEC and read through its device. */
-function readexec(up: Proc, file: string): Uint8Array {
+/**
+ * The whole file, opened OEXEC and read through its device, and the file
+ * itself (walked, not open) for /proc/N/text.
+ */
+function readexec(up: Proc, file: string): { image: Uint8Array; text: Chan } {
   const c: Chan = namec(up, file, 'open', OEXEC);
-  execpath = c.path;
   try {
     const parts: Uint8Array[] = [];
     let off = 0;
@@ -356,7 +409,7 @@ function readexec(up: Proc, file: string): Uint8Array {
       off += b.length;
       if (off > 1 << 30) error(Etoobig);
     }
-    return Buffer.concat(parts);
+    return { image: Buffer.concat(parts), text: c.clone() };
   } finally {
     cclose(up, c);
   }
