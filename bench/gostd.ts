@@ -1,18 +1,24 @@
 // Which standard-library packages' own tests pass under p9emu.
 //
-//   npx tsx bench/gostd.ts [--timeout S] [--jobs N] [--full] [PKG...]
+//   npx tsx bench/gostd.ts [--timeout S] [--jobs N] [--full] [--std] [--no-rerun] [PKG...]
 //
 // Each package is built with `GOOS=plan9 GOARCH=386 go test -c` (cached
 // under .cache/fixtures) and run through go_plan9_386_exec in the
 // package's directory, as `go test` would, with -test.short unless
-// --full. Prints a Markdown table for the README: package, result, wall
-// time, and for a failure the first failing test or the last line of
-// output (the reason).
+// --full, and killed after --timeout seconds (default 300). --std takes
+// every package of `go list std` that has tests on plan9/386; the default
+// is a fixed list of common ones. --jobs N runs N packages at once
+// (default 1, as go test -p 1). A package that fails is run again alone
+// afterwards (unless --no-rerun): one that passes then is a flake. The Go
+// release is the pinned one (test/kit/gopin.ts: P9EMU_GO_VERSION=1.NN).
+// Prints a Markdown table for the README: package, result, wall time,
+// and for a failure the first failing test or the last line of output.
 
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO, stdTest } from '../test/go/gobuild.ts';
-import { goroot } from '../test/kit/gopin.ts';
+import { execFileSync } from 'node:child_process';
+import { REPO, goVersion, stdTest } from '../test/go/gobuild.ts';
+import { goroot, pinGo } from '../test/kit/gopin.ts';
 
 export const DEFAULT_PKGS = [
   'errors', 'sort', 'strconv', 'strings', 'bytes', 'unicode/utf8', 'unicode/utf16', 'math', 'math/bits',
@@ -24,9 +30,19 @@ export const DEFAULT_PKGS = [
   'embed', 'mime', 'internal/poll',
 ];
 
+/** Every package of `go list std` with test files on plan9/386 (vendored ones aside). */
+export function stdPackages(): string[] {
+  const pin = pinGo();
+  if (!pin) throw new Error('the pinned Go is not installed');
+  const out = execFileSync(pin.go, ['list', '-f', '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}', 'std'], {
+    encoding: 'utf8', env: { ...process.env, GOOS: 'plan9', GOARCH: '386', CGO_ENABLED: '0' }, maxBuffer: 1 << 24,
+  });
+  return out.split('\n').filter((p) => p && !p.startsWith('vendor/'));
+}
+
 export interface PkgResult {
   pkg: string;
-  result: 'pass' | 'FAIL' | 'timeout' | 'build';
+  result: 'pass' | 'FAIL' | 'timeout' | 'build' | 'flaky';
   seconds: number;
   why: string;
 }
@@ -78,17 +94,22 @@ export function table(rs: PkgResult[], short: boolean): string {
 
 async function main(argv: string[]): Promise<void> {
   let timeoutS = 300;
-  let jobs = 2;
+  let jobs = 1;
   let short = true;
+  let std = false;
+  let rerun = true;
   const pkgs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--timeout') timeoutS = Number(argv[++i]);
     else if (a === '--jobs') jobs = Number(argv[++i]);
     else if (a === '--full') short = false;
+    else if (a === '--std') std = true;
+    else if (a === '--no-rerun') rerun = false;
     else pkgs.push(a);
   }
-  const list = pkgs.length ? pkgs : DEFAULT_PKGS;
+  const list = pkgs.length ? pkgs : std ? stdPackages() : DEFAULT_PKGS;
+  process.stderr.write(`gostd: ${list.length} packages, ${goVersion()}\n`);
   const results: PkgResult[] = new Array(list.length);
   let next = 0;
   await Promise.all(
@@ -99,7 +120,17 @@ async function main(argv: string[]): Promise<void> {
       }
     }),
   );
-  process.stdout.write(table(results, short) + '\n');
+  // Failures again, one at a time with nothing beside them: a pass now is a flake.
+  if (rerun) {
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      if (r.result === 'pass' || r.result === 'build') continue;
+      const again = await runPkg(r.pkg, timeoutS, short);
+      process.stderr.write(`${r.pkg} (alone): ${again.result} (${again.seconds.toFixed(1)} s) ${again.why}\n`);
+      if (again.result === 'pass') results[i] = { ...r, result: 'flaky', why: `passed alone (${again.seconds.toFixed(1)} s); first: ${r.why}` };
+    }
+  }
+  process.stdout.write(`${goVersion()}\n\n${table(results, short)}\n`);
   const pass = results.filter((r) => r.result === 'pass').length;
   process.stdout.write(`\n${pass} of ${results.length} packages pass.\n`);
 }

@@ -5,9 +5,11 @@
 # the CLI bundle (dist/) are present. Run by `npm start`, `npm test` and
 # `npm run bench`; safe to run again (does nothing when all is there).
 #   --quiet  print nothing when everything is already present
+#   --add-backports  only add Debian's backports suite to the apt sources (see add_backports)
 # Env: CI=true makes the Go releases and tzdata mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
 # names the Unicorn library to use instead of the system one; P9EMU_GO_VERSION=1.NN
-# pins another Go for the fixtures (test/kit/gopin.ts).
+# pins another Go for the fixtures (test/kit/gopin.ts); P9EMU_APT_DIR and P9EMU_OS_RELEASE
+# name another /etc/apt and /etc/os-release (for the tests of --add-backports).
 set -eu
 cd "$(dirname "$0")/.."
 quiet=0; [ "${1:-}" = "--quiet" ] && quiet=1
@@ -20,7 +22,9 @@ GOVERS="1.19 1.23"
 case " $GOVERS " in *" ${P9EMU_GO_VERSION:-1.19} "*) ;; *) GOVERS="$GOVERS ${P9EMU_GO_VERSION}";; esac
 GOPKGS=$(for v in $GOVERS; do printf 'golang-%s-go ' "$v"; done)
 APT_CMD="sudo apt-get update && sudo apt-get install -y libunicorn2 ${GOPKGS}tzdata"
-BACKPORTS=/etc/apt/sources.list.d/p9emu-backports.sources
+APTDIR=${P9EMU_APT_DIR:-/etc/apt}
+OSREL=${P9EMU_OS_RELEASE:-/etc/os-release}
+BACKPORTS=$APTDIR/sources.list.d/p9emu-backports.sources
 
 have_unicorn() {
   if [ -n "${P9EMU_LIBUNICORN:-}" ]; then [ -f "$P9EMU_LIBUNICORN" ]; return; fi
@@ -45,10 +49,10 @@ missing() {
 # second sources entry (deb822), unless some entry names it already: the
 # same URIs and key as the entry for the release's own suite.
 add_backports() {
-  codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+  codename=$(. "$OSREL" 2>/dev/null && echo "${VERSION_CODENAME:-}")
   [ -n "$codename" ] || return 0
-  grep -rqsE "^[^#]*[[:space:]]$codename-backports([[:space:]]|\$)" /etc/apt/sources.list /etc/apt/sources.list.d && return 0
-  src=/etc/apt/sources.list.d/debian.sources
+  grep -rqsE "^[^#]*[[:space:]]$codename-backports([[:space:]]|\$)" "$APTDIR/sources.list" "$APTDIR/sources.list.d" && return 0
+  src=$APTDIR/sources.list.d/debian.sources
   [ -f "$src" ] || return 0
   awk -v s="$codename" -v out="$codename-backports" '
     BEGIN { RS = ""; FS = "\n" }
@@ -68,6 +72,8 @@ add_backports() {
   if [ -s "$BACKPORTS.tmp" ]; then mv "$BACKPORTS.tmp" "$BACKPORTS"; say "added $codename-backports to the apt sources ($BACKPORTS)"
   else rm -f "$BACKPORTS.tmp"; fi
 }
+
+if [ "${1:-}" = --add-backports ]; then add_backports; exit 0; fi
 
 # 1. System packages: install what is missing when root, else say how.
 if [ -n "${P9EMU_LIBUNICORN:-}" ] && [ ! -f "$P9EMU_LIBUNICORN" ]; then

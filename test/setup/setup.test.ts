@@ -1,7 +1,9 @@
 // Set-up and CLI dispatcher: the launcher, the dispatcher's exit codes,
 // scripts/setup.sh --quiet, and .ci/run calling the README's test command.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { goVersion } from '../go/gobuild.ts';
@@ -85,7 +87,28 @@ describe('set-up', () => {
   it('scripts/setup.sh names the install command when libunicorn is missing', () => {
     const r = run('sh', ['scripts/setup.sh', '--quiet'], { P9EMU_LIBUNICORN: '/nonexistent/libunicorn.so.2' });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('sudo apt-get install -y libunicorn2 golang-1.19-go tzdata');
+    expect(r.stderr).toContain('sudo apt-get install -y libunicorn2 golang-1.19-go golang-1.23-go tzdata');
+  });
+
+  it('scripts/setup.sh --add-backports adds the suite\'s backports as a second entry of the same archive, once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p9emu-apt-'));
+    mkdirSync(join(dir, 'sources.list.d'));
+    writeFileSync(join(dir, 'os-release'), 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nVERSION_CODENAME=bookworm\n');
+    writeFileSync(join(dir, 'sources.list.d/debian.sources'),
+      'Types: deb\nURIs: http://deb.example/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/k.gpg\n\n' +
+      'Types: deb\nURIs: http://deb.example/debian-security\nSuites: bookworm-security\nComponents: main\nSigned-By: /usr/share/keyrings/k.gpg\n');
+    const env = { P9EMU_APT_DIR: dir, P9EMU_OS_RELEASE: join(dir, 'os-release') };
+    expect(run('sh', ['scripts/setup.sh', '--add-backports'], env).code).toBe(0);
+    const added = join(dir, 'sources.list.d/p9emu-backports.sources');
+    expect(readFileSync(added, 'utf8')).toBe(
+      '# Added by p9emu setup: golang-1.23-go is in bookworm-backports only.\n' +
+        'Types: deb\nURIs: http://deb.example/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/k.gpg\n',
+    );
+    // Named once, it is not added again.
+    rmSync(added);
+    writeFileSync(join(dir, 'sources.list.d/other.sources'), 'Types: deb\nURIs: http://x/debian\nSuites: bookworm-backports\nComponents: main\n');
+    expect(run('sh', ['scripts/setup.sh', '--add-backports'], env).code).toBe(0);
+    expect(existsSync(added)).toBe(false);
   });
 
   it('.ci/run runs `npm test` with CI=true from the repo root', () => {
