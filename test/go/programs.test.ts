@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, skipWithoutGo } from './gobuild.ts';
 import { runGo } from './rungo.ts';
+import { pinMinor } from '../kit/gopin.ts';
 import { BufferConsole } from '../../emu/port/console.ts';
 import type { Plan9 } from '../../emu/port/kernel.ts';
 import type { Proc } from '../../emu/port/proc.ts';
@@ -107,13 +108,23 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
     expect(r.code).toBe(0);
   }, T);
 
-  it('signal.Notify: interrupt and hangup posted by the program to itself', async () => {
+  // Go 1.26's note handler dies of Go's own bug at the first note it
+  // forwards to a signal.Notify channel (unlock2 -> mutexSampleContention
+  // -> atomic.Load64, MMX: docs/go-note-fp.md), as on a Plan 9 kernel.
+  const fpbug = pinMinor() >= 24;
+
+  it(`signal.Notify: interrupt and hangup posted by the program to itself${fpbug ? ' (Go 1.26: the handler dies of Go\'s FP bug)' : ''}`, async () => {
     const r = await runGo(bin.signal!, ['self']);
+    if (fpbug) {
+      expect(r.fpnote).toMatch(/^sys: floating point in note handler pc=0x[0-9a-f]{8}$/);
+      expect(r.stderr).toContain(`: suicide: ${r.fpnote}\n`);
+      return;
+    }
     expect(r.stdout).toBe('got "interrupt"\ngot "hangup"\ndone\n');
     expect(r.code).toBe(0);
   }, T);
 
-  it('signal.Notify: notes posted from outside (the kernel, as --post-note does)', async () => {
+  it(`signal.Notify: notes posted from outside (the kernel, as --post-note does)${fpbug ? ' (Go 1.26: the handler dies of Go\'s FP bug)' : ''}`, async () => {
     // Post once the program says it is ready (after signal.Notify), not
     // after a fixed delay, which a loaded machine can outrun.
     let k: Plan9 | undefined;
@@ -134,6 +145,11 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
         first = p;
       },
     });
+    if (fpbug) {
+      expect(cons.stdout()).toBe('ready\n');
+      expect(r.fpnote).toMatch(/^sys: floating point in note handler pc=0x[0-9a-f]{8}$/);
+      return;
+    }
     expect(cons.stdout()).toBe('ready\ngot "hangup"\ngot "interrupt"\ndone\n');
     expect(r.code).toBe(0);
   }, T);

@@ -9,8 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO, fixture, skipWithoutGo, stdTest } from './gobuild.ts';
 import { runGo } from './rungo.ts';
 import { pinMinor } from '../kit/gopin.ts';
-import type { Plan9 } from '../../emu/port/kernel.ts';
-import { killproc } from '../../emu/port/note.ts';
 
 const T = 120_000;
 const EXEC = join(REPO, 'bin/go_plan9_386_exec');
@@ -38,22 +36,8 @@ describe.skipIf(skipWithoutGo())("Go's os/signal tests", () => {
       // GO_TEST_TIMEOUT_SCALE is how Go's own slow builders stretch the test's
       // 100 ms settle time; the suite runs test files in parallel on 2 cores,
       // where TestStop was seen to miss it once in three full runs.
-      let fp = '';
-      let k: Plan9 | undefined;
-      const r = await runGo(bin, args, {
-        ncpu: 4,
-        env: { GO_TEST_TIMEOUT_SCALE: '5' },
-        onkernel: (kk) => (k = kk),
-        trace: {
-          cats: ['notes'] as never,
-          sink: (e: any) => {
-            if (e.kind === 'note' && e.what === 'killed' && e.msg.startsWith('sys: floating point in note handler') && !fp) {
-              fp = e.msg;
-              for (const p of [...k!.procs.values()]) killproc(p);
-            }
-          },
-        },
-      });
+      const r = await runGo(bin, args, { ncpu: 4, env: { GO_TEST_TIMEOUT_SCALE: '5' } });
+      const fp = r.fpnote;
       expect(r.stdout).toMatch(/^=== RUN   TestSignal\n/);
       if (minor >= 24 || (minor >= 21 && fp)) {
         expect(fp).toMatch(/^sys: floating point in note handler pc=0x[0-9a-f]{8}$/);
