@@ -19,19 +19,19 @@ describe.skipIf(skipWithoutGo())("Go's os/signal tests", () => {
     bin = stdTest('os/signal');
   }, 300_000);
 
-  // Go 1.23: sighandler's lock2 on a contended sig.lock starts
-  // lockTimer.begin, whose atomic.Load64 is MMX on 386; Go 1.26: unlock2
+  // Go 1.22 to 1.24: sighandler's lock2 on a contended sig.lock starts
+  // lockTimer.begin, whose atomic.Load64 is MMX on 386; 1.25 on: unlock2
   // always calls mutexSampleContention, which does the same. Both inside
   // the note handler (docs/go-note-fp.md): Plan 9 kills that M with 'sys:
   // floating point in note handler' and the program hangs, as on a real
-  // machine. With 1.26 that is the first note sendNote handles; with 1.23
+  // machine. With 1.25 on that is the first note sendNote handles; before,
   // it depends on the interleaving. The run is ended when that note kills
-  // a process. (The release bounds below are those of the two paths in
-  // Go's sources; the suite runs 1.19, 1.23 and 1.26.)
+  // a process. (The release bounds are those of the two paths in Go's
+  // sources; the suite runs 1.19, 1.23 and 1.26.)
   const minor = pinMinor();
 
   it.each([[['-test.v', '-test.short']], [['-test.v']]])(
-    `signal.test %j ${minor >= 24 ? 'dies of Go\'s FP-in-note-handler bug' : minor >= 21 ? 'prints PASS and exits 0, or dies of Go\'s FP-in-note-handler bug' : 'prints PASS and exits 0'}`,
+    `signal.test %j ${minor >= 25 ? 'dies of Go\'s FP-in-note-handler bug' : minor >= 22 ? 'prints PASS and exits 0, or dies of Go\'s FP-in-note-handler bug' : 'prints PASS and exits 0'}`,
     async (args) => {
       // GO_TEST_TIMEOUT_SCALE is how Go's own slow builders stretch the test's
       // 100 ms settle time; the suite runs test files in parallel on 2 cores,
@@ -39,7 +39,7 @@ describe.skipIf(skipWithoutGo())("Go's os/signal tests", () => {
       const r = await runGo(bin, args, { ncpu: 4, env: { GO_TEST_TIMEOUT_SCALE: '5' } });
       const fp = r.fpnote;
       expect(r.stdout).toMatch(/^=== RUN   TestSignal\n/);
-      if (minor >= 24 || (minor >= 21 && fp)) {
+      if (minor >= 25 || (minor >= 22 && fp)) {
         expect(fp).toMatch(/^sys: floating point in note handler pc=0x[0-9a-f]{8}$/);
         expect(r.stderr).toContain(`suicide: ${fp}\n`);
         return;
