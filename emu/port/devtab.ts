@@ -11,10 +11,13 @@ import { devip } from '../ip/devip.ts';
 import { devpipe } from './devpipe.ts';
 import { devproc } from './devproc.ts';
 import { devroot } from './devroot.ts';
+import { devsrv } from './devsrv.ts';
 
-export const devtab: readonly Dev[] = [devroot, devcons, devenv, devproc, devdup, devpipe, devip];
+// Built at first use: devices import chan.ts, which imports this file.
+let devtab: readonly Dev[] | null = null;
 
 /** The device for a # letter, or undefined (9front devno(c, 1) == -1). */
 export function devno(dc: string): Dev | undefined {
+  devtab ??= [devroot, devcons, devenv, devproc, devdup, devpipe, devip, devsrv];
   return devtab.find((d) => d.dc === dc);
 }

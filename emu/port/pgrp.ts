@@ -17,6 +17,7 @@ import { csattach } from '../ip/cs.ts';
 import { hostattach } from './devhost.ts';
 import { devproc } from './devproc.ts';
 import { devroot } from './devroot.ts';
+import { devsrv } from './devsrv.ts';
 import { tmpattach } from './devtmp.ts';
 import { Emount, Ebadarg, Eunion, Eunmount, error } from './error.ts';
 import { MAFTER, MBEFORE, MCREATE, MMASK, MORDER, MREPL, type Mount, unionchan } from './union.ts';
@@ -113,7 +114,7 @@ export function cleanpgrp(): Pgrp {
 
 /**
  * The name space a run starts with: #/ at /, the kernel devices on their
- * usual directories, cs after #I on /net (as /lib/namespace mounts
+ * usual directories (#s at /srv), cs after #I on /net (as /lib/namespace mounts
  * /srv/cs), a private in-memory /tmp, and, when a host directory
  * is configured, its contents at / in front of the root device (so its
  * bin/ is found), writable only when the configuration says so.
@@ -130,6 +131,7 @@ export function newpgrp(config: KernelConfig): Pgrp {
   bindsharp(g, '/proc', devattach(devproc, ''));
   bindsharp(g, '/env', devattach(devenv, ''));
   bindsharp(g, '/fd', devattach(devdup, ''));
+  bindsharp(g, '/srv', devattach(devsrv, ''));
   bindsharp(g, '/net', ipattach(config, ''));
   g.mount(csattach(), g.lookup('/net')!, MAFTER);
   bindsharp(g, '/tmp', tmpattach(config.user));

@@ -10,7 +10,7 @@ import {
 } from './dat.ts';
 import { copyout, int, putvlong, validaddr, validstr } from './sysarg.ts';
 import type { Chan } from './dev.ts';
-import { cclose, namec } from './chan.ts';
+import { withchan, namec } from './chan.ts';
 import { closeOnExec } from './sysfile.ts';
 import { HDRSZ, I_MAGIC, parseAout, pground, type Aout } from '../aout.ts';
 import { kstrcpy } from './note.ts';
@@ -346,7 +346,7 @@ function execargv(up: Proc, addr: number): string[] {
 function readexec(up: Proc, file: string): Uint8Array {
   const c: Chan = namec(up, file, 'open', OEXEC);
   execpath = c.path;
-  try {
+  return withchan(up, c, () => {
     const parts: Uint8Array[] = [];
     let off = 0;
     for (;;) {
@@ -357,9 +357,7 @@ function readexec(up: Proc, file: string): Uint8Array {
       if (off > 1 << 30) error(Etoobig);
     }
     return Buffer.concat(parts);
-  } finally {
-    cclose(up, c);
-  }
+  });
 }
 
 /** A 386 a.out the kernel would run; anything else is Ebadexec (9front sysexec). */
