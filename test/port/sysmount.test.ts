@@ -1,5 +1,5 @@
 // unmount on the mount table, and the argument checks of mount, fversion
-// and fauth up to the mount driver p9emu lacks (emu/port/sysmount.ts).
+// and fauth before they speak 9P (emu/port/sysmount.ts).
 import { describe, expect, it } from 'vitest';
 import { TestKernel, call } from '../kit/kernelkit.ts';
 import { sysbind, sysopen, syspipe, syspread } from '../../emu/port/sysfile.ts';
