@@ -6,7 +6,7 @@
 
 import { Chan, CCEXEC, CRCLOSE, devdefaults, type Dev } from './dev.ts';
 import type { Dir } from './dat.ts';
-import type { Kernel } from './kernel.ts';
+import type { Plan9 } from './kernel.ts';
 import type { Proc } from './proc.ts';
 import { DMDIR, OREAD, ORCLOSE, OTRUNC, OWRITE, QTDIR, QTFILE } from './dat.ts';
 import { cclose } from './chan.ts';
@@ -25,7 +25,7 @@ interface Srv {
   path: number;
 }
 
-const boards = new WeakMap<Kernel, { srv: Srv[]; qidpath: number }>();
+const boards = new WeakMap<Plan9, { srv: Srv[]; qidpath: number }>();
 
 function board(up: Proc): { srv: Srv[]; qidpath: number } {
   let b = boards.get(up.kernel);

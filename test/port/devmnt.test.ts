@@ -8,6 +8,7 @@ import { Srv9p } from '../kit/srv9p.ts';
 import type { Proc } from '../../emu/port/proc.ts';
 import type { Sysfn } from '../../emu/port/sysarg.ts';
 import { cclose } from '../../emu/port/chan.ts';
+import { postnote } from '../../emu/port/note.ts';
 import { NUser, OREAD, ORDWR, OTRUNC, OWRITE } from '../../emu/port/dat.ts';
 import * as F from '../../emu/port/fcall.ts';
 import {
@@ -19,8 +20,8 @@ import { MAFTER, MBEFORE, MCREATE, MREPL } from '../../emu/port/union.ts';
 
 function setup() {
   const k = new TestKernel();
-  const p = k.newproc('client');
-  const s = k.newproc('srv');
+  const p = k.proc('client');
+  const s = k.proc('srv');
   const b = k.alloc(p, 8);
   call(syspipe, p, [b]);
   const v = new DataView(p.as.read(b, 8).buffer);
@@ -159,7 +160,7 @@ describe('RPCs that wait', () => {
     const t = setup();
     t.srv.mk('slow');
     t.mount(t.p, '/n');
-    const q = t.k.newproc('other', t.p);
+    const q = t.k.proc('other', t.p);
     const fp = t.open(t.p, '/n/slow') as number;
     const fq = t.open(q, '/n/slow') as number;
     const bp = t.k.alloc(t.p, 64), bq = t.k.alloc(q, 64);
@@ -186,7 +187,7 @@ describe('RPCs that wait', () => {
     expect(call(syspread, t.p, [fd, b, 64, 0, 0])).toBe('sleep');
     t.srv.serve();
     const tag = [...t.srv.held.keys()][0]!;
-    t.k.postnote(t.p, 'interrupt', NUser);
+    postnote(t.p, 'interrupt', NUser);
     expect(call(syspread, t.p, [fd, b, 64, 0, 0])).toBe('sleep');  // Tflush sent, waiting for Rflush
     t.srv.serve();
     expect(t.srv.log[t.srv.log.length - 1]).toMatchObject({ type: F.Tflush, oldtag: tag });
@@ -204,7 +205,7 @@ describe('RPCs that wait', () => {
     expect(call(syspread, t.p, [fd, b, 64, 0, 0])).toBe('sleep');
     t.srv.serve();
     const tag = [...t.srv.held.keys()][0]!;
-    t.k.postnote(t.p, 'interrupt', NUser);
+    postnote(t.p, 'interrupt', NUser);
     expect(call(syspread, t.p, [fd, b, 64, 0, 0])).toBe('sleep');
     t.srv.release(tag, 'made it');
     t.srv.serve();  // now the Tflush: Rflush after the Rread
@@ -257,7 +258,7 @@ describe('served files in unions and /srv', () => {
     t.run(sysclose, t.p, [sfd]);
     t.run(sysclose, t.p, [t.cfd]);
     expect(t.stat(t.p, '/srv/x')).toMatchObject({ name: 'x', mode: 0o600, uid: 'glenda' });
-    const q = t.k.newproc('other', t.p);
+    const q = t.k.proc('other', t.p);
     const fd = t.open(q, '/srv/x', ORDWR) as number;
     expect(t.run(sysmount, q, [fd, -1, t.str(q, '/mnt'), MREPL, t.str(q, '')])).toBeGreaterThan(0);
     expect(t.read(q, t.open(q, '/mnt/posted') as number)).toBe('via srv');
