@@ -12,7 +12,7 @@ import { Ebadarg, Ebadspec, Enoattach, Eshort, error, isKernelError } from './er
 import { fdtochan } from './fd.ts';
 import { fdclose } from './sysfile.ts';
 import { MAFTER, MBEFORE, MMASK, MORDER } from './union.ts';
-import { copyout, int, namearg, validaddr, type Sysfn } from './sysarg.ts';
+import { copyout, int, namearg, validaddr } from './sysarg.ts';
 import type { Proc } from './proc.ts';
 
 /** The attach specifier: 9front lets validnamedup's error through, 4e turns it into Ebadspec. */
@@ -28,7 +28,7 @@ function specarg(up: Proc, addr: number): string {
 }
 
 // 46: int mount(int fd, int afd, char *old, int flag, char *aname)
-export const sysmount: Sysfn = (up, a) => {
+export function sysmount(up: Proc, a: readonly number[]): number {
   const flag = int(a[3]!);
   if ((flag & ~MMASK) || (flag & MORDER) === (MBEFORE | MAFTER)) error(Ebadarg);
   // 9front checks the specifier first; 4e after the fds.
@@ -43,10 +43,10 @@ export const sysmount: Sysfn = (up, a) => {
   // The mount keeps the channel; the fd goes, as in both kernels' bindmount.
   fdclose(up, int(a[0]!));
   return ret;
-};
+}
 
 // 35: int unmount(char *name, char *old)
-export const sysunmount: Sysfn = (up, a) => {
+export function sysunmount(up: Proc, a: readonly number[]): number {
   const cmount = namec(up, namearg(up, a[1]!), 'mount');
   return withchan(up, cmount, () => {
     // Opened, not walked: for /srv/x or /fd/n that is the way to the Chan underneath.
@@ -57,10 +57,10 @@ export const sysunmount: Sysfn = (up, a) => {
     }
     return 0;
   });
-};
+}
 
 // 40: int fversion(int fd, int bufsize, char *version, int nversion)
-export const sysfversion: Sysfn = (up, a) => {
+export function sysfversion(up: Proc, a: readonly number[]): number {
   const arglen = int(a[3]!);
   validaddr(up, a[2]!, arglen, true);
   // there must be a NUL in the version string
@@ -73,13 +73,13 @@ export const sysfversion: Sysfn = (up, a) => {
   if (arglen < v.length) error(Eshort);
   copyout(up, a[2]!, v);
   return v.length;
-};
+}
 
 // 10: int fauth(int fd, char *aname)
-export const sysfauth: Sysfn = (up, a) => {
+export function sysfauth(up: Proc, a: readonly number[]): number {
   const aname = namearg(up, a[1]!);
   validname(aname);
   const ac = mntauth(up, fdtochan(up, int(a[0]!), ORDWR), aname);
   ac.flag |= CCEXEC;  // always close on exec
   return up.fgrp.newfd(ac);
-};
+}
