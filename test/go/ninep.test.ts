@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, skipWithoutGo } from './gobuild.ts';
 import { runGo } from './rungo.ts';
+import { pinMinor } from '../kit/gopin.ts';
 
 const T = 120_000;
 
@@ -55,8 +56,17 @@ describe.skipIf(skipWithoutGo())('9P servers in Go, mounted', () => {
     ].join('\n'));
   }, T);
 
-  it('a note to the waiting M: Tflush of its tag, the read fails with interrupted, the mount goes on', async () => {
+  // Go 1.25 on: the note handler dies of Go's own bug at the first note it
+  // forwards to signal.Notify (docs/go-note-fp.md), as on a Plan 9 kernel.
+  const fpbug = pinMinor() >= 25;
+
+  it(`a note to the waiting M: Tflush of its tag, the read fails with interrupted, the mount goes on${fpbug ? ' (Go 1.26: the handler dies of Go\'s FP bug)' : ''}`, async () => {
     const r = await run('flush');
+    if (fpbug) {
+      expect(r.fpnote).toMatch(/^sys: floating point in note handler pc=0x[0-9a-f]{8}$/);
+      expect(r.stderr).toContain(`: suicide: ${r.fpnote}\n`);
+      return;
+    }
     expect(r.stdout).toBe([
       'read: read /n/slow: interrupted',
       'signal: interrupt',
