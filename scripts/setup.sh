@@ -81,7 +81,8 @@ fi
 stale() {
   [ -f dist/p9emu.js ] || return 0
   { [ -f bin/go_plan9_386_exec.ts ] && [ ! -f dist/go_plan9_386_exec.js ]; } && return 0
-  [ -n "$(find bin emu asm runtime scripts/build.mjs package-lock.json -type f -newer dist/p9emu.js 2>/dev/null | head -n 1)" ]
+  [ -f dist/index.js ] || return 0
+  [ -n "$(find api bin emu asm runtime scripts/build.mjs package-lock.json -type f -newer dist/p9emu.js 2>/dev/null | head -n 1)" ]
 }
 if stale; then
   say "building dist/ (node scripts/build.mjs)"

@@ -6,12 +6,20 @@ import { syscallers } from './reach.ts';
 import { StubHarness } from './harness.ts';
 import type { Convention } from './conventions.ts';
 import { systab } from '../port/systab.ts';
+import { parseAout } from '../aout.ts';
 
 export interface AbiOptions {
   /** Only this symbol ('·' may stand for '.'). */
   symbol?: string;
   /** The file's convention; file-local symbols (Go's name<>) are always C. */
   convention: Convention;
+  /** Only the symbols that execute INT $64 themselves, not those that call one. */
+  direct?: boolean;
+}
+
+/** A Go-built a.out (its runtime's symbols), whose stubs follow Go ABI0. */
+export function isGoBinary(image: Uint8Array): boolean {
+  return parseAout(image).syms.some((s) => s.name === 'runtime.rt0_go' || s.name === 'runtime.goexit');
 }
 
 export async function checkImage(image: Uint8Array, o: AbiOptions): Promise<StubReport[]> {
@@ -19,7 +27,7 @@ export async function checkImage(image: Uint8Array, o: AbiOptions): Promise<Stub
   const out: StubReport[] = [];
   const h = new StubHarness(image);
   try {
-    for (const s of await syscallers(image)) {
+    for (const s of await syscallers(image, o.direct)) {
       if (want !== undefined && s.name !== want) continue;
       const conv: Convention = s.type === 't' ? 'c' : o.convention;
       const r = checkStub(h, s.name, s.addr, conv);

@@ -4,7 +4,7 @@
 // Machine (CPUs, memory) and a configuration into a runnable kernel.
 
 import type { Machine } from '../cpu/cpu.ts';
-import type { Arch, Kernel, KernelConfig } from './kernel.ts';
+import type { Arch, Kernel, KernelConfig, SysOutcome } from './kernel.ts';
 import { Proc } from './proc.ts';
 import { Sched } from './sched.ts';
 import { Trace } from '../trace/trace.ts';
@@ -27,8 +27,10 @@ export class Plan9 implements Kernel {
   clock: Clock = hostClock();
   /** Random bytes for #c/random (seeded under --deterministic). */
   random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n));
-  /** --fail-syscall: an error string fails the call without running it. */
-  sysfail: ((up: Proc, name: string) => string | null) | null = null;
+  /** At INT $64, before the call runs: an outcome replaces the call (--fail-syscall, API hooks). */
+  sysbefore: ((up: Proc, name: string) => SysOutcome | null) | null = null;
+  /** After the call, before AX gets the result: an outcome replaces it (API hooks). */
+  sysafter: ((up: Proc, ret: number) => SysOutcome | null) | null = null;
   /** Run on every new process's CPU after the trap is attached (instruction trace, injection). */
   readonly cpuhooks: ((p: Proc) => void)[] = [];
 

@@ -42,8 +42,10 @@ export interface Kernel {
   uptime(): number;
   /** Random bytes (#c/random); seeded under --deterministic. */
   random(n: number): Uint8Array;
-  /** --fail-syscall: an error string fails the call named `name` without running it. */
-  readonly sysfail: ((up: Proc, name: string) => string | null) | null;
+  /** At INT $64, before the call named `name` runs: an outcome replaces the call (--fail-syscall, API hooks). */
+  readonly sysbefore: ((up: Proc, name: string) => SysOutcome | null) | null;
+  /** The call returned `ret` (errstr set when -1), before AX gets it: an outcome replaces the result (API hooks). */
+  readonly sysafter: ((up: Proc, ret: number) => SysOutcome | null) | null;
   /** Queue a note for p (9front postnote); false when it was not posted. */
   postnote(p: Proc, msg: string, flag: number): boolean;
   /** Post to every process of note group noteid except `except` (devproc notepg). */
@@ -56,6 +58,9 @@ export interface Kernel {
   regroup(p: Proc, src: Proc, flag: number): void;
   newnoteid(): number;
 }
+
+/** A system call's result decided outside the call: a value for AX, or an error string (AX -1). */
+export type SysOutcome = { ret: number } | { err: string };
 
 export interface Arch {
   /** noted() after the syscall stored its result. */

@@ -66,7 +66,8 @@ export class TestKernel {
   now(): number { return NOW; }
   uptime(): number { return UPTIME; }
   random(n: number): Uint8Array { return new Uint8Array(n).map((_, i) => (i * 37 + 11) & 0xff); }
-  readonly sysfail = null;
+  readonly sysbefore = null;
+  readonly sysafter = null;
 
   postnote(p: Proc, msg: string, flag: number): boolean {
     const ok = pushnote(p, msg, flag);
