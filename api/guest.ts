@@ -13,6 +13,7 @@ import type { SysOutcome } from '../emu/port/kernel.ts';
 import type { Regs } from '../emu/cpu/cpu.ts';
 import type { NoteEvent, SysArg, SysEnterEvent, TraceEvent } from '../emu/trace/event.ts';
 import { systab } from '../emu/port/systab.ts';
+import { errtext } from '../emu/hosterr.ts';
 import type { Program } from './program.ts';
 
 export interface BootOptions {
@@ -217,18 +218,17 @@ function checkOptions(o: BootOptions): void {
   if (o.cpus !== undefined && !(Number.isInteger(o.cpus) && o.cpus >= 1 && o.cpus <= 64)) throw new Error('cpus: a whole number from 1 to 64');
   if (o.timeout !== undefined && !(o.timeout > 0 && Number.isFinite(o.timeout))) throw new Error('timeout: a number of seconds above 0');
   if (o.seed !== undefined && !(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) throw new Error('seed: a whole number from 0 to 4294967295');
-  if (o.root !== undefined) rootDir(o.root);
+  const why = o.root !== undefined ? notDirectory(o.root) : null;
+  if (why) throw new Error(`root: ${why}`);
 }
 
-/** --root's check: DIR must be a directory. Throws with the reason. */
-export function rootDir(dir: string): void {
-  let st;
+/** --root's check: why DIR is not a directory to bind ('DIR: not a directory'), or null. */
+export function notDirectory(dir: string): string | null {
   try {
-    st = statSync(dir);
-  } catch {
-    throw new Error(`root: ${dir}: directory does not exist`);
+    return statSync(dir).isDirectory() ? null : `${dir}: not a directory`;
+  } catch (e) {
+    return `${dir}: ${errtext(e)}`;
   }
-  if (!st.isDirectory()) throw new Error(`root: ${dir}: not a directory`);
 }
 
 /** Boot `program` with the CLI's options; add hooks, then run(). */

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assemble as asm } from '../asm/asm.ts';
 import { notAout, parseAout } from '../emu/aout.ts';
+import { errtext } from '../emu/hosterr.ts';
 
 export interface Symbol {
   name: string;
@@ -96,10 +97,15 @@ export function load(from: Uint8Array | string, o: AssembleOptions & { name?: st
     return program(from, o.name ?? 'a.out');
   }
   if (from.endsWith('.s')) return assemble(readSource(from), { ...o, file: from });
-  const bytes = readBinary(from);
+  return program(readAout(from), o.name ?? basename(from));
+}
+
+/** A Plan 9 386 a.out's bytes from a file, or a ProgramError naming what the file is. */
+export function readAout(path: string): Uint8Array {
+  const bytes = readBinary(path);
   const why = notAout(bytes);
-  if (why) throw new ProgramError([`${from}: ${why}`]);
-  return program(bytes, o.name ?? basename(from));
+  if (why) throw new ProgramError([`${path}: ${why}`]);
+  return bytes;
 }
 
 function readSource(path: string): string {
@@ -119,17 +125,5 @@ export function readBinary(path: string): Uint8Array {
     return readFileSync(path);
   } catch (e) {
     throw new ProgramError([`${path}: ${errtext(e)}`]);
-  }
-}
-
-/** A host error as a short phrase. */
-export function errtext(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case 'ENOENT': return 'file does not exist';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    case 'ENOTDIR': return 'a path element is not a directory';
-    case 'ELOOP': return 'too many symbolic links';
-    default: return (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
   }
 }

@@ -100,7 +100,7 @@ describe('assemble and run', () => {
     const r = await boot(prog, { kernel: '9front', args: ['a'], env: { x: '1' }, cpus: 2, seed: 7, timeout: 600 }).run();
     expect(r.stdout).toBe('hello, world\n');
     expect(() => boot(prog, { cpus: 0 })).toThrow('cpus: a whole number from 1 to 64');
-    expect(() => boot(prog, { root: '/nonexistent' })).toThrow('root: /nonexistent: directory does not exist');
+    expect(() => boot(prog, { root: '/nonexistent' })).toThrow('root: /nonexistent: file does not exist');
   });
 });
 
