@@ -1,9 +1,11 @@
 // Bundle with esbuild: the CLI (bin/p9emu.ts -> dist/p9emu.js,
 // bin/go_plan9_386_exec.ts -> dist/go_plan9_386_exec.js) and the library
-// (api/index.ts -> dist/index.js). Runs as npm `prepare`, so `npm ci` and
-// `npm pack` build dist/. `--types` (npm pack's prepack) writes the
-// library's declarations instead: dist/types/, only the files
-// api/index.d.ts reaches (tsc takes half a minute: not at every build).
+// (api/index.ts -> dist/index.js). scripts/setup.sh runs it when dist/ is
+// missing or stale, and `npm pack` (prepack) before packing. `--types`
+// (also in prepack) writes the library's declarations instead:
+// dist/types/, only the files api/index.d.ts reaches (tsc takes half a
+// minute: not at every build). No `prepare` script: npm would list it
+// among the install scripts a user of the tarball is asked to approve.
 // Without esbuild (e.g. `npm ci --omit=dev`) it prints a notice and exits
 // 0; real build errors fail.
 import { spawnSync } from 'node:child_process';

@@ -74,7 +74,7 @@ if [ ! -f node_modules/.package-lock.json ] ||
   say "installing npm dependencies (npm ci)"
   if [ "$quiet" = 1 ]; then npm ci --no-audit --no-fund --loglevel=error >/dev/null
   else npm ci --no-audit --no-fund; fi
-  touch node_modules/.package-lock.json  # npm ci also builds dist/ (prepare)
+  touch node_modules/.package-lock.json
 fi
 
 # 3. CLI bundle: dist/ missing or older than any source file.
