@@ -22,6 +22,9 @@ import { realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
+import { namec } from '../emu/port/chan.ts';
+import type { Chan } from '../emu/port/dev.ts';
+import type { Proc } from '../emu/port/proc.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import { contentkey, hostcache } from './hostcache.ts';
 import { goroot, gotestns } from './go_plan9_386_ns.ts';
@@ -129,8 +132,8 @@ async function main(argv: string[]): Promise<number> {
       ncpu: Number.isInteger(ncpu) && ncpu >= 1 && ncpu <= 64 ? ncpu : 4,
       onboot: (_k, first) => {
         first.dot = cwd;
-        first.textpath = prog;
         gotestns(first, goroot());
+        first.textchan = textchan(first, prog);
       },
     });
     if (r.timedout) process.stderr.write(`go_plan9_386_exec: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
@@ -139,6 +142,15 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     ins.close();
     cons.close();
+  }
+}
+
+/** The test binary as /proc/1/text names it (os.Executable), or none when the name space lacks it. */
+function textchan(p: Proc, path: string): Chan | null {
+  try {
+    return namec(p, path, 'access');
+  } catch {
+    return null;
   }
 }
 
