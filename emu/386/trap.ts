@@ -237,7 +237,7 @@ function trapnote(stop: Extract<Stop, { kind: 'trap' | 'fault' }>): string {
 const PF = 14;
 
 function faultEvent(p: Proc, stop: Extract<Stop, { kind: 'trap' | 'fault' }>, note: string, pc: number): FaultEvent {
-  const t = p.kernel.uptime();
+  const t = p.kernel.trace.now();
   return stop.kind === 'fault'
     ? { kind: 'fault', pid: p.pid, note, pc, access: stop.access, addr: stop.addr >>> 0, t }
     : { kind: 'fault', pid: p.pid, note, pc, vector: stop.vector, t };
