@@ -22,7 +22,13 @@ function badNesting(ev: ChromeEvent[]): string[] {
   return bad;
 }
 
-async function demoTrace(det = true, events: TraceEvent[] = []): Promise<ChromeEvent[]> {
+/** The demo runs once for the whole file (several seconds under --deterministic). */
+let trace: Promise<ChromeEvent[]> | undefined;
+function demoTrace(): Promise<ChromeEvent[]> {
+  return (trace ??= demoRun());
+}
+
+async function demoRun(det = true, events: TraceEvent[] = []): Promise<ChromeEvent[]> {
   const b = new PerfettoBuilder();
   // Deterministic: which of A and B forks first (and so gets pid 4) is
   // otherwise a matter of wall-clock time slices.
@@ -69,7 +75,7 @@ describe('the perfetto trace of the after demo', () => {
 
   it('nests the slices of every track, live and deterministic: an exits inside a handler ends inside it', async () => {
     for (const det of [false, true]) {
-      const ev = await demoTrace(det);
+      const ev = await demoRun(det);
       expect(badNesting(ev)).toEqual([]);
       const exits = ev.filter((e) => e.ph === 'X' && e.name === 'exits' && [4, 5, 6].includes(e.pid));
       expect(exits).toHaveLength(3);
@@ -83,7 +89,7 @@ describe('the perfetto trace of the after demo', () => {
 
   it('gives every event its own time under --deterministic', async () => {
     const events: TraceEvent[] = [];
-    const ev = await demoTrace(true, events);
+    const ev = await demoRun(true, events);
     const times = events.flatMap((e) => (e.kind === 'sys' ? [e.t0, e.t1] : e.kind === 'sysenter' || e.kind === 'insn' ? [] : [e.t]));
     expect(times.length).toBeGreaterThan(100);
     expect(new Set(times).size).toBe(times.length);
