@@ -80,6 +80,7 @@ export interface SpawnOptions {
 export function spawn(k: Plan9, image: Uint8Array, opts: SpawnOptions = {}): Proc {
   const aout = parseAout(image);
   const name = opts.name ?? 'a.out';
+  if (aout.symwarn) k.warn(`${name}: ${aout.symwarn}; no symbols`);
   const p = k.newproc(name);
   try {
     p.fgrp = new Fgrp();

@@ -81,6 +81,10 @@ export class Plan9 implements Kernel {
     for (const f of this.cpuhooks) f(p);
   }
 
+  warn(msg: string): void {
+    this.config.console.write(2, new TextEncoder().encode(`p9emu: warning: ${msg}\n`));
+  }
+
   postnote(p: Proc, msg: string, flag: number): boolean {
     const ok = pushnote(p, msg, flag);
     this.trace.note(p, ok ? 'post' : 'drop', msg, { from: this.sched.current?.pid, flag, queued: p.notes.length });

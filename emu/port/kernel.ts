@@ -55,6 +55,8 @@ export interface Kernel {
   /** Apply rfork's group flags (fds, namespace, env) to p, from src. */
   regroup(p: Proc, src: Proc, flag: number): void;
   newnoteid(): number;
+  /** One line to the host's stderr, 'p9emu: warning: msg' (a kernel print). */
+  warn(msg: string): void;
 }
 
 export interface Arch {

@@ -295,6 +295,7 @@ export function sysexec(up: Proc, a: readonly number[]): number {
     image = readexec(up, name);
   }
   const aout = checkaout(image);
+  if (aout.symwarn) up.kernel.warn(`${name}: ${aout.symwarn}; no symbols`);
   // The point of no return.
   up.text = name.slice(name.lastIndexOf('/') + 1);
   up.textpath = execpath || null;
