@@ -7,6 +7,7 @@ import type { Arch, KernelConfig } from '../port/kernel.ts';
 import type { Proc } from '../port/proc.ts';
 import { Plan9 } from '../port/boot.ts';
 import { parseAout, type Aout } from '../aout.ts';
+import { treens } from '../tree/tree.ts';
 import { Egrp } from '../port/devenv.ts';
 import { Fgrp } from '../port/fgrp.ts';
 import { newpgrp } from '../port/pgrp.ts';
@@ -88,6 +89,10 @@ export function spawn(k: Plan9, image: Uint8Array, opts: SpawnOptions = {}): Pro
     p.egrp = new Egrp();
     for (const [key, v] of Object.entries({ ...BOOTENV, ...k.config.env })) p.egrp.set(key, new TextEncoder().encode(v));
     for (const fd of [0, 1, 2] as const) p.fgrp.fd[fd] = consfd(p, fd);
+    if (k.config.tree) {
+      const skipped = treens(p, k.config.tree);
+      if (skipped.length > 0) k.warn(`/lib/namespace: not bound (p9emu lacks them): ${skipped.join('; ')}`);
+    }
     if (opts.parent) {
       p.parent = opts.parent;
       p.ppid = opts.parent.pid;

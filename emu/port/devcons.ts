@@ -13,9 +13,10 @@ import { devattach, dirtab, eve, tabopen, tabread, tabstat, tabwalk } from './de
 import { Egreg, Eperm, error } from './error.ts';
 import { numfield, readnum, readstr } from './readnum.ts';
 import { sleep } from './rendez.ts';
+import { drivers } from './devtab.ts';
 
 enum Q {
-  dir, bintime, cons, consctl, cputime, hostdomain, hostowner, null_,
+  dir, bintime, cons, consctl, cputime, drivers, hostdomain, hostowner, null_,
   osversion, pid, ppid, random, swap, sysname, sysstat, time, user, zero,
 }
 
@@ -27,6 +28,7 @@ const consdir9front = [
   dirtab('cons', Q.cons, 0, 0o660),
   dirtab('consctl', Q.consctl, 0, 0o220),
   dirtab('cputime', Q.cputime, 6 * NUMSIZE, 0o444),
+  dirtab('drivers', Q.drivers, 0, 0o444),
   dirtab('hostdomain', Q.hostdomain, 48, 0o664),
   dirtab('hostowner', Q.hostowner, 0, 0o664),
   dirtab('null', Q.null_, 0, 0o666),
@@ -113,6 +115,7 @@ function consread(up: Proc, c: Chan, n: number, off: number): Uint8Array {
     case Q.random: return up.kernel.random(n);
     case Q.zero: return new Uint8Array(n);
     case Q.osversion: return readstr('2000', n, off);
+    case Q.drivers: return readstr(drivers(), n, off);
     case Q.swap: return readstr(swaptext(), n, off);
     default: return error(Egreg);
   }

@@ -20,6 +20,8 @@ export interface KernelConfig {
   flavor: Flavor;
   console: Console;
   root: HostRoot | null;
+  /** A Plan 9 tree whose lib/namespace builds the first process's name space (emu/tree). */
+  tree?: HostRoot | null;
   env: Record<string, string>;
   ncpu: number;
   sysname: string;
