@@ -88,7 +88,7 @@ describe('a.out symbol table', () => {
       b[i] = v;
       return b;
     };
-    const withWord = (i: number, v: number, b = good.slice()) => {
+    const withWord = (i: number, v: number, b: Uint8Array = good.slice()) => {
       new DataView(b.buffer).setUint32(i * 4, v, false);
       return b;
     };
