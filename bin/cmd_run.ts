@@ -5,6 +5,7 @@ import { loadProgram, UsageError } from './program.ts';
 import { ArgCursor } from './argv.ts';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
+import { hostinterrupt } from './hostintr.ts';
 import { istree, treeflavor, treeprogram } from '../emu/tree/tree.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import type { Flavor } from '../emu/port/dat.ts';
@@ -128,6 +129,7 @@ export async function runMain(argv: string[]): Promise<number> {
   }
   const cons = new HostConsole();
   const ins = await instrument(toInstrumentation(o.instr), [prog.image]);
+  let unhook = () => {};
   try {
     const r = await run(prog.image, {
       machine: unicornMachine(),
@@ -142,12 +144,19 @@ export async function runMain(argv: string[]): Promise<number> {
       timeoutMs: o.timeoutMs,
       trace: ins.trace,
       onkernel: ins.onkernel,
+      onboot: (k, first) => {
+        unhook = hostinterrupt(k, first, () => {
+          ins.close();
+          cons.close();
+        });
+      },
     });
     if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
     if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
     return r.code;
   } finally {
+    unhook();
     ins.close();
     cons.close();
   }

@@ -9,8 +9,8 @@
 import { Chan, devdefaults, type Dev, type Dirtab } from './dev.ts';
 import type { Proc } from './proc.ts';
 import { DMDIR, NUMSIZE, OREAD, OWRITE } from './dat.ts';
-import { devattach, dirtab, eve, tabopen, tabread, tabstat, tabwalk } from './devdir.ts';
-import { Egreg, Eperm, error } from './error.ts';
+import { devattach, devdir, dirtab, eve, tabopen, tabread, tabstat, tabwalk } from './devdir.ts';
+import { Ebadctl, Egreg, Eperm, error } from './error.ts';
 import { numfield, readnum, readstr } from './readnum.ts';
 import { sleep } from './rendez.ts';
 import { drivers } from './devtab.ts';
@@ -18,6 +18,8 @@ import { drivers } from './devtab.ts';
 enum Q {
   dir, bintime, cons, consctl, cputime, drivers, hostdomain, hostowner, null_,
   osversion, pid, ppid, random, swap, sysname, sysstat, time, user, zero,
+  /** fd 0 when the host's input is a pipe or file: cons's input under another qid (consfd). */
+  stdin,
 }
 
 const VLNUMSIZE = 22;
@@ -96,7 +98,8 @@ function consread(up: Proc, c: Chan, n: number, off: number): Uint8Array {
   const cfg = up.kernel.config;
   switch (Number(c.qid.path)) {
     case Q.dir: return tabread(up, c, consdir(up), n, off);
-    case Q.cons: {
+    case Q.cons:
+    case Q.stdin: {
       let data: Uint8Array | null = null;
       sleep(cfg.console.rin, () => (data = cfg.console.read(n)) !== null);
       return data!;
@@ -121,14 +124,38 @@ function consread(up: Proc, c: Chan, n: number, off: number): Uint8Array {
   }
 }
 
+/**
+ * rawon and rawoff (4e devcons; in 9front kbdfs serves the same file, and
+ * p9emu stands in for it as for cons): the host terminal's raw mode. As in
+ * 4e, closing the consctl that turned raw on turns it off.
+ */
+function consctl(up: Proc, c: Chan, msg: string): void {
+  const cons = up.kernel.config.console;
+  for (const line of msg.split('\n')) {
+    const cmd = line.trim();
+    if (cmd === 'rawon' || cmd === 'rawoff') {
+      cons.raw?.(cmd === 'rawon');
+      c.aux = cmd === 'rawon' ? RAW : undefined;
+    } else if (cmd !== '' && cmd !== 'holdon' && cmd !== 'holdoff') {
+      error(Ebadctl);
+    }
+  }
+}
+
+/** c.aux of a consctl that turned raw mode on. */
+const RAW = 'raw';
+
+function consclose(up: Proc, c: Chan): void {
+  if (Number(c.qid.path) === Q.consctl && c.aux === RAW) up.kernel.config.console.raw?.(false);
+}
+
 function conswrite(up: Proc, c: Chan, data: Uint8Array): number {
   switch (Number(c.qid.path)) {
     case Q.cons:
       up.kernel.config.console.write(c.aux === 2 ? 2 : 1, data);
       return data.length;
     case Q.consctl:
-      // 9front has no kernel line discipline; 4e takes rawon/rawoff, which mean nothing here.
-      if (up.kernel.flavor === '9front') error(Egreg);
+      consctl(up, c, new TextDecoder().decode(data));
       return data.length;
     case Q.null_:
     case Q.sysstat:
@@ -149,9 +176,9 @@ export const devcons: Dev = {
   name: 'cons',
   attach: (_up, spec) => devattach(devcons, spec),
   walk: (up, c, name) => tabwalk(c, consdir(up), name),
-  stat: (up, c) => tabstat(up, c, consdir(up)),
+  stat: (up, c) => (Number(c.qid.path) === Q.stdin ? devdir(up, c, c.qid, 'stdin', 0, eve(up), 0o440) : tabstat(up, c, consdir(up))),
   open: (up, c, omode) => tabopen(up, c, consdir(up), omode),
-  close: () => {},
+  close: consclose,
   read: consread,
   write: (up, c, data) => conswrite(up, c, data),
 };
@@ -163,7 +190,12 @@ export const devcons: Dev = {
  */
 export function consfd(up: Proc, fd: 0 | 1 | 2): Chan {
   const c = devcons.walk(up, devattach(devcons, ''), 'cons')!;
-  c.path = '/dev/cons';
+  if (fd === 0 && up.kernel.config.console.interactive === false) {
+    c.qid = { ...c.qid, path: Q.stdin };
+    c.path = '#c/stdin';
+  } else {
+    c.path = '/dev/cons';
+  }
   if (fd === 2) c.aux = 2;
   c.mode = fd === 0 ? OREAD : OWRITE;
   c.open = true;
