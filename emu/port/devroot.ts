@@ -10,9 +10,10 @@ import { Eisdir, error } from './error.ts';
 
 enum Q { dir, bin, dev, env, fd, mnt, n, net, netalt, proc, rc, root, srv, shr, tmp }
 
-// 9front rootreset's directories (4e's lack n, rc and shr); tmp is an extra
-// both share, the mount point of the boot name space's /tmp. Nothing else:
-// a tree bound after #/ (bind -a /root /) must be reached for /usr, /lib...
+// 9front rootreset's directories (4e's lack rc and shr); tmp and, in 4e, n
+// are extras, the mount points /tmp and /n (a 4e tree checked out of git
+// has no empty n). Nothing else: a tree bound after #/ (bind -a /root /)
+// must be reached for /usr, /lib...
 const rootdir4e = [
   dirtab('.', Q.dir, 0, DMDIR | 0o555),
   dirtab('bin', Q.bin, 0, DMDIR | 0o555),
@@ -20,6 +21,7 @@ const rootdir4e = [
   dirtab('env', Q.env, 0, DMDIR | 0o555),
   dirtab('fd', Q.fd, 0, DMDIR | 0o555),
   dirtab('mnt', Q.mnt, 0, DMDIR | 0o555),
+  dirtab('n', Q.n, 0, DMDIR | 0o555),
   dirtab('net', Q.net, 0, DMDIR | 0o555),
   dirtab('net.alt', Q.netalt, 0, DMDIR | 0o555),
   dirtab('proc', Q.proc, 0, DMDIR | 0o555),
@@ -29,7 +31,6 @@ const rootdir4e = [
 ];
 const rootdir9front = [
   ...rootdir4e,
-  dirtab('n', Q.n, 0, DMDIR | 0o555),
   dirtab('rc', Q.rc, 0, DMDIR | 0o555),
   dirtab('shr', Q.shr, 0, DMDIR | 0o555),
 ];
