@@ -4,7 +4,8 @@
 // handler dies of it), instead of killing p9emu. A second SIGINT within a
 // second, or SIGTERM, ends p9emu, the terminal left in cooked mode.
 
-import type { Kernel } from '../emu/port/kernel.ts';
+import type { Plan9 } from '../emu/port/kernel.ts';
+import { postnote } from '../emu/port/note.ts';
 import type { Proc } from '../emu/port/proc.ts';
 import { NUser } from '../emu/port/dat.ts';
 
@@ -12,7 +13,7 @@ import { NUser } from '../emu/port/dat.ts';
 const AGAIN_MS = 1000;
 
 /** Install the handlers for a run; the function returned removes them. */
-export function hostinterrupt(k: Kernel, first: Proc, restore: () => void): () => void {
+export function hostinterrupt(k: Plan9, first: Proc, restore: () => void): () => void {
   let last = -Infinity;
   const quit = (code: number) => {
     restore();
@@ -23,7 +24,8 @@ export function hostinterrupt(k: Kernel, first: Proc, restore: () => void): () =
     const now = Date.now();
     if (now - last < AGAIN_MS) quit(130);
     last = now;
-    k.pgrpnote(first.noteid, 'interrupt', NUser, null);
+    // The console's note group (devproc notepg, from no process).
+    for (const p of [...k.procs.values()]) if (p.noteid === first.noteid && p.alive) postnote(p, 'interrupt', NUser);
   };
   const onterm = () => quit(143);
   process.on('SIGINT', onint);

@@ -13,7 +13,6 @@ import { devattach, devdir, dirtab, eve, tabopen, tabread, tabstat, tabwalk } fr
 import { Ebadctl, Egreg, Eperm, error } from './error.ts';
 import { numfield, readnum, readstr } from './readnum.ts';
 import { sleep } from './rendez.ts';
-import { drivers } from './devtab.ts';
 
 enum Q {
   dir, bintime, cons, consctl, cputime, drivers, hostdomain, hostowner, null_,
@@ -118,10 +117,15 @@ function consread(up: Proc, c: Chan, n: number, off: number): Uint8Array {
     case Q.random: return up.kernel.random(n);
     case Q.zero: return new Uint8Array(n);
     case Q.osversion: return readstr('2000', n, off);
-    case Q.drivers: return readstr(drivers(), n, off);
+    case Q.drivers: return readstr(drivers(up), n, off);
     case Q.swap: return readstr(swaptext(), n, off);
     default: return error(Egreg);
   }
+}
+
+/** One line per device of the machine, '#c cons' (devcons.c Qdrivers). */
+function drivers(up: Proc): string {
+  return up.kernel.conf.devtab.map((d) => `#${d.dc} ${d.name}\n`).join('');
 }
 
 /**
