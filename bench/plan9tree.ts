@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   for (const c of cases) {
     const r = await runCase(tree, f, c, timeoutS);
     if (r.pass) npass++;
-    process.stdout.write(`| ${c.name} | ${c.what} | ${r.pass ? 'pass' : `FAIL ${r.why.replace(/\|/g, '\\|')}`} | ${r.seconds.toFixed(1)} |\n`);
+    process.stdout.write(`| ${c.name} | ${c.what.replace(/\|/g, '\\|')} | ${r.pass ? 'pass' : `FAIL ${r.why.replace(/\|/g, '\\|')}`} | ${r.seconds.toFixed(1)} |\n`);
   }
   process.stdout.write(`\n${npass} of ${cases.length} pass\n`);
 }
