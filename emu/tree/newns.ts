@@ -39,7 +39,7 @@ export const Enosrv = 'no such service in p9emu (no 9P file servers at boot)';
 
 /** Run the namespace file `text` for up (newns: a clean name space first). */
 export function newns(up: Proc, ctx: NsContext, text: string): void {
-  up.pgrp = cleanpgrp();
+  up.pgrp = cleanpgrp(up.kernel);
   nsfile(up, ctx, text);
   if (!ctx.cdroot) up.dot = '/';
 }
@@ -115,7 +115,7 @@ function nsop(up: Proc, ctx: NsContext, args: string[]): void {
     const text = readfile(up, argv[0]!);
     if (text !== null) nsfile(up, ctx, text);
   } else if (cmd === 'clear' && argv.length === 0) {
-    up.pgrp = cleanpgrp();
+    up.pgrp = cleanpgrp(up.kernel);
   } else if (cmd === 'bind' && argv.length === 2) {
     attempt(() => up.pgrp.mount(namec(up, argv[0]!, 'bind'), namec(up, argv[1]!, 'mount'), flags));
   } else if (cmd === 'unmount' && (argv.length === 1 || argv.length === 2)) {

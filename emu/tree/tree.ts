@@ -73,7 +73,7 @@ export function treens(up: Proc, root: HostRoot): string[] {
   const ctx: NsContext = { root, skipped: [], cdroot: false };
   newns(up, ctx, readFileSync(join(root.dir, 'lib/namespace'), 'utf8'));
   if (!(root.writable && existsSync(join(root.dir, 'usr', up.user, 'tmp')))) {
-    up.pgrp.mount(tmpattach(up.user), namec(up, '/tmp', 'mount'), MREPL | MCREATE);
+    up.pgrp.mount(tmpattach(up.kernel), namec(up, '/tmp', 'mount'), MREPL | MCREATE);
   }
   return ctx.skipped;
 }
