@@ -10,7 +10,8 @@ import { istree, treeflavor, treeprogram } from '../emu/tree/tree.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import type { Flavor } from '../emu/port/dat.ts';
 import { instrument } from '../emu/instrument.ts';
-import { newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation, type InstrumentArgs } from './instrument_opts.ts';
+import { checkInstrument, newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation, type InstrumentArgs } from './instrument_opts.ts';
+import { notDirectory } from '../api/guest.ts';
 
 export const usage = `usage: p9emu run [options] PROGRAM [ARG...]
 
@@ -36,7 +37,7 @@ options:
   -h, --help       show this help
 ${optionsHelp}`;
 
-interface RunArgs {
+export interface RunArgs {
   instr: InstrumentArgs;
   flavor: Flavor;
   /** --kernel was given. */
@@ -51,9 +52,22 @@ interface RunArgs {
   args: string[];
 }
 
+export function newRunArgs(): RunArgs {
+  return { instr: newInstrumentArgs(), flavor: '4e', kernelset: false, env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
+}
+
 function parse(argv: string[]): RunArgs {
-  const o: RunArgs = { instr: newInstrumentArgs(), flavor: '4e', kernelset: false, env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
+  const o = newRunArgs();
   const c = new ArgCursor(argv);
+  parseOptions(c, o);
+  if (c.done) throw new UsageError('no PROGRAM given');
+  o.program = c.word;
+  o.args = c.rest();
+  return o;
+}
+
+/** The options at c, into o; c stops at the first word that is not one (or after '--'). */
+export function parseOptions(c: ArgCursor, o: RunArgs): void {
   const val = (opt: string): string => c.value(opt);
   for (; !c.done; c.i++) {
     const a = c.word;
@@ -79,7 +93,12 @@ function parse(argv: string[]): RunArgs {
         o.env[kv.slice(0, eq)] = kv.slice(eq + 1);
         break;
       }
-      case '--root': o.root = val(a); break;
+      case '--root': {
+        o.root = val(a);
+        const why = notDirectory(o.root);
+        if (why) throw new UsageError(`--root: ${why}`);
+        break;
+      }
       case '--rw': o.rw = true; break;
       case '--timeout': {
         const secs = Number(val(a));
@@ -97,10 +116,6 @@ function parse(argv: string[]): RunArgs {
         throw new UsageError(`unknown option ${a}`);
     }
   }
-  if (c.done) throw new UsageError('no PROGRAM given');
-  o.program = c.word;
-  o.args = c.rest();
-  return o;
 }
 
 export async function runMain(argv: string[]): Promise<number> {
@@ -119,7 +134,8 @@ export async function runMain(argv: string[]): Promise<number> {
       o.flavor = f.flavor;
       process.stderr.write(`p9emu: kernel ${f.flavor} (${f.why})\n`);
     }
-    prog = loadProgram(tree ? treeprogram(o.root!, o.program) : o.program, o.entry);
+    prog = loadProgram(tree ? treeprogram(o.root!, o.program) : o.program, { entry: o.entry });
+    checkInstrument(o.instr, prog.image);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`p9emu run: ${e.message}\n`);
