@@ -12,6 +12,10 @@ import type { Sink, TraceCategory } from './trace/trace.ts';
 import { arch386, spawn } from './386/main.ts';
 import { pc } from './conf.ts';
 import { killproc } from './port/note.ts';
+import { treeenv } from './tree/tree.ts';
+
+const USER = 'glenda';
+const SYSNAME = 'p9emu';
 
 export interface RunOptions {
   machine: Machine;
@@ -21,6 +25,8 @@ export interface RunOptions {
   name?: string;
   env?: Record<string, string>;
   root?: HostRoot | null;
+  /** A Plan 9 tree as the root (emu/tree): its namespace, environment and /bin. */
+  tree?: HostRoot | null;
   ncpu?: number;
   brkmax?: number;
   trace?: { cats: readonly TraceCategory[]; sink: Sink };
@@ -56,10 +62,11 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
       flavor: o.flavor ?? '4e',
       console: o.console,
       root: o.root ?? null,
-      env: o.env ?? {},
+      tree: o.tree ?? null,
+      env: o.tree ? { ...treeenv(o.tree.dir, USER, SYSNAME), ...o.env } : o.env ?? {},
       ncpu: o.ncpu ?? 1,
-      sysname: 'p9emu',
-      user: 'glenda',
+      sysname: SYSNAME,
+      user: USER,
     },
     o.machine,
     arch386,

@@ -357,6 +357,7 @@ export function sysexec(up: Proc, a: readonly number[]): number {
     ({ image, text } = readexec(up, name));
   }
   const aout = checkaout(image);
+  if (aout.symwarn) up.kernel.warn(`${name}: ${aout.symwarn}; no symbols`);
   // The point of no return.
   up.text = name.slice(name.lastIndexOf('/') + 1);
   up.textchan = text;
