@@ -28,8 +28,9 @@ const GO_VERSIONS = [...pin[1].matchAll(/'([0-9.]+)'/g)].map((m) => m[1]);
 const only = process.env.P9EMU_GO_VERSION;
 // Run with the first release of GO_VERSIONS only: test/go/ninep.test.ts's
 // directory reads of its mount fail with Go 1.26 ('stat /n: invalid
-// directory entry received from server'), not yet explained.
-const ONE_RELEASE = ['test/go/ninep.test.ts'];
+// directory entry received from server'), not yet explained; abi and
+// package were written for that release and not yet tried with the others.
+const ONE_RELEASE = ['test/go/ninep.test.ts', 'test/go/abi.test.ts', 'test/go/package.test.ts'];
 
 const suites = [
   { name: 'types', cmd: [bin('tsc'), '--noEmit', '-p', '.'] },
