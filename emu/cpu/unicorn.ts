@@ -30,7 +30,8 @@ import {
   type UcLib,
 } from './unicorn_ffi.ts';
 import { watchdog } from './preempt.ts';
-import { refineFaultPc } from './faultpc.ts';
+import { findInsnPc, refineFaultPc } from './faultpc.ts';
+import { PRIV_INSNS, icebpEnd, isPriv, type PrivInsn } from './privinsn.ts';
 import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
 import { fastStores } from './notdirty.ts';
 import { setTS } from './fputrap.ts';
@@ -249,6 +250,32 @@ export class UnicornCpu implements Cpu {
     const cpuid = k.register(() => this.onCpuid(), k.pointer(L.HookCpuid));
     this.callbacks.push(cpuid);
     check(L.uc_hook_add(this.uc, [0], UC_HOOK_INSN, cpuid, null, 1, 0, 'int', UC_X86_INS_CPUID), 'uc_hook_add(CPUID)');
+    engines.set(this.uc, this);
+    const shared = privHooks(L);
+    PRIV_INSNS.forEach((pi, i) =>
+      check(L.uc_hook_add(this.uc, [0], UC_HOOK_INSN, shared[i], null, 1, 0, 'int', pi.insn), `uc_hook_add(${pi.kind})`));
+  }
+
+  /** The privileged instruction hooked in this run (its pc is found in run()). */
+  private priv: PrivInsn | null = null;
+
+  /**
+   * IN, OUT, SYSCALL, SYSENTER (privinsn.ts): the fault Plan 9's CPU
+   * raises. The registers here are exact (the helpers sync them) but the
+   * block may run on past uc_emu_stop (exitreq.ts), so they are saved and
+   * put back in run(), as for a faulting store. Returns 0 for IN.
+   */
+  onPrivileged(pi: PrivInsn): number {
+    if (this.faultCtx === null) {
+      const out: unknown[] = [null];
+      check(this.L.uc_context_alloc(this.uc, out), 'uc_context_alloc');
+      this.faultCtx = out[0] as bigint;
+      this.L.uc_context_save(this.uc, this.faultCtx);
+      this.priv = pi;
+      this.pending = { kind: 'trap', vector: pi.vector, pc: 0 };
+    }
+    this.L.uc_emu_stop(this.uc);
+    return 0;
   }
 
   /**
@@ -362,8 +389,12 @@ export class UnicornCpu implements Cpu {
   }
 
   private onInvalidInsn(): boolean {
+    if (this.faultCtx !== null) return true; // an earlier fault in the block stands
     // EIP is the invalid instruction here (checked); emulation stops anyway.
-    this.pending = { kind: 'trap', vector: 6, pc: this.rawRead(X86.eip) };
+    const eip = this.rawRead(X86.eip);
+    // ICEBP is a trap: #DB with the saved pc after it.
+    const end = icebpEnd(this.peek(eip, 16) ?? this.peek(eip, 1) ?? new Uint8Array(0));
+    this.pending = end >= 0 ? { kind: 'trap', vector: 1, pc: (eip + end) >>> 0 } : { kind: 'trap', vector: 6, pc: eip };
     return true;
   }
 
@@ -667,6 +698,7 @@ export class UnicornCpu implements Cpu {
     this.pendingPc = undefined;
     this.stopRequested = false;
     this.hookError = undefined;
+    this.priv = null;
 
     // Unicorn's instruction counter is a code hook compiled into each block:
     // blocks translated without it never count, so flush when turning it on.
@@ -709,7 +741,9 @@ export class UnicornCpu implements Cpu {
     if (p) {
       // Leave EIP where Stop.pc says, as the CPU's saved pc would be.
       const eip = this.rawRead(X86.eip);
-      const stop = p.kind === 'fault' ? { ...p, pc: this.probe ? eip : refineFaultPc(this, p, eip) } : p;
+      const priv = this.priv as PrivInsn | null;
+      const stop = p.kind === 'fault' ? { ...p, pc: this.probe ? eip : refineFaultPc(this, p, eip) }
+        : priv !== null ? { ...p, pc: this.probe ? eip : findInsnPc(this, eip, (b) => isPriv(priv.kind, b)) } : p;
       if ((stop.kind === 'fault' || stop.kind === 'trap') && stop.pc !== eip) this.rawWrite(X86.eip, stop.pc);
       return stop;
     }
@@ -734,6 +768,7 @@ export class UnicornCpu implements Cpu {
     this.tsctx?.free();
     this.tsctx = null;
     // uc_close frees the hooks; the koffi trampolines are ours to release.
+    engines.delete(this.uc);
     this.L.uc_close(this.uc);
     this.uc = 0n;
     for (const cb of this.callbacks) this.L.koffi.unregister(cb as bigint);
@@ -766,6 +801,25 @@ export class UnicornCpu implements Cpu {
   writeMem(addr: number, data: Uint8Array): void {
     check(this.L.uc_mem_write(this.uc, addr, data, data.length), `write ${hex(addr)}`);
   }
+}
+
+/** Every open engine by handle, for the hooks all engines share. */
+const engines = new Map<bigint, UnicornCpu>();
+let shared: unknown[] | null = null;
+
+/**
+ * The privileged-instruction hooks, one koffi trampoline per kind for all
+ * engines (koffi allows 8192 trampolines at once; per-engine ones would
+ * cap the number of processes).
+ */
+function privHooks(L: UcLib): unknown[] {
+  const k = L.koffi;
+  shared ??= PRIV_INSNS.map((pi) => {
+    const proto = pi.kind === 'in' ? L.HookIn : pi.kind === 'out' ? L.HookOut : L.HookSyscall;
+    return k.register((uc: unknown) => engines.get(typeof uc === 'bigint' ? uc : (k.address(uc) as bigint))?.onPrivileged(pi) ?? 0,
+      k.pointer(proto));
+  });
+  return shared;
 }
 
 function putDesc(gdt: Uint8Array, index: number, d: number[]): void {
