@@ -17,7 +17,9 @@ first; entry _main if defined, else the first TEXT symbol), under the
 Plan 9 kernel model. Its stdout and stderr are the host's, byte for byte.
 The exit code is 0 for an empty exit string, N for a decimal exit string
 1-255, and 1 otherwise; a non-empty exit string is also printed to stderr
-as 'p9emu: exits: STRING'.
+as 'p9emu: exits: STRING'. A run that went wrong exits 70 (an internal
+error was contained), 125 (deadlock) or 124 (--timeout), with a line
+saying so.
 
 options:
   --kernel K       4e (default: Plan 9 4th edition, as in 2012) or 9front
@@ -128,6 +130,7 @@ export async function runMain(argv: string[]): Promise<number> {
       onkernel: ins.onkernel,
     });
     if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
+    if (r.internal.length > 0) process.stderr.write(`p9emu: ${r.internal.length} internal error(s) contained; see above\n`);
     if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
     return r.code;

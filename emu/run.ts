@@ -9,7 +9,13 @@ import type { HostRoot } from './port/kernel.ts';
 import type { Proc } from './port/proc.ts';
 import type { Plan9 } from './port/boot.ts';
 import type { Sink, TraceCategory } from './trace/trace.ts';
+import type { InternalError } from './port/internal.ts';
 import { boot, spawn } from './386/main.ts';
+
+/** Host exit statuses for runs that went wrong, apart from any the guest can give (1-255 by exit string). */
+export const EXIT_INTERNAL = 70;  // a host exception was contained (sysexits.h EX_SOFTWARE)
+export const EXIT_TIMEOUT = 124;  // --timeout ran out (as timeout(1))
+export const EXIT_DEADLOCK = 125; // every process blocked for good
 
 export interface RunOptions {
   machine: Machine;
@@ -33,8 +39,14 @@ export interface RunOptions {
 export interface RunResult {
   /** The first process's exit string ('' for success). */
   exitstr: string;
-  /** Host exit code: '' → 0, a decimal 1–255 → that number, anything else → 1. */
+  /**
+   * Host exit code: EXIT_INTERNAL, EXIT_DEADLOCK or EXIT_TIMEOUT when the
+   * run went so; else by the first process's exit string: '' → 0, a
+   * decimal 1–255 → that number, anything else → 1.
+   */
   code: number;
+  /** Host exceptions contained in the kernel model, each of which ended one process. */
+  internal: InternalError[];
   /** True when the run ended with processes still blocked and nothing to wake them. */
   deadlock: boolean;
   /** True when timeoutMs ran out and the processes were killed. */
@@ -82,5 +94,7 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
   }
   const done = first.state === 'Dead' || first.state === 'Broken';
   const exitstr = done ? first.exitstr : 'deadlock';
-  return { exitstr, code: exitcode(exitstr), deadlock: !done, timedout, pid: first.pid };
+  const deadlock = !done;
+  const code = k.internal.length > 0 ? EXIT_INTERNAL : deadlock ? EXIT_DEADLOCK : timedout ? EXIT_TIMEOUT : exitcode(exitstr);
+  return { exitstr, code, deadlock, timedout, pid: first.pid, internal: k.internal };
 }

@@ -19,6 +19,7 @@ import { notify } from './notify.ts';
 import { pexit, pprint, reap } from '../port/pexit.ts';
 import { BY2WD, TOS_PID, tosaddr } from './mem.ts';
 import { sysenter, sysexit } from './systrace.ts';
+import { internalerror } from '../port/internal.ts';
 
 const VSYSCALL = 64;
 
@@ -103,7 +104,8 @@ function invoke(up: Proc, sc: Syscall): number | undefined {
       up.kernel.sched.park(up, e);
       return undefined;
     }
-    throw e;
+    internalerror(up, sc.name, e);
+    return -1;
   }
 }
 
@@ -193,8 +195,17 @@ function faultEvent(p: Proc, stop: Extract<Stop, { kind: 'trap' | 'fault' }>, no
     : { kind: 'fault', pid: p.pid, note, pc, vector: stop.vector, t };
 }
 
-/** Run p for one slice (the scheduler's dispatch). */
+/** Run p for one slice (the scheduler's dispatch); a host exception ends p alone. */
 export function dispatch(p: Proc): void {
+  try {
+    run1(p);
+  } catch (e) {
+    internalerror(p, 'trap', e);
+    reap(p);
+  }
+}
+
+function run1(p: Proc): void {
   const k = p.kernel;
   p.state = 'Running';
   if (p.sleeping) {
@@ -212,7 +223,12 @@ export function dispatch(p: Proc): void {
     if (p.afterSyscall) {
       const f = p.afterSyscall;
       p.afterSyscall = null;
-      f();
+      // The second half of a call (fork's child, exec's image, noted): its failure is the call's.
+      try {
+        f();
+      } catch (e) {
+        internalerror(p, systab[p.scallnr]?.name ?? 'trap', e);
+      }
     }
     if (p.alive && !kexit(p, trap)) break;
     if (!p.alive) break;

@@ -17,11 +17,13 @@ import { Fgrp } from './fgrp.ts';
 import { Egrp } from './devenv.ts';
 import { newpgrp } from './pgrp.ts';
 import { Rgrp } from './rgrp.ts';
+import type { InternalError } from './internal.ts';
 
 export class Plan9 implements Kernel {
   readonly procs = new Map<number, Proc>();
   readonly sched: Sched;
   readonly trace = new Trace();
+  readonly internal: InternalError[] = [];
   private pidgen = 0;
   /** What now() and uptime() read: the host's, or a virtual clock (--deterministic). */
   clock: Clock = hostClock();

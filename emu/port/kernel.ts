@@ -9,6 +9,7 @@ import type { Aout } from '../aout.ts';
 import type { Console } from './console.ts';
 import type { Sched } from './sched.ts';
 import type { Trace } from '../trace/trace.ts';
+import type { InternalError } from './internal.ts';
 
 export interface HostRoot {
   /** Host directory bound at / (under #/ names) — read-only unless writable. */
@@ -33,6 +34,8 @@ export interface Kernel {
   readonly procs: Map<number, Proc>;
   readonly sched: Sched;
   readonly trace: Trace;
+  /** Host exceptions contained so far (internal.ts). */
+  readonly internal: InternalError[];
   readonly machine: Machine;
   /** The machine-dependent halves of portable calls. */
   readonly arch: Arch;

@@ -8,7 +8,7 @@ import { Ebadarg, Ebadexec, Egreg, Egreg4e, Einuse, Enochild, Enovmem, Eperm, Es
 import {
   ERRMAX, NRSTR, NUser, OEXEC, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFPROC,
 } from './dat.ts';
-import { copyout, int, putvlong, validaddr, validstr } from './sysarg.ts';
+import { copyout, int, namearg, putvlong, validaddr, validstr } from './sysarg.ts';
 import type { Chan } from './dev.ts';
 import { cclose, namec } from './chan.ts';
 import { closeOnExec } from './sysfile.ts';
@@ -232,7 +232,7 @@ export function syssegbrk(up: Proc, a: readonly number[]): number {
 const MAXBRK = 0x7c000000;  // 1984·256 pages (SEGMAXSIZE)
 
 function ibrk(up: Proc, addr: number): number {
-  const bss = up.as.byType('bss')!;
+  const bss = up.as.byType('bss') ?? error(Ebadarg);  // segdetach may have taken it (9front ibrk)
   const data = up.as.byType('data');
   if (addr === 0) return bss.base;
   if (addr < bss.base) {
@@ -275,8 +275,7 @@ export function sysnsec(up: Proc, a: readonly number[]): number {
  * replace the address space and registers. AX becomes the Tos address.
  */
 export function sysexec(up: Proc, a: readonly number[]): number {
-  validaddr(up, a[0]!, 1, false);
-  const file = validstr(up, a[0]!);
+  const file = namearg(up, a[0]!);
   let argv = execargv(up, a[1]! >>> 0);
   if (argv.length === 0 && up.kernel.flavor === '9front') error(Ebadarg);
   let name = file;
