@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runProg } from '../kit/runprog.ts';
 import { deterministic } from '../../emu/det/deterministic.ts';
-import type { Plan9 } from '../../emu/port/boot.ts';
+import type { Plan9 } from '../../emu/port/kernel.ts';
+import { killproc } from '../../emu/port/note.ts';
 
 const notes = (v: string, o = {}) => runProg('notes.s', { argv: ['notes', v], ...o });
 
@@ -88,7 +89,7 @@ describe('notes', () => {
         onkernel: (k: Plan9) => {
           if (det) deterministic(k);
           k.trace.listen(['sys'], (e) => {
-            if (e.kind === 'sys' && ++calls === BUDGET) for (const p of [...k.procs.values()]) k.killproc(p);
+            if (e.kind === 'sys' && ++calls === BUDGET) for (const p of [...k.procs.values()]) killproc(p);
           });
         },
       });
