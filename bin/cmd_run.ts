@@ -29,6 +29,9 @@ options:
   --rw             allow writes under --root
   --cpus N         processors reported by /dev/sysstat (default 1)
   --timeout SECS   kill every process after SECS seconds of wall time (a runaway guest)
+  --mem SIZE       guest memory for the whole machine, e.g. 512M or 2G (default 1G):
+                   past it exec, brk, segattach and rfork fail
+  --procs N        live processes at most (default 256): past it rfork fails
   -h, --help       show this help
 ${optionsHelp}`;
 
@@ -41,6 +44,8 @@ interface RunArgs {
   rw: boolean;
   ncpu: number;
   timeoutMs?: number;
+  mem?: number;
+  procs?: number;
   program: string;
   args: string[];
 }
@@ -78,6 +83,19 @@ function parse(argv: string[]): RunArgs {
         const secs = Number(val(a));
         if (!(secs > 0) || !Number.isFinite(secs)) throw new UsageError('--timeout: a number of seconds above 0');
         o.timeoutMs = secs * 1000;
+        break;
+      }
+      case '--mem': {
+        const m = /^([0-9]+)([KMG]?)$/i.exec(val(a));
+        const n = m ? Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase()) : NaN;
+        if (!(n >= 1 << 20) || n > 2 ** 32) throw new UsageError('--mem: a size from 1M to 4G (bytes, or with K, M or G)');
+        o.mem = n;
+        break;
+      }
+      case '--procs': {
+        const n = Number(val(a));
+        if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError('--procs: a whole number from 1 to 1000');
+        o.procs = n;
         break;
       }
       case '--cpus': {
@@ -126,11 +144,14 @@ export async function runMain(argv: string[]): Promise<number> {
       root: o.root ? { dir: o.root, writable: o.rw } : null,
       ncpu: o.ncpu,
       timeoutMs: o.timeoutMs,
+      mem: o.mem,
+      procs: o.procs,
       trace: ins.trace,
       onkernel: ins.onkernel,
     });
     if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
     if (r.internal.length > 0) process.stderr.write(`p9emu: ${r.internal.length} internal error(s) contained; see above\n`);
+    for (const b of r.blocked) process.stderr.write(`p9emu: blocked: ${b}\n`);
     if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
     return r.code;

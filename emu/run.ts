@@ -13,6 +13,8 @@ import type { InternalError } from './port/internal.ts';
 import { arch386, spawn } from './386/main.ts';
 import { pc } from './conf.ts';
 import { killproc } from './port/note.ts';
+import { MEMDEFAULT, PROCSDEFAULT } from './port/vmem.ts';
+import { deadlockreport } from './port/deadlock.ts';
 
 /** Host exit statuses for runs that went wrong, apart from any the guest can give (1-255 by exit string). */
 export const EXIT_INTERNAL = 70;  // a host exception was contained (sysexits.h EX_SOFTWARE)
@@ -29,6 +31,10 @@ export interface RunOptions {
   root?: HostRoot | null;
   ncpu?: number;
   brkmax?: number;
+  /** Guest memory for the machine in bytes (--mem; default MEMDEFAULT). */
+  mem?: number;
+  /** Live processes at most (--procs; default PROCSDEFAULT). */
+  procs?: number;
   trace?: { cats: readonly TraceCategory[]; sink: Sink };
   /** Wall-clock limit in ms: then every process is killed, as ctl kill does (--timeout). */
   timeoutMs?: number;
@@ -51,6 +57,8 @@ export interface RunResult {
   internal: InternalError[];
   /** True when the run ended with processes still blocked and nothing to wake them. */
   deadlock: boolean;
+  /** Then, each blocked process: 'pid 3 (cat) pwrite on fd 1 (#|/data1)' (deadlock.ts). */
+  blocked: string[];
   /** True when timeoutMs ran out and the processes were killed. */
   timedout: boolean;
   pid: number;
@@ -72,6 +80,8 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
       ncpu: o.ncpu ?? 1,
       sysname: 'p9emu',
       user: 'glenda',
+      mem: o.mem ?? MEMDEFAULT,
+      nproc: o.procs ?? PROCSDEFAULT,
     },
     o.machine,
     arch386,
@@ -91,14 +101,18 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
       },
     };
   }
+  let blocked: string[] = [];
+  let done = false;
   try {
     await k.run();
+    // Before shutdown, which ends the blocked processes too.
+    done = first.state === 'Dead' || first.state === 'Broken';
+    if (!timedout) blocked = deadlockreport(k);
   } finally {
     k.shutdown();
   }
-  const done = first.state === 'Dead' || first.state === 'Broken';
   const exitstr = done ? first.exitstr : 'deadlock';
   const deadlock = !done;
   const code = k.internal.length > 0 ? EXIT_INTERNAL : deadlock ? EXIT_DEADLOCK : timedout ? EXIT_TIMEOUT : exitcode(exitstr);
-  return { exitstr, code, deadlock, timedout, pid: first.pid, internal: k.internal };
+  return { exitstr, code, deadlock, blocked, timedout, pid: first.pid, internal: k.internal };
 }

@@ -33,6 +33,10 @@ export interface KernelConfig {
   ncpu: number;
   sysname: string;
   user: string;
+  /** Guest memory for the whole machine, bytes (--mem; vmem.ts). */
+  mem: number;
+  /** Live processes at most (--procs). */
+  nproc: number;
 }
 
 /** The machine-dependent half of the kernel (9front pc/). */

@@ -15,11 +15,13 @@ import { copyout, int, namearg, putvlong, validaddr, validstr } from './sysarg.t
 import type { Chan } from './dev.ts';
 import { cclose, namec } from './chan.ts';
 import { closeOnExec } from './sysfile.ts';
-import { HDRSZ, I_MAGIC, parseAout, pground, type Aout } from '../aout.ts';
+import { HDRSZ, I_MAGIC, imagesize, parseAout, pground, type Aout } from '../aout.ts';
 import { kstrcpy, postnote } from './note.ts';
 import { pexit } from './pexit.ts';
 import { quote } from './parse.ts';
 import { semaphore } from './sema.ts';
+import { memcheck, proccheck } from './vmem.ts';
+import type { Segment } from './segment.ts';
 
 const utf8 = new TextEncoder();
 
@@ -183,6 +185,8 @@ export function sysrfork(up: Proc, a: readonly number[]): number {
     }
     return 0;
   }
+  proccheck(k);
+  memcheck(k, up.as.segs.reduce((n, s) => (forkshares(s, flag) ? n : n + s.top - s.base), 0));
   const p = forkproc(up, flag);
   k.trace.procev(up, 'rfork', `flags=${rforkflags(flag)} child=${p.pid}`, { flags: flag, flagnames: rforkflags(flag).split('|'), child: p.pid });
   // The parent yields so the child usually runs first, and takes no notes on this return.
@@ -233,17 +237,16 @@ function forkproc(up: Proc, flag: number): Proc {
   else up.nchild++;
   up.afterSyscall = () => {
     k.newcpu(p);
-    // Text and segattach's "shared" always shared; data, bss and
-    // "memory" with RFMEM; the stack never (9front dupseg).
-    for (const s of up.as.segs) {
-      const share = s.type === 'text' || s.type === 'shared'
-        || (flag & RFMEM && (s.type === 'data' || s.type === 'bss' || s.type === 'memory'));
-      p.as.attach(share ? s : s.copy(k.machine.alloc));
-    }
+    for (const s of up.as.segs) p.as.attach(forkshares(s, flag) ? s : s.copy(k.machine.alloc));
     k.arch.forkchild(p, up);
     k.sched.ready(p);
   };
   return p;
+}
+
+/** Text and segattach's "shared" always shared; data, bss and "memory" with RFMEM; the stack never (9front dupseg). */
+function forkshares(s: Segment, flag: number): boolean {
+  return s.type === 'text' || s.type === 'shared' || (flag & RFMEM) !== 0 && (s.type === 'data' || s.type === 'bss' || s.type === 'memory');
 }
 
 const RFNAMES: [number, string][] = [
@@ -301,6 +304,7 @@ function ibrk(up: Proc, addr: number): number {
   if (top < bss.top && bss.users.size > 1) error(Einuse);
   if (top - bss.base > MAXBRK || top - bss.base > bss.limit) error(Enovmem);
   if (up.as.overlap(bss.base, top - bss.base, bss)) error(Esoverlap);
+  memcheck(up.kernel, top - bss.top);
   bss.setTop(top);
   return 0;
 }
@@ -352,6 +356,9 @@ export function sysexec(up: Proc, a: readonly number[]): number {
     ({ image, text } = readexec(up, name));
   }
   const aout = checkaout(image);
+  // The new image must fit once this process's own memory is given back.
+  const mine = up.as.segs.reduce((n, s) => (s.users.size === 1 ? n + s.top - s.base : n), 0);
+  memcheck(up.kernel, imagesize(aout), mine);
   // The point of no return.
   up.text = name.slice(name.lastIndexOf('/') + 1);
   up.textchan = text;
