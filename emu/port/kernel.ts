@@ -7,7 +7,6 @@
 
 import type { Flavor } from './dat.ts';
 import type { Machine } from '../cpu/cpu.ts';
-import type { Aout } from '../aout.ts';
 import type { Console } from './console.ts';
 import type { Dev } from './dev.ts';
 import type { Pgrp } from './pgrp.ts';
@@ -39,18 +38,12 @@ export interface KernelConfig {
   nproc: number;
 }
 
-/** The machine-dependent half of the kernel (9front pc/). */
+/** The machine-dependent half of the kernel (9front pc/): 386/main.ts's arch386. */
 export interface Arch {
   /** Hook a new process's CPU: its system call trap. */
   attach(p: Proc): void;
-  /** Run p for one slice (the scheduler's dispatch). */
+  /** Run p for one slice (the scheduler's dispatch), finishing its system calls' second halves. */
   dispatch(p: Proc): void;
-  /** noted() after the syscall stored its result. */
-  noted(up: Proc, arg: number): void;
-  /** Give the child the parent's registers with AX=0 (forkchild). */
-  forkchild(child: Proc, parent: Proc): void;
-  /** exec's machine half, outside any CPU hook: new segments, stack, Tos, registers. */
-  exec(up: Proc, image: Uint8Array, aout: Aout, argv: readonly string[]): void;
 }
 
 /** The machine's configuration (9front's pc file; emu/conf.ts): its devices and first name space. */
@@ -58,7 +51,7 @@ export interface Conf {
   /** The devices a # name reaches (9front devtab[]). */
   readonly devtab: readonly Dev[];
   /** The name space a run's first process starts with (and rfork RFCNAMEG makes). */
-  namespace(config: KernelConfig): Pgrp;
+  namespace(k: Plan9): Pgrp;
 }
 
 export class Plan9 {
@@ -76,6 +69,12 @@ export class Plan9 {
   sysfail: ((up: Proc, name: string) => string | null) | null = null;
   /** Run on every new process's CPU after the trap is attached (instruction trace, injection). */
   readonly cpuhooks: ((p: Proc) => void)[] = [];
+  /**
+   * Counters that name things, per kernel so that runs in one host process
+   * (explore, tests) number alike: mount ids (9front chan.c mountid), pipe
+   * qid paths (devpipe.c pipealloc.path), in-memory /tmp file qid paths.
+   */
+  readonly ids = { mount: 0, pipe: 0, tmp: 0 };
 
   constructor(
     readonly config: KernelConfig,
@@ -109,7 +108,7 @@ export class Plan9 {
 
   /** The name space a run's first process starts with. */
   newpgrp(): Pgrp {
-    return this.conf.namespace(this.config);
+    return this.conf.namespace(this);
   }
 
   newnoteid(): number {
