@@ -24,6 +24,7 @@ import { BufferConsole } from '../emu/port/console.ts';
 import { deterministic } from '../emu/det/deterministic.ts';
 
 export type Outcome = 'plan9' | 'error' | 'internal' | 'crash' | 'late';
+const OUTCOMES: readonly Outcome[] = ['plan9', 'error', 'internal', 'crash', 'late'];
 const BAD: ReadonlySet<Outcome> = new Set(['internal', 'crash', 'late']);
 
 export interface CaseResult {
@@ -158,8 +159,13 @@ async function main(argv: string[]): Promise<number> {
   let bad = 0;
   const counts = new Map<string, number>();
   for (const kind of a.kinds) {
+    const summary = (n: number): string =>
+      `fuzz ${kind}: ${n} cases, seed ${a.seed}: ` + OUTCOMES.map((o) => `${o} ${counts.get(`${kind} ${o}`) ?? 0}`).join(', ') + '\n';
+    let done = 0;
     await campaign(kind, a, (r) => {
       counts.set(`${kind} ${r.outcome}`, (counts.get(`${kind} ${r.outcome}`) ?? 0) + 1);
+      // A long campaign says how far it got.
+      if (++done % 1000 === 0 && done < a.cases) process.stdout.write(summary(done));
       if (!BAD.has(r.outcome)) return;
       bad++;
       mkdirSync(a.out, { recursive: true });
@@ -167,8 +173,7 @@ async function main(argv: string[]): Promise<number> {
       writeFileSync(file, generate(kind, a.seed, r.index));
       process.stdout.write(`${r.outcome}: ${kind} case ${r.index}: ${r.detail}\n  reproduce: node bin/p9emu run --deterministic --timeout ${a.timeoutMs / 1000} ${file}\n`);
     });
-    const line = ['plan9', 'error', 'internal', 'crash', 'late'].map((o) => `${o} ${counts.get(`${kind} ${o}`) ?? 0}`).join(', ');
-    process.stdout.write(`fuzz ${kind}: ${a.cases} cases, seed ${a.seed}: ${line}\n`);
+    process.stdout.write(summary(a.cases));
   }
   return bad > 0 ? 1 : 0;
 }
