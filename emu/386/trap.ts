@@ -94,14 +94,19 @@ function readslow(up: Proc, sp: number, a: number[]): void {
 
 /** Run the call; undefined when it blocked (the process is parked). */
 function invoke(up: Proc, sc: Syscall): number | undefined {
+  up.rpcnext = 0;
   try {
-    return sc.fn!(up, up.sysargs);
+    const r = sc.fn!(up, up.sysargs);
+    up.rpclog.length = 0;
+    return r;
   } catch (e) {
+    if (!(e instanceof Sleep)) up.rpclog.length = 0;
     if (isKernelError(e)) return fail(up, e.errstr);
     if (e instanceof Sleep) {
       // A note already pending interrupts the sleep before it starts (9front sleep()).
       if (e.interruptible && up.notepending) {
         up.notepending = false;
+        up.rpclog.length = 0;
         return fail(up, Eintr);
       }
       up.kernel.sched.park(up, e);
