@@ -7,7 +7,9 @@
 //   error     p9emu refused the input with a one-line error (bad a.out)
 //   internal  a host exception: contained (an 'internal error' line) or not
 //   crash     the host process died (a native abort, a signal)
-//   late      --timeout took more than 1 s past its time
+//   late      --timeout took more than 1 s past its time, in wall time and
+//             in the CPU time p9emu used (a host too busy to run it is not
+//             p9emu being late)
 // Cases run in a child process, many per child, under --deterministic
 // (the same case, the same run); a child that dies is a crash of the case
 // it was running, and a new child goes on from the next. Every bad outcome
@@ -40,6 +42,7 @@ export async function runCase(kind: Kind, seed: number, index: number, timeoutMs
   const image = generate(kind, seed, index);
   const cons = new BufferConsole('');
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let outcome: Outcome, detail: string;
   try {
     const r = await run(image, {
@@ -50,8 +53,14 @@ export async function runCase(kind: Kind, seed: number, index: number, timeoutMs
       onkernel: (k) => void deterministic(k),
     });
     const ms = performance.now() - t0;
+    // Late is p9emu's own doing: CPU time past the deadline. On a shared
+    // host a starved process is late by the wall clock without running.
+    const c = process.cpuUsage(c0);
+    const cpums = (c.user + c.system) / 1000;
     if (r.internal.length > 0) [outcome, detail] = ['internal', r.internal.map((e) => `${e.call}: ${e.message}`).join('; ')];
-    else if (r.timedout && ms > timeoutMs + 1000) [outcome, detail] = ['late', `killed after ${Math.round(ms)} ms`];
+    else if (r.timedout && ms > timeoutMs + 1000 && cpums > timeoutMs + 1000) {
+      [outcome, detail] = ['late', `killed after ${Math.round(ms)} ms (${Math.round(cpums)} ms of CPU)`];
+    }
     else [outcome, detail] = ['plan9', r.timedout ? 'timeout' : r.deadlock ? 'deadlock' : r.exitstr];
   } catch (e) {
     // A refusal is one line from an Error we throw on purpose; anything else escaped the kernel.
