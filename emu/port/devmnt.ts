@@ -58,8 +58,6 @@ export class Mntrpc {
 
 /** A 9P conversation over one channel (9front Mnt). */
 export class Mnt {
-  private static nid = 0;
-  readonly id = ++Mnt.nid;
   /** Null until Rversion is in. */
   version: string | null = null;
   msize = MAXRPC;
@@ -250,8 +248,6 @@ function sendonce(up: Proc, m: Mnt, req: Omit<Fcall, 'tag'>): void {
   }
 }
 
-let ndev = 0;
-
 function mntchan(m: Mnt, fid: number, qid: Qid, devno: number, path: string): Chan {
   const c = new Chan(devmnt, { ...qid }, devno);
   c.aux = { m, fid, ref: 1, iounit: m.msize - IOHDRSZ, gone: false } satisfies Mntfid;
@@ -312,7 +308,7 @@ function mntof(up: Proc, c: Chan): Mnt {
 export function mntauth(up: Proc, c: Chan, spec: string): Chan {
   const m = mntof(up, c);
   const { request, reply } = mountrpc(up, m, { type: Tauth, afid: NEWFID, uname: up.user, aname: spec });
-  const ac = mntchan(m, request.afid!, reply.aqid!, ++ndev, '#M');
+  const ac = mntchan(m, request.afid!, reply.aqid!, ++up.kernel.ids.mnt, '#M');
   ac.mode = ORDWR;
   ac.open = true;
   return ac;
@@ -325,7 +321,7 @@ export function mntattach(up: Proc, c: Chan, ac: Chan | null, spec: string): Cha
   const { request, reply } = mountrpc(up, m, {
     type: Tattach, fid: NEWFID, afid: ac ? fidof(ac).fid : NOFID, uname: up.user, aname: spec,
   });
-  return mntchan(m, request.fid!, reply.qid!, ++ndev, '#M');
+  return mntchan(m, request.fid!, reply.qid!, ++up.kernel.ids.mnt, '#M');
 }
 
 /**

@@ -72,9 +72,10 @@ export class Plan9 {
   /**
    * Counters that name things, per kernel so that runs in one host process
    * (explore, tests) number alike: mount ids (9front chan.c mountid), pipe
-   * qid paths (devpipe.c pipealloc.path), in-memory /tmp file qid paths.
+   * qid paths (devpipe.c pipealloc.path), in-memory /tmp file qid paths,
+   * the dev of each mount driver attach (devmnt.c mntchan, mntalloc.id).
    */
-  readonly ids = { mount: 0, pipe: 0, tmp: 0 };
+  readonly ids = { mount: 0, pipe: 0, tmp: 0, mnt: 0 };
 
   constructor(
     readonly config: KernelConfig,
