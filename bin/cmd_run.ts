@@ -8,7 +8,8 @@ import { run } from '../emu/run.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import type { Flavor } from '../emu/port/dat.ts';
 import { instrument } from '../emu/instrument.ts';
-import { newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation, type InstrumentArgs } from './instrument_opts.ts';
+import { checkInstrument, newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation, type InstrumentArgs } from './instrument_opts.ts';
+import { notDirectory } from '../api/guest.ts';
 
 export const usage = `usage: p9emu run [options] PROGRAM [ARG...]
 
@@ -35,7 +36,7 @@ options:
   -h, --help       show this help
 ${optionsHelp}`;
 
-interface RunArgs {
+export interface RunArgs {
   instr: InstrumentArgs;
   flavor: Flavor;
   entry?: string;
@@ -50,9 +51,22 @@ interface RunArgs {
   args: string[];
 }
 
+export function newRunArgs(): RunArgs {
+  return { instr: newInstrumentArgs(), flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
+}
+
 function parse(argv: string[]): RunArgs {
-  const o: RunArgs = { instr: newInstrumentArgs(), flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
+  const o = newRunArgs();
   const c = new ArgCursor(argv);
+  parseOptions(c, o);
+  if (c.done) throw new UsageError('no PROGRAM given');
+  o.program = c.word;
+  o.args = c.rest();
+  return o;
+}
+
+/** The options at c, into o; c stops at the first word that is not one (or after '--'). */
+export function parseOptions(c: ArgCursor, o: RunArgs): void {
   const val = (opt: string): string => c.value(opt);
   for (; !c.done; c.i++) {
     const a = c.word;
@@ -77,7 +91,12 @@ function parse(argv: string[]): RunArgs {
         o.env[kv.slice(0, eq)] = kv.slice(eq + 1);
         break;
       }
-      case '--root': o.root = val(a); break;
+      case '--root': {
+        o.root = val(a);
+        const why = notDirectory(o.root);
+        if (why) throw new UsageError(`--root: ${why}`);
+        break;
+      }
       case '--rw': o.rw = true; break;
       case '--timeout': {
         const secs = Number(val(a));
@@ -108,10 +127,6 @@ function parse(argv: string[]): RunArgs {
         throw new UsageError(`unknown option ${a}`);
     }
   }
-  if (c.done) throw new UsageError('no PROGRAM given');
-  o.program = c.word;
-  o.args = c.rest();
-  return o;
 }
 
 export async function runMain(argv: string[]): Promise<number> {
@@ -123,7 +138,8 @@ export async function runMain(argv: string[]): Promise<number> {
   let prog;
   try {
     o = parse(argv);
-    prog = loadProgram(o.program, o.entry);
+    prog = loadProgram(o.program, { entry: o.entry });
+    checkInstrument(o.instr, prog.image);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`p9emu run: ${e.message}\n`);

@@ -13,6 +13,7 @@ import type { After, Proc } from '../port/proc.ts';
 import type { Segment } from '../port/segment.ts';
 import type { Stop } from '../cpu/cpu.ts';
 import type { FaultEvent } from '../trace/event.ts';
+import type { SysOutcome } from '../port/kernel.ts';
 import { systab, type Syscall } from '../port/systab.ts';
 import { isKernelError, Ebadarg, Eintr } from '../port/error.ts';
 import { Sleep } from '../port/rendez.ts';
@@ -67,9 +68,9 @@ function syscall(up: Proc): void {
     finish(up, fail(up, Ebadarg));
     return;
   }
-  // --fail-syscall: the call fails with the given error without running.
-  const forced = k.sysfail === null ? null : k.sysfail(up, sc.name);
-  const r = forced === null ? invoke(up, sc) : fail(up, forced);
+  // --fail-syscall or an API hook: the outcome is given; the call does not run.
+  const forced = k.sysbefore === null ? null : k.sysbefore(up, sc.name);
+  const r = forced === null ? invoke(up, sc) : outcome(up, forced);
   if (r === undefined) {
     cpu.stop();
     return;
@@ -122,11 +123,20 @@ function fail(up: Proc, err: string): number {
   return -1;
 }
 
+function outcome(up: Proc, o: SysOutcome): number {
+  return 'err' in o ? fail(up, o.err) : o.ret;
+}
+
 /** Store the result and decide whether the CPU may go straight back to user mode. */
 function finish(up: Proc, ret: number, injected = false): void {
   up.sysdeadline = null;
   const cpu = up.cpu;
   const alive = up.alive;
+  const after = alive ? up.kernel.sysafter?.(up, ret) : null;
+  if (after) {
+    ret = outcome(up, after);
+    injected = true;
+  }
   if (alive) cpu.setReg('ax', ret >>> 0);
   if (up.kernel.trace.sys) sysexit(up, ret, injected);
   if (!alive || up.after !== null || up.procctl !== null || up.notes.length > 0) {
@@ -234,7 +244,7 @@ function trapnote(stop: Extract<Stop, { kind: 'trap' | 'fault' }>): string {
 const PF = 14;
 
 function faultEvent(p: Proc, stop: Extract<Stop, { kind: 'trap' | 'fault' }>, note: string, pc: number): FaultEvent {
-  const t = p.kernel.uptime();
+  const t = p.kernel.trace.now();
   return stop.kind === 'fault'
     ? { kind: 'fault', pid: p.pid, note, pc, access: stop.access, addr: stop.addr >>> 0, t }
     : { kind: 'fault', pid: p.pid, note, pc, vector: stop.vector, t };

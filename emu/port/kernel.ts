@@ -38,6 +38,9 @@ export interface KernelConfig {
   nproc: number;
 }
 
+/** A system call's result decided outside the call: a value for AX, or an error string (AX -1). */
+export type SysOutcome = { ret: number } | { err: string };
+
 /** The machine-dependent half of the kernel (9front pc/): 386/main.ts's arch386. */
 export interface Arch {
   /** Hook a new process's CPU: its system call trap. */
@@ -65,8 +68,10 @@ export class Plan9 {
   clock: Clock = hostClock();
   /** Random bytes for #c/random (seeded under --deterministic). */
   random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n));
-  /** --fail-syscall: an error string fails the call without running it. */
-  sysfail: ((up: Proc, name: string) => string | null) | null = null;
+  /** At INT $64, before the call named `name` runs: an outcome replaces the call (--fail-syscall, API hooks). */
+  sysbefore: ((up: Proc, name: string) => SysOutcome | null) | null = null;
+  /** The call returned `ret` (errstr set when -1), before AX gets it: an outcome replaces the result (API hooks). */
+  sysafter: ((up: Proc, ret: number) => SysOutcome | null) | null = null;
   /** Run on every new process's CPU after the trap is attached (instruction trace, injection). */
   readonly cpuhooks: ((p: Proc) => void)[] = [];
   /**
