@@ -5,6 +5,8 @@ import { loadProgram, UsageError } from './program.ts';
 import { ArgCursor } from './argv.ts';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
+import { hostinterrupt } from './hostintr.ts';
+import { istree, treeflavor, treeprogram } from '../emu/tree/tree.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import type { Flavor } from '../emu/port/dat.ts';
 import { instrument } from '../emu/instrument.ts';
@@ -26,8 +28,12 @@ options:
   --kernel K       4e (default: Plan 9 4th edition, as in 2012) or 9front
   --entry SYM      entry symbol for a .s PROGRAM
   --env K=V        set /env/K (repeatable)
-  --root DIR       bind the host directory DIR at / (read-only)
-  --rw             allow writes under --root
+  --root DIR       bind the host directory DIR at / (read-only); a Plan 9
+                   tree (DIR/lib/namespace and DIR/386/bin) is booted instead:
+                   its lib/namespace builds the name space (/bin is
+                   /386/bin and /rc/bin), PROGRAM is looked up in it, and
+                   without --kernel the tree's kernel is picked and printed
+  --rw             allow writes under --root (else they fail: permission denied)
   --cpus N         processors reported by /dev/sysstat (default 1)
   --timeout SECS   kill every process after SECS seconds of wall time (a runaway guest)
   --mem SIZE       guest memory for the whole machine, e.g. 512M or 2G (default 1G):
@@ -39,6 +45,8 @@ ${optionsHelp}`;
 export interface RunArgs {
   instr: InstrumentArgs;
   flavor: Flavor;
+  /** --kernel was given. */
+  kernelset: boolean;
   entry?: string;
   env: Record<string, string>;
   root: string | null;
@@ -52,7 +60,7 @@ export interface RunArgs {
 }
 
 export function newRunArgs(): RunArgs {
-  return { instr: newInstrumentArgs(), flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
+  return { instr: newInstrumentArgs(), flavor: '4e', kernelset: false, env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
 }
 
 function parse(argv: string[]): RunArgs {
@@ -81,6 +89,7 @@ export function parseOptions(c: ArgCursor, o: RunArgs): void {
         const k = val(a);
         if (k !== '4e' && k !== '9front') throw new UsageError(`--kernel: '${k}' is not 4e or 9front`);
         o.flavor = k;
+        o.kernelset = true;
         break;
       }
       case '--entry': o.entry = val(a); break;
@@ -136,9 +145,16 @@ export async function runMain(argv: string[]): Promise<number> {
   }
   let o: RunArgs;
   let prog;
+  let tree = false;
   try {
     o = parse(argv);
-    prog = loadProgram(o.program, { entry: o.entry });
+    tree = o.root !== null && istree(o.root);
+    if (tree && !o.kernelset) {
+      const f = treeflavor(o.root!);
+      o.flavor = f.flavor;
+      process.stderr.write(`p9emu: kernel ${f.flavor} (${f.why})\n`);
+    }
+    prog = loadProgram(tree ? treeprogram(o.root!, o.program) : o.program, { entry: o.entry });
     checkInstrument(o.instr, prog.image);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -149,6 +165,7 @@ export async function runMain(argv: string[]): Promise<number> {
   }
   const cons = new HostConsole();
   const ins = await instrument(toInstrumentation(o.instr), [prog.image]);
+  let unhook = () => {};
   try {
     const r = await run(prog.image, {
       machine: unicornMachine(),
@@ -157,13 +174,20 @@ export async function runMain(argv: string[]): Promise<number> {
       argv: [prog.name, ...o.args],
       name: prog.name,
       env: o.env,
-      root: o.root ? { dir: o.root, writable: o.rw } : null,
+      root: o.root && !tree ? { dir: o.root, writable: o.rw } : null,
+      tree: o.root && tree ? { dir: o.root, writable: o.rw } : null,
       ncpu: o.ncpu,
       timeoutMs: o.timeoutMs,
       mem: o.mem,
       procs: o.procs,
       trace: ins.trace,
       onkernel: ins.onkernel,
+      onboot: (k, first) => {
+        unhook = hostinterrupt(k, first, () => {
+          ins.close();
+          cons.close();
+        });
+      },
     });
     if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
     if (r.internal.length > 0) process.stderr.write(`p9emu: ${r.internal.length} internal error(s) contained; see above\n`);
@@ -172,6 +196,7 @@ export async function runMain(argv: string[]): Promise<number> {
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
     return r.code;
   } finally {
+    unhook();
     ins.close();
     cons.close();
   }

@@ -15,6 +15,10 @@ import { pc } from './conf.ts';
 import { killproc } from './port/note.ts';
 import { MEMDEFAULT, PROCSDEFAULT } from './port/vmem.ts';
 import { deadlockreport } from './port/deadlock.ts';
+import { treeenv } from './tree/tree.ts';
+
+const USER = 'glenda';
+const SYSNAME = 'p9emu';
 
 /** Host exit statuses for runs that went wrong, apart from any the guest can give (1-255 by exit string). */
 export const EXIT_INTERNAL = 70;  // a host exception was contained (sysexits.h EX_SOFTWARE)
@@ -29,6 +33,8 @@ export interface RunOptions {
   name?: string;
   env?: Record<string, string>;
   root?: HostRoot | null;
+  /** A Plan 9 tree as the root (emu/tree): its namespace, environment and /bin. */
+  tree?: HostRoot | null;
   ncpu?: number;
   brkmax?: number;
   /** Guest memory for the machine in bytes (--mem; default MEMDEFAULT). */
@@ -76,10 +82,11 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
       flavor: o.flavor ?? '4e',
       console: o.console,
       root: o.root ?? null,
-      env: o.env ?? {},
+      tree: o.tree ?? null,
+      env: o.tree ? { ...treeenv(o.tree.dir, USER, SYSNAME), ...o.env } : o.env ?? {},
       ncpu: o.ncpu ?? 1,
-      sysname: 'p9emu',
-      user: 'glenda',
+      sysname: SYSNAME,
+      user: USER,
       mem: o.mem ?? MEMDEFAULT,
       nproc: o.procs ?? PROCSDEFAULT,
     },

@@ -28,6 +28,8 @@ export interface KernelConfig {
   flavor: Flavor;
   console: Console;
   root: HostRoot | null;
+  /** A Plan 9 tree whose lib/namespace builds the first process's name space (emu/tree). */
+  tree?: HostRoot | null;
   env: Record<string, string>;
   ncpu: number;
   sysname: string;
@@ -115,6 +117,11 @@ export class Plan9 {
   /** The name space a run's first process starts with. */
   newpgrp(): Pgrp {
     return this.conf.namespace(this);
+  }
+
+  /** One line to the host's stderr, 'p9emu: warning: msg' (a kernel print). */
+  warn(msg: string): void {
+    this.config.console.write(2, new TextEncoder().encode(`p9emu: warning: ${msg}\n`));
   }
 
   newnoteid(): number {

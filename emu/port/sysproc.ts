@@ -361,6 +361,7 @@ export function sysexec(up: Proc, a: readonly number[]): number {
     ({ image, text } = readexec(up, name));
   }
   const aout = checkaout(image);
+  if (aout.symwarn) up.kernel.warn(`${name}: ${aout.symwarn}; no symbols`);
   // The new image must fit once this process's own memory is given back.
   const mine = up.as.segs.reduce((n, s) => (s.users.size === 1 ? n + s.top - s.base : n), 0);
   memcheck(up.kernel, imagesize(aout), mine);
