@@ -20,7 +20,9 @@ first; entry _main if defined, else the first TEXT symbol), under the
 Plan 9 kernel model. Its stdout and stderr are the host's, byte for byte.
 The exit code is 0 for an empty exit string, N for a decimal exit string
 1-255, and 1 otherwise; a non-empty exit string is also printed to stderr
-as 'p9emu: exits: STRING'.
+as 'p9emu: exits: STRING'. A run that went wrong exits 70 (an internal
+error was contained), 125 (deadlock) or 124 (--timeout), with a line
+saying so.
 
 options:
   --kernel K       4e (default: Plan 9 4th edition, as in 2012) or 9front
@@ -34,6 +36,9 @@ options:
   --rw             allow writes under --root (else they fail: permission denied)
   --cpus N         processors reported by /dev/sysstat (default 1)
   --timeout SECS   kill every process after SECS seconds of wall time (a runaway guest)
+  --mem SIZE       guest memory for the whole machine, e.g. 512M or 2G (default 1G):
+                   past it exec, brk, segattach and rfork fail
+  --procs N        live processes at most (default 256): past it rfork fails
   -h, --help       show this help
 ${optionsHelp}`;
 
@@ -48,6 +53,8 @@ export interface RunArgs {
   rw: boolean;
   ncpu: number;
   timeoutMs?: number;
+  mem?: number;
+  procs?: number;
   program: string;
   args: string[];
 }
@@ -106,6 +113,19 @@ export function parseOptions(c: ArgCursor, o: RunArgs): void {
         o.timeoutMs = secs * 1000;
         break;
       }
+      case '--mem': {
+        const m = /^([0-9]+)([KMG]?)$/i.exec(val(a));
+        const n = m ? Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase()) : NaN;
+        if (!(n >= 1 << 20) || n > 2 ** 32) throw new UsageError('--mem: a size from 1M to 4G (bytes, or with K, M or G)');
+        o.mem = n;
+        break;
+      }
+      case '--procs': {
+        const n = Number(val(a));
+        if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError('--procs: a whole number from 1 to 1000');
+        o.procs = n;
+        break;
+      }
       case '--cpus': {
         const n = Number(val(a));
         if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--cpus: a whole number from 1 to 64');
@@ -158,6 +178,8 @@ export async function runMain(argv: string[]): Promise<number> {
       tree: o.root && tree ? { dir: o.root, writable: o.rw } : null,
       ncpu: o.ncpu,
       timeoutMs: o.timeoutMs,
+      mem: o.mem,
+      procs: o.procs,
       trace: ins.trace,
       onkernel: ins.onkernel,
       onboot: (k, first) => {
@@ -168,6 +190,8 @@ export async function runMain(argv: string[]): Promise<number> {
       },
     });
     if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
+    if (r.internal.length > 0) process.stderr.write(`p9emu: ${r.internal.length} internal error(s) contained; see above\n`);
+    for (const b of r.blocked) process.stderr.write(`p9emu: blocked: ${b}\n`);
     if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
     return r.code;

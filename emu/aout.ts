@@ -51,6 +51,11 @@ export function dataBase(textSize: number): number {
   return pground(UTZERO + HDRSZ + textSize);
 }
 
+/** Guest memory an image's text, data and bss take when loaded (the stack apart). */
+export function imagesize(a: Aout): number {
+  return pground(dataBase(a.text.length) + a.data.length + a.bss) - UTZERO;
+}
+
 export interface AoutImage {
   text: Uint8Array;
   data: Uint8Array;

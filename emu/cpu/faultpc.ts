@@ -166,3 +166,93 @@ function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined 
     for (const m of mems) m.free();
   }
 }
+
+/** An access no instruction makes: steps that only find the next pc. */
+const NOWHERE: FaultInfo = { access: 'fetch', addr: -1 };
+
+/**
+ * The pc of the instruction `is` accepts (by its bytes), nearest the stale
+ * EIP by the same walk: for the instruction hooks, whose EIP is just as
+ * stale (privinsn.ts). The instruction itself is never stepped.
+ */
+export function findInsnPc(cpu: UnicornCpu, eip: number, is: (b: Uint8Array) => boolean): number {
+  try {
+    return walk(cpu, eip, NOWHERE, (s, pc) => is(insnBytes(s, pc))) ?? eip;
+  } catch {
+    return eip;
+  }
+}
+
+/** Up to 16 bytes at pc, fewer at the end of mapped memory. */
+function insnBytes(s: UnicornCpu, pc: number): Uint8Array {
+  for (let n = 16; n > 0; n--) {
+    try {
+      return s.readMem(pc, n);
+    } catch {
+      // shorter
+    }
+  }
+  return new Uint8Array(0);
+}
+
+/** Breadth-first from eip: the first pc where found(scratch, pc) holds, the scratch engine at the exact state. */
+function walk(cpu: UnicornCpu, eip: number, f: FaultInfo, found: (s: UnicornCpu, pc: number) => boolean): number | undefined {
+  // Constructed lazily to avoid an import cycle at load time.
+  const Scratch = cpu.constructor as new () => UnicornCpu;
+  const scratch = new Scratch();
+  const mems: HostMem[] = [];
+  const ctx = cpu.save();
+  try {
+    scratch.restore(ctx);
+    // Chained blocks stay within one page (QEMU only chains same-page
+    // jumps), but a block may run into the next page.
+    const lo = eip - (eip % 4096);
+    const hi = lo + 0x2000;
+    for (let p = lo; p < hi; p += 4096) {
+      let bytes: Uint8Array;
+      try {
+        bytes = cpu.readMem(p, 4096);
+      } catch {
+        continue;
+      }
+      const m = unicornAlloc(4096);
+      m.bytes.set(bytes);
+      mems.push(m);
+      scratch.map(p, m, 7);
+    }
+    // Every candidate is tried from the exact faulting state, so earlier
+    // instructions' effects are not replayed; a step only tells where the
+    // next instruction is. The flags at the fault are not those of earlier
+    // conditional branches, so each step is also tried under other flag
+    // values and every successor is explored, breadth first: the nearest
+    // instruction that makes the faulting access wins.
+    const seen = new Set<number>([eip]);
+    const queue = [eip];
+    for (let i = 0; i < MAX_STEPS && i < queue.length; i++) {
+      const pc = queue[i]!;
+      scratch.restore(ctx);
+      scratch.setReg('pc', pc);
+      if (found(scratch, pc)) return pc;
+      // The target access stays unmapped in the scratch engine (a probe
+      // maps a zero page for every other access), so probe with it too.
+      const succ = (fl: number): number => {
+        scratch.restore(ctx);
+        scratch.setRegs({ pc, flags: fl });
+        scratch.probeStep(f);
+        return scratch.reg('pc');
+      };
+      const next = new Set(FLAG_PROBES.map(succ));
+      for (const n of next) {
+        if (n !== pc && n >= lo && n < hi && !seen.has(n)) {
+          seen.add(n);
+          queue.push(n);
+        }
+      }
+    }
+    return undefined;
+  } finally {
+    ctx.free();
+    scratch.close();
+    for (const m of mems) m.free();
+  }
+}

@@ -16,6 +16,7 @@ import { Trace } from '../trace/trace.ts';
 import { hostClock, type Clock } from './clock.ts';
 import { randomBytes } from 'node:crypto';
 import { AddressSpace } from './segment.ts';
+import type { InternalError } from './internal.ts';
 
 export interface HostRoot {
   /** Host directory bound at / (under #/ names) — read-only unless writable. */
@@ -33,6 +34,10 @@ export interface KernelConfig {
   ncpu: number;
   sysname: string;
   user: string;
+  /** Guest memory for the whole machine, bytes (--mem; vmem.ts). */
+  mem: number;
+  /** Live processes at most (--procs). */
+  nproc: number;
 }
 
 /** A system call's result decided outside the call: a value for AX, or an error string (AX -1). */
@@ -58,6 +63,8 @@ export class Plan9 {
   readonly procs = new Map<number, Proc>();
   readonly sched: Sched;
   readonly trace = new Trace();
+  /** Host exceptions contained so far (internal.ts). */
+  readonly internal: InternalError[] = [];
   private pidgen = 0;
   /** What now() and uptime() read: the host's, or a virtual clock (--deterministic). */
   clock: Clock = hostClock();
