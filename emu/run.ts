@@ -28,6 +28,8 @@ export interface RunOptions {
   onkernel?: (k: Plan9) => void;
   /** Called after boot, before the first process runs (tests post notes here). */
   onboot?: (k: Plan9, first: Proc) => void;
+  /** Called when nothing can run any more, before the machine is freed (a debugger's last stop). */
+  onend?: (k: Plan9, first: Proc) => void | Promise<void>;
 }
 
 export interface RunResult {
@@ -77,6 +79,7 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
   }
   try {
     await k.run();
+    await o.onend?.(k, first);
   } finally {
     k.shutdown();
   }

@@ -4,7 +4,7 @@
 // Machine (CPUs, memory) and a configuration into a runnable kernel.
 
 import type { Machine } from '../cpu/cpu.ts';
-import type { Arch, Kernel, KernelConfig } from './kernel.ts';
+import type { Arch, DebugHooks, Kernel, KernelConfig } from './kernel.ts';
 import { Proc } from './proc.ts';
 import { Sched } from './sched.ts';
 import { Trace } from '../trace/trace.ts';
@@ -31,6 +31,7 @@ export class Plan9 implements Kernel {
   sysfail: ((up: Proc, name: string) => string | null) | null = null;
   /** Run on every new process's CPU after the trap is attached (instruction trace, injection). */
   readonly cpuhooks: ((p: Proc) => void)[] = [];
+  debug: DebugHooks | null = null;
 
   constructor(
     readonly config: KernelConfig,

@@ -3,7 +3,7 @@
 // 386 trap path is in ../386/trap.ts.
 
 import type { Flavor } from './dat.ts';
-import type { Machine } from '../cpu/cpu.ts';
+import type { Machine, RunOptions, Stop } from '../cpu/cpu.ts';
 import type { Proc } from './proc.ts';
 import type { Aout } from '../aout.ts';
 import type { Console } from './console.ts';
@@ -34,6 +34,8 @@ export interface Kernel {
   readonly sched: Sched;
   readonly trace: Trace;
   readonly machine: Machine;
+  /** A debugger's say at the trap path's safe points (emu/debug/control.ts); null when none. */
+  debug: DebugHooks | null;
   /** The machine-dependent halves of portable calls. */
   readonly arch: Arch;
   /** Nanoseconds since the Unix epoch (virtual under --deterministic). */
@@ -64,4 +66,23 @@ export interface Arch {
   forkchild(child: Proc, parent: Proc): void;
   /** exec's machine half, outside any CPU hook: new segments, stack, Tos, registers. */
   exec(up: Proc, image: Uint8Array, aout: Aout, argv: readonly string[]): void;
+}
+
+/**
+ * Where a debugger may hold a process: the trap path asks at each point
+ * whether p must stop there (the CPU is idle at every one of them, so
+ * registers and memory can be read and changed). A held process is put
+ * back at the head of the run queue, not run.
+ */
+export interface DebugHooks {
+  /** After a run of p's CPU: hold it now (a breakpoint or watchpoint hit), before anything else happens. */
+  afterRun(p: Proc, stop: Stop): boolean;
+  /** Notes are about to go out to p (kexit): hold it with the note still queued. */
+  beforeNotes(p: Proc): boolean;
+  /** p is about to return to user mode, notes delivered: hold it (a finished step, a stop request). */
+  beforeRun(p: Proc): boolean;
+  /** How p's next run is bounded (a step: one instruction). */
+  runOptions(p: Proc, o: RunOptions): RunOptions;
+  /** p died of a note and is kept Broken; its CPU and memory are about to be freed. */
+  broken?(p: Proc): void;
 }
