@@ -1,7 +1,15 @@
 // p9emu run: run a Plan 9 386 a.out (or a .s file, assembled first) with
 // the host's stdin/stdout/stderr as its console.
 
-import { loadProgram, UsageError } from './program.ts';
+import { loadProgram, UsageError, type Program } from './program.ts';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAout } from '../emu/aout.ts';
+import { aoutToElf } from '../emu/debug/elfsyms.ts';
+import { Control } from '../emu/debug/control.ts';
+import { GdbStub } from '../emu/debug/gdbstub.ts';
+import type { Plan9 } from '../emu/port/boot.ts';
 import { ArgCursor } from './argv.ts';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
@@ -27,6 +35,9 @@ options:
   --rw             allow writes under --root
   --cpus N         processors reported by /dev/sysstat (default 1)
   --timeout SECS   kill every process after SECS seconds of wall time (a runaway guest)
+  --gdb [HOST:]PORT  stop before the first instruction and wait for gdb ('target remote
+                   :PORT'; PORT 0 picks a free one); the symbols for gdb are written
+                   to an ELF file whose path is printed (docs/debug.md)
   -h, --help       show this help
 ${optionsHelp}`;
 
@@ -39,6 +50,7 @@ interface RunArgs {
   rw: boolean;
   ncpu: number;
   timeoutMs?: number;
+  gdb?: { host: string; port: number };
   program: string;
   args: string[];
 }
@@ -72,6 +84,13 @@ function parse(argv: string[]): RunArgs {
       }
       case '--root': o.root = val(a); break;
       case '--rw': o.rw = true; break;
+      case '--gdb': {
+        const v = val(a);
+        const m = /^(?:(.*):)?(\d+)$/.exec(v);
+        if (!m || Number(m[2]) > 65535) throw new UsageError(`--gdb: '${v}' is not [HOST:]PORT`);
+        o.gdb = { host: m[1] || '127.0.0.1', port: Number(m[2]) };
+        break;
+      }
       case '--timeout': {
         const secs = Number(val(a));
         if (!(secs > 0) || !Number.isFinite(secs)) throw new UsageError('--timeout: a number of seconds above 0');
@@ -113,6 +132,7 @@ export async function runMain(argv: string[]): Promise<number> {
   }
   const cons = new HostConsole();
   const ins = await instrument(toInstrumentation(o.instr), [prog.image]);
+  const gdb = o.gdb ? await gdbServer(prog, o.gdb) : null;
   try {
     const r = await run(prog.image, {
       machine: unicornMachine(),
@@ -125,14 +145,45 @@ export async function runMain(argv: string[]): Promise<number> {
       ncpu: o.ncpu,
       timeoutMs: o.timeoutMs,
       trace: ins.trace,
-      onkernel: ins.onkernel,
+      onkernel: (k) => {
+        ins.onkernel(k);
+        gdb?.attach(k);
+      },
+      onend: (_k, first) => gdb?.end(first.pid, first.exitstr),
     });
     if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
     if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
     return r.code;
   } finally {
+    gdb?.close();
     ins.close();
     cons.close();
   }
+}
+
+/**
+ * --gdb: the stub listens before the kernel boots, so the address can be
+ * printed at once; the machine it serves is attached at boot.
+ */
+async function gdbServer(prog: Program, where: { host: string; port: number }) {
+  const elf = join(tmpdir(), `p9emu-${process.pid}-${prog.name}.elf`);
+  writeFileSync(elf, aoutToElf(parseAout(prog.image)));
+  const stub = new GdbStub();
+  const a = await stub.listen({ host: where.host, port: where.port });
+  process.stderr.write(`p9emu: gdb: listening on ${a.address}:${a.port}; in gdb: symbol-file ${elf}; target remote ${a.address}:${a.port}\n`);
+  let control: Control | null = null;
+  return {
+    attach(k: Plan9) {
+      control = new Control(k);
+      stub.serve(control);
+    },
+    end(pid: number, exitstr: string) {
+      control?.exited(pid, exitstr);
+    },
+    close() {
+      stub.close();
+      rmSync(elf, { force: true });
+    },
+  };
 }

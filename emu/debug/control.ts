@@ -20,11 +20,11 @@ import type { Plan9 } from '../port/boot.ts';
 import type { DebugHooks } from '../port/kernel.ts';
 import type { Proc } from '../port/proc.ts';
 import type { Note } from '../port/dat.ts';
-import type { Regs, RunOptions, Stop } from '../cpu/cpu.ts';
+import type { RunOptions, Stop } from '../cpu/cpu.ts';
 import { NUser } from '../port/dat.ts';
 import { addCodeHook, addMemHook } from '../cpu/codehook.ts';
 
-import { readRegs, writeRegs, type AllRegs, type FpRegs } from './regs.ts';
+import { readRegs, writeRegs, type AllRegs, type RegChange } from './regs.ts';
 import { corpse, corpseRead, type Corpse } from './corpse.ts';
 
 /** Instructions per slice while a debugger is attached (unless --deterministic chose a quantum). */
@@ -360,7 +360,7 @@ export class Control {
     return readRegs(this.live(pid).cpu);
   }
 
-  setRegs(pid: number, r: Partial<Regs> & { fp?: Partial<FpRegs> }): void {
+  setRegs(pid: number, r: RegChange): void {
     this.idle();
     writeRegs(this.live(pid).cpu, r);
   }

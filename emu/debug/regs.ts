@@ -22,6 +22,9 @@ export interface AllRegs extends Regs {
   fp: FpRegs;
 }
 
+/** Registers to change: any general or segment register, any x87/SSE field. */
+export type RegChange = Partial<Regs> & { fp?: Partial<FpRegs> };
+
 /** Where fpstate() keeps each field. */
 const FPCW = 0, FPSW = 2, FPTAG = 4, MXCSR = 8, FP0 = 12, XMM0 = 92;
 
@@ -59,7 +62,7 @@ export function readRegs(cpu: Cpu): AllRegs {
   return { ...cpu.regs(), fp: decodeFp(cpu.fpstate()) };
 }
 
-export function writeRegs(cpu: Cpu, r: Partial<Regs> & { fp?: Partial<FpRegs> }): void {
+export function writeRegs(cpu: Cpu, r: RegChange): void {
   const { fp, ...gen } = r;
   if (Object.keys(gen).length > 0) cpu.setRegs(gen);
   if (fp) cpu.setFpstate(encodeFp(cpu.fpstate(), fp));
