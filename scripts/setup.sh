@@ -1,10 +1,11 @@
 #!/bin/sh
 # p9emu setup: make sure the system packages (libunicorn2; for the tests
-# golang-1.19-go, the Go that builds the plan9/386 fixtures, and tzdata), the npm
+# golang-1.19-go, the Go that builds the plan9/386 fixtures, tzdata, and gdb,
+# which the tests of the gdb stub drive), the npm
 # dependencies and the CLI bundle (dist/) are present. Run by `npm start`,
 # `npm test` and `npm run bench`; safe to run again (does nothing when all is there).
 #   --quiet  print nothing when everything is already present
-# Env: CI=true makes the fixtures' Go and tzdata mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
+# Env: CI=true makes the fixtures' Go, tzdata and gdb mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
 # names the Unicorn library to use instead of the system one; P9EMU_GO_VERSION=1.NN
 # pins another Go for the fixtures (test/kit/gopin.ts).
 set -eu
@@ -14,7 +15,7 @@ say() { [ "$quiet" = 1 ] || echo "setup: $*"; }
 err() { echo "setup: $*" >&2; }
 GOVER=${P9EMU_GO_VERSION:-1.19}
 GOPKG=golang-$GOVER-go
-APT_CMD="sudo apt-get update && sudo apt-get install -y libunicorn2 $GOPKG tzdata"
+APT_CMD="sudo apt-get update && sudo apt-get install -y libunicorn2 $GOPKG tzdata gdb"
 
 have_unicorn() {
   if [ -n "${P9EMU_LIBUNICORN:-}" ]; then [ -f "$P9EMU_LIBUNICORN" ]; return; fi
@@ -30,8 +31,9 @@ have_go() {
 # The zone files a zoneinfo.zip can be made from (bin/tzdata.ts), for a
 # GOROOT without one; its tests read them.
 have_tzdata() { [ -f /usr/share/zoneinfo/America/Los_Angeles ]; }
+have_gdb() { command -v gdb >/dev/null 2>&1; }
 missing() {
-  m=; have_unicorn || m=libunicorn2; have_go || m="$m $GOPKG"; have_tzdata || m="$m tzdata"; echo $m
+  m=; have_unicorn || m=libunicorn2; have_go || m="$m $GOPKG"; have_tzdata || m="$m tzdata"; have_gdb || m="$m gdb"; echo $m
 }
 
 # 1. System packages: install what is missing when root, else say how.
@@ -65,6 +67,14 @@ case " $need " in *" tzdata "*)
     err "run: $APT_CMD"; exit 1
   fi
   err "warning: tzdata not installed: the tests of the zoneinfo.zip made from it will be skipped"
+  err "to run them: $APT_CMD";;
+esac
+case " $need " in *" gdb "*)
+  if [ "${CI:-}" = true ]; then
+    err "missing Debian package gdb (needed under CI to test the gdb stub)"
+    err "run: $APT_CMD"; exit 1
+  fi
+  err "warning: gdb not installed: the tests of the gdb stub will be skipped"
   err "to run them: $APT_CMD";;
 esac
 
