@@ -9,7 +9,7 @@ import { parseAout } from '../emu/aout.ts';
 import { aoutToElf } from '../emu/debug/elfsyms.ts';
 import { Control } from '../emu/debug/control.ts';
 import { GdbStub } from '../emu/debug/gdbstub.ts';
-import type { Plan9 } from '../emu/port/boot.ts';
+import type { Plan9 } from '../emu/port/kernel.ts';
 import { ArgCursor } from './argv.ts';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';

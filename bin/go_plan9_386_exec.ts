@@ -17,6 +17,9 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
+import { namec } from '../emu/port/chan.ts';
+import type { Chan } from '../emu/port/dev.ts';
+import type { Proc } from '../emu/port/proc.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import { contentkey, hostcache } from './hostcache.ts';
 import { goroot, gotestns } from './go_plan9_386_ns.ts';
@@ -77,14 +80,23 @@ async function main(argv: string[]): Promise<number> {
       ncpu: Number.isInteger(ncpu) && ncpu >= 1 && ncpu <= 64 ? ncpu : 4,
       onboot: (_k, first) => {
         first.dot = cwd;
-        first.textpath = prog;
         gotestns(first, goroot());
+        first.textchan = textchan(first, prog);
       },
     });
     if (r.deadlock) process.stderr.write('go_plan9_386_exec: deadlock: every process is blocked and nothing can wake one\n');
     return r.code;
   } finally {
     cons.close();
+  }
+}
+
+/** The test binary as /proc/1/text names it (os.Executable), or none when the name space lacks it. */
+function textchan(p: Proc, path: string): Chan | null {
+  try {
+    return namec(p, path, 'access');
+  } catch {
+    return null;
   }
 }
 

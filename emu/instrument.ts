@@ -3,7 +3,7 @@
 // run() and runDemo() take. The CLI commands (run, demo, explore) build
 // an Instrumentation from their options and pass its result on.
 
-import type { Plan9 } from './port/boot.ts';
+import type { Plan9 } from './port/kernel.ts';
 import type { Sink } from './trace/event.ts';
 import type { TraceCategory } from './trace/trace.ts';
 import type { TraceFilter } from './trace/filter.ts';
@@ -14,6 +14,7 @@ import { deterministic, type DetOptions } from './det/deterministic.ts';
 import { rdtscSites } from './det/rdtsc.ts';
 import { failSyscalls, postNotes, type FailSpec, type NoteSpec } from './det/inject.ts';
 import { parseAout } from './aout.ts';
+import { killproc } from './port/note.ts';
 
 export interface Instrumentation {
   trace?: {
@@ -42,7 +43,7 @@ export interface Instrumented {
 function killAfter(k: Plan9, max: number): void {
   let n = 0;
   k.trace.listen(['sys'], () => {
-    if (++n === max) for (const p of k.procs.values()) k.killproc(p);
+    if (++n === max) for (const p of k.procs.values()) killproc(p);
   });
 }
 

@@ -7,9 +7,11 @@ import type { Console } from './port/console.ts';
 import type { Flavor } from './port/dat.ts';
 import type { HostRoot } from './port/kernel.ts';
 import type { Proc } from './port/proc.ts';
-import type { Plan9 } from './port/boot.ts';
+import { boot, type Plan9 } from './port/kernel.ts';
 import type { Sink, TraceCategory } from './trace/trace.ts';
-import { boot, spawn } from './386/main.ts';
+import { arch386, spawn } from './386/main.ts';
+import { pc } from './conf.ts';
+import { killproc } from './port/note.ts';
 
 export interface RunOptions {
   machine: Machine;
@@ -62,6 +64,8 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
       user: 'glenda',
     },
     o.machine,
+    arch386,
+    pc,
   );
   if (o.trace) k.trace.listen(o.trace.cats, o.trace.sink);
   o.onkernel?.(k);
@@ -73,7 +77,7 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
       at: Date.now() + o.timeoutMs,
       expire: () => {
         timedout = true;
-        for (const p of [...k.procs.values()]) k.killproc(p);
+        for (const p of [...k.procs.values()]) killproc(p);
       },
     };
   }

@@ -1,15 +1,12 @@
-// Booting the 386 kernel and starting user programs (9front pc/main.c
-// userinit, port/sysproc.c sysexec's loading half): the arch hooks, the
-// INT $64 trap on every new CPU, and the first process of a run.
+// The 386 half of the kernel and the first process of a run (9front
+// pc/main.c userinit, port/sysproc.c sysexec's loading half): arch386 is
+// what port/kernel.ts's boot() takes for the machine-dependent hooks.
 
-import type { Machine } from '../cpu/cpu.ts';
-import type { Arch, KernelConfig } from '../port/kernel.ts';
+import type { Arch, Plan9 } from '../port/kernel.ts';
 import type { Proc } from '../port/proc.ts';
-import { Plan9 } from '../port/boot.ts';
 import { parseAout, type Aout } from '../aout.ts';
 import { Egrp } from '../port/devenv.ts';
 import { Fgrp } from '../port/fgrp.ts';
-import { newpgrp } from '../port/pgrp.ts';
 import { consfd } from '../port/devcons.ts';
 import { clearFpillegal, noted } from './notify.ts';
 import { attachtrap, dispatch } from './trap.ts';
@@ -17,6 +14,8 @@ import { loadaout } from './exec.ts';
 import { SG_CEXEC } from '../port/segment.ts';
 
 export const arch386: Arch = {
+  attach: attachtrap,
+  dispatch,
   noted,
   forkchild(child: Proc, parent: Proc): void {
     // Every register, x87/SSE included, as at the INT; the child returns 0.
@@ -56,12 +55,6 @@ export const BOOTENV: Readonly<Record<string, string>> = { cputype: '386', objty
 /** Default bss growth room: Go reserves its heap with brk. */
 export const BRKMAX = 1 << 30;
 
-export function boot(config: KernelConfig, machine: Machine): Plan9 {
-  const k = new Plan9(config, machine, arch386, attachtrap);
-  k.sched.dispatch = dispatch;
-  return k;
-}
-
 export interface SpawnOptions {
   /** argv[0] and the process's text name default to the file's last path element. */
   argv?: readonly string[];
@@ -83,7 +76,7 @@ export function spawn(k: Plan9, image: Uint8Array, opts: SpawnOptions = {}): Pro
   const p = k.newproc(name);
   try {
     p.fgrp = new Fgrp();
-    p.pgrp = newpgrp(k.config);
+    p.pgrp = k.newpgrp();
     p.egrp = new Egrp();
     for (const [key, v] of Object.entries({ ...BOOTENV, ...k.config.env })) p.egrp.set(key, new TextEncoder().encode(v));
     for (const fd of [0, 1, 2] as const) p.fgrp.fd[fd] = consfd(p, fd);

@@ -1,4 +1,6 @@
-// 386 memory layout and selectors (9front sys/src/9/pc/mem.h).
+// 386 memory layout, selectors, vectors and the FPU's initial words
+// (9front sys/src/9/pc/mem.h, io.h, l.s): the one place the kernel, the
+// Unicorn binding and the fake CPU take them from.
 
 import type { Flavor } from '../port/dat.ts';
 
@@ -10,8 +12,13 @@ export const USTKSIZE = 16 * 1024 * 1024;
 /** Segments must end below this (sysexec). */
 export const USTKBASE = USTKTOP - USTKSIZE;
 
-export const UESEL = 0x23;  // user code selector
-export const UDSEL = 0x1b;  // user data/stack selector
+export const UESEL = 0x23;  // user code selector (GDT index 4, RPL 3)
+export const UDSEL = 0x1b;  // user data/stack selector (GDT index 3, RPL 3)
+
+/** The system call vector: INT $64 (9front pc/io.h VectorSYSCALL). */
+export const VectorSYSCALL = 64;
+/** General protection (9front pc/io.h VectorGPF); INT n other than 3 and $64 raise it. */
+export const VectorGPF = 13;
 
 /** sizeof(Tos): 9front 56; 4e 72 since it grew kscr[4] in 2013. */
 export function tossize(f: Flavor): number {
@@ -29,7 +36,7 @@ export const TOS_PCYCLES = 40;
 export const TOS_PID = 48;
 export const TOS_CLOCK = 52;
 
-/** Initial x87 control word and MXCSR after exec (pc/l.s fpinit). */
+/** Initial x87 control word and MXCSR after exec (pc/l.s fpinit): 53-bit precision, round nearest, IE/ZE/OE unmasked. */
 export const FPCW_INIT = 0x0232;
 export const MXCSR_INIT = 0x1f80;
 

@@ -17,10 +17,9 @@ import { Sleep } from '../port/rendez.ts';
 import { MAXSYSARG, NDebug } from '../port/dat.ts';
 import { notify } from './notify.ts';
 import { pexit, pprint, reap } from '../port/pexit.ts';
-import { BY2WD, TOS_PID, tosaddr } from './mem.ts';
+import { BY2WD, TOS_PID, VectorSYSCALL, tosaddr } from './mem.ts';
 import { sysenter, sysexit } from './systrace.ts';
-
-const VSYSCALL = 64;
+import { postnote } from '../port/note.ts';
 
 /** Register the INT $64 hook of a new process's CPU. */
 export function attachtrap(p: Proc): void {
@@ -59,7 +58,7 @@ function syscall(up: Proc): void {
     const badcall = k.flavor === '9front' ? stackok : sc?.fn === undefined;
     // 4e also says so on the console (pc/trap.c syscall; gone from 9front).
     if (badcall && k.flavor === '4e') pprint(up, `bad sys call number ${scallnr} pc ${cpu.reg('pc').toString(16)}\n`);
-    k.postnote(up, badcall ? 'sys: bad sys call' : 'sys: bad address in syscall', NDebug);
+    postnote(up, badcall ? 'sys: bad sys call' : 'sys: bad address in syscall', NDebug);
     finish(up, fail(up, Ebadarg));
     return;
   }
@@ -207,7 +206,7 @@ export function dispatch(p: Proc): void {
   // kexit(), writing Tos.pid (4e/9front pc/trap.c). So an rfork child
   // reads its own pid in Tos at once, as Go's tstart_plan9 needs
   // (docs/go.md), although forkret itself skips kexit.
-  let trap = VSYSCALL;
+  let trap = VectorSYSCALL;
   const dbg = k.debug;
   for (;;) {
     if (p.afterSyscall) {
@@ -239,7 +238,7 @@ export function dispatch(p: Proc): void {
       case 'stopped':
         if (!p.alive) break;
         if (p.sleeping) return;  // parked on a Rendez or a deadline
-        trap = VSYSCALL;
+        trap = VectorSYSCALL;
         continue;
       case 'timeout':
       case 'count':
@@ -260,7 +259,7 @@ export function dispatch(p: Proc): void {
         // #NM while FPillegal: FP in a note handler (pc/trap.c mathemu).
         const note = stop.kind === 'trap' && stop.vector === 7 && p.fpillegal ? 'sys: floating point in note handler' : trapnote(stop);
         if (k.trace.notes) k.trace.emit(faultEvent(p, stop, note, pc));
-        k.postnote(p, note, NDebug);
+        postnote(p, note, NDebug);
         trap = stop.kind === 'fault' ? PF : stop.vector;
         continue;
       }

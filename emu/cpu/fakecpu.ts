@@ -25,6 +25,7 @@ import {
   type RunOptions,
   type Stop,
 } from './cpu.ts';
+import { FPCW_INIT, MXCSR_INIT, UDSEL, UESEL } from '../386/mem.ts';
 
 export const INT64_LEN = 2; // CD 40
 
@@ -53,7 +54,7 @@ export function initialRegs(): Regs {
   return {
     di: 0, si: 0, bp: 0, sp: 0, bx: 0, dx: 0, cx: 0, ax: 0,
     pc: 0, flags: 0x202,
-    cs: 0x23, ss: 0x1b, ds: 0x1b, es: 0x1b, fs: 0, gs: 0,
+    cs: UESEL, ss: UDSEL, ds: UDSEL, es: UDSEL, fs: 0, gs: 0,
   };
 }
 
@@ -70,7 +71,7 @@ export class FakeCpu implements Cpu {
   private stopRequested = false;
   private closed = false;
   /** Stand-in for x87/SSE state: tests may put anything here and check save/restore. */
-  fpu: unknown = { fpcw: 0x232, mxcsr: 0x1f80 };
+  fpu: unknown = { fpcw: FPCW_INIT, mxcsr: MXCSR_INIT };
   /** Every run() call's options, in order (lets tests check preemption settings). */
   readonly runs: RunOptions[] = [];
   /** invalidate() calls, for tests that check the kernel flushes code it wrote. */

@@ -16,7 +16,7 @@
 // are then exact (the instruction at the hook has not run) and no stop
 // comes from another thread in the middle of a block (cpu/exitreq.ts).
 
-import type { Plan9 } from '../port/boot.ts';
+import type { Plan9 } from '../port/kernel.ts';
 import type { DebugHooks } from '../port/kernel.ts';
 import type { Proc } from '../port/proc.ts';
 import type { Note } from '../port/dat.ts';

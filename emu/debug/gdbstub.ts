@@ -8,6 +8,7 @@ import type { Control, StopReason } from './control.ts';
 import { PacketReader, frame, fromhex, strhex, tohex, unescape } from './rsp.ts';
 import { GSIZE, Gchange, SLOTS, TARGET_XML, gpacket, slotBytes, slotChange } from './tdesc.ts';
 import { monitor } from './monitor.ts';
+import { killproc } from '../port/note.ts';
 
 /** gdb's own signal numbers (gdb/include/gdb/signals.def), not the host's. */
 export const SIG = { HUP: 1, INT: 2, ILL: 4, TRAP: 5, FPE: 8, KILL: 9, SEGV: 11, ALRM: 14, TERM: 15, USR1: 30 } as const;
@@ -255,7 +256,7 @@ export class GdbStub {
   private kill(): void {
     this.done = true;
     const k = this.c.k;
-    for (const p of [...k.procs.values()]) k.killproc(p);
+    for (const p of [...k.procs.values()]) killproc(p);
     this.c.detach();
     this.send('X09');
     this.close();

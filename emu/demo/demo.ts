@@ -6,9 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assemble } from '../../asm/asm.ts';
-import { boot, spawn } from '../386/main.ts';
+import { arch386, spawn } from '../386/main.ts';
+import { pc } from '../conf.ts';
 import type { Machine } from '../cpu/cpu.ts';
-import type { Plan9 } from '../port/boot.ts';
+import { boot, type Plan9 } from '../port/kernel.ts';
 import { BufferConsole } from '../port/console.ts';
 import type { Sink, TraceCategory, TraceEvent } from '../trace/trace.ts';
 
@@ -76,6 +77,8 @@ export async function runDemo(variant: Variant, o: DemoOptions): Promise<DemoRes
   const k = boot(
     { flavor: '4e', console: cons, root: null, env: {}, ncpu: 1, sysname: 'p9emu', user: 'glenda' },
     o.machine,
+    arch386,
+    pc,
   );
   const events: TraceEvent[] = [];
   k.trace.listen(['sys', 'notes', 'proc'], (e) => events.push(e));

@@ -4,7 +4,7 @@
 // tsemacquire is virtual; #c/random is seeded. Nothing else in the kernel
 // reads the host's time.
 
-import type { Plan9 } from '../port/boot.ts';
+import type { Plan9 } from '../port/kernel.ts';
 import { VirtualClock } from './vclock.ts';
 import { seededRandom } from './seeded.ts';
 import { virtualTsc } from './rdtsc.ts';

@@ -7,11 +7,12 @@
 // and PID may be 'self' (the first process): the short form
 // 'self:TEXT@MS' posts a note to the program itself after MS ms.
 
-import type { Plan9 } from '../port/boot.ts';
+import type { Plan9 } from '../port/kernel.ts';
 import type { Proc } from '../port/proc.ts';
 import type { Symtab } from '../trace/symtab.ts';
 import { NUser } from '../port/dat.ts';
 import { addCodeHook } from '../cpu/codehook.ts';
+import { postnote } from '../port/note.ts';
 
 export type When =
   | { kind: 'syscall'; n: number }
@@ -80,7 +81,7 @@ export function postNotes(k: Plan9, specs: readonly NoteSpec[], syms: Symtab | n
   const target = (s: NoteSpec): number => (s.pid === 'self' ? firstpid : s.pid);
   const post = (s: NoteSpec): void => {
     const p = k.procs.get(target(s));
-    if (p?.alive) k.postnote(p, s.text, NUser);
+    if (p?.alive) postnote(p, s.text, NUser);
   };
   k.cpuhooks.push((p) => {
     if (firstpid === 0) firstpid = p.pid;

@@ -5,7 +5,7 @@
 // code hook on the instruction after it replaces EDX:EAX with a virtual
 // count before anything reads them.
 
-import type { Plan9 } from '../port/boot.ts';
+import type { Plan9 } from '../port/kernel.ts';
 import type { Proc } from '../port/proc.ts';
 import { parseAout, HDRSZ, UTZERO } from '../aout.ts';
 import { addCodeHook } from '../cpu/codehook.ts';

@@ -6,7 +6,7 @@ import { run } from '../run.ts';
 import { unicornMachine } from '../cpu/machine.ts';
 import { BufferConsole } from '../port/console.ts';
 import { assembleRuntime, PROGRAMS, runDemo, type Variant } from '../demo/demo.ts';
-import type { Plan9 } from '../port/boot.ts';
+import type { Plan9 } from '../port/kernel.ts';
 import type { Ran, Runner } from './explore.ts';
 
 /** Also record every process's exit string. */

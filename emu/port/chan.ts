@@ -9,9 +9,7 @@
 import type { Chan } from './dev.ts';
 import type { Proc } from './proc.ts';
 import { CCEXEC, CRCLOSE } from './dev.ts';
-import { opentext } from './devproc.ts';
 import { DMDIR, ERRMAX, OCEXEC, OEXCL, OEXEC, ORCLOSE, OTRUNC, QTDIR } from './dat.ts';
-import { devno } from './devtab.ts';
 import {
   Ebadchar, Ebadsharp, Eexist, Efilename, Enoattach, Enonexist, Enotdir, Etoolong,
   KernelError, error, isKernelError,
@@ -104,7 +102,7 @@ function sharp(up: Proc, name: string): { step: Step; rest: string } {
   if (n >= 128) error(Efilename);  // up->genbuf
   const spec = name.slice(0, n);
   const dc = String.fromCodePoint(spec.codePointAt(1) ?? 0);
-  const dev = devno(dc) ?? error(Ebadsharp);
+  const dev = up.kernel.devno(dc) ?? error(Ebadsharp);
   if (up.pgrp.noattach && !NOMNTDEVS.includes(dc)) error(Enoattach);
   const c = dev.attach(up, spec.slice(1 + dc.length));
   c.path = spec;
@@ -275,4 +273,3 @@ export function chanpath(c: Chan): string {
   return c.path || '???';
 }
 
-opentext.open = (up, path) => namec(up, path, 'open', 0);  // OREAD

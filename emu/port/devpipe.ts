@@ -9,6 +9,7 @@ import { DMDIR, NUser, OREAD, ORDWR, QTDIR } from './dat.ts';
 import { devattach, devdir, dirtab, eve, tabopen, tabread, tabwalk } from './devdir.ts';
 import { Ebadarg, Eperm, error } from './error.ts';
 import { Queue } from './qio.ts';
+import { postnote } from './note.ts';
 
 enum Q { dir, data0, data1 }
 
@@ -90,7 +91,7 @@ function piperead(up: Proc, c: Chan, n: number, off: number): Uint8Array {
  */
 function pipewrite(up: Proc, c: Chan, data: Uint8Array): number {
   const q = pipeof(c).q[1 - side(c)]!;
-  if (q.closed) up.kernel.postnote(up, 'sys: write on closed pipe', NUser);
+  if (q.closed) postnote(up, 'sys: write on closed pipe', NUser);
   return q.write(data);
 }
 

@@ -17,11 +17,9 @@ import { openmode } from './fd.ts';
 import { lookupcmd, parsecmd, type Cmdtab } from './parse.ts';
 import { readnum, readstr } from './readnum.ts';
 import { dirpack } from './stat.ts';
+import { killproc, pgrpnote, postnote } from './note.ts';
 
 enum Q { dir, ctl, fd, note, noteid, notepg, ppid, status, text }
-
-/** namec for /proc/N/text, filled in by chan.ts (which imports this file through devtab). */
-export const opentext: { open: ((up: Proc, path: string) => Chan) | null } = { open: null };
 
 const QSHIFT = 5;
 const STATSIZE = 2 * 28 + 12 + 9 * 12;
@@ -129,10 +127,16 @@ function procopen(up: Proc, c: Chan, omode: number): Chan {
       // The Chan of the image the process runs (9front proctext): Go's
       // os.Executable opens it and asks fd2path.
       if (omode !== OREAD) error(Eperm);
-      if (!p.textpath) error(Eprocdied);
-      return opentext.open!(up, p.textpath);
+      if (!p.textchan) error(Eprocdied);
+      return opentext(up, p.textchan);
   }
   return tabopen(up, c, PIDTAB, omode, p.user, qmap(p.pid));
+}
+
+/** A new open of the image's file, named as exec named it. */
+function opentext(up: Proc, text: Chan): Chan {
+  const c = text.clone();
+  return c.dev.open(up, c, OREAD);
 }
 
 /** "%-27s %-27s %-11s" then nine "%11lud" (9front procread Qstatus). */
@@ -191,7 +195,7 @@ function procctlreq(up: Proc, p: Proc, data: Uint8Array): void {
   const ct = lookupcmd(parsecmd(data), proccmd);
   switch (ct.index) {
     case CM.kill:
-      up.kernel.killproc(p);
+      killproc(p);
       break;
     // Scheduling hints with no meaning for an emulated process are accepted and ignored.
     case CM.fixedpri: case CM.pri: case CM.wired: case CM.noswap: case CM.private_:
@@ -216,7 +220,7 @@ function changenoteid(up: Proc, p: Proc, noteid: number): void {
 function procwrite(up: Proc, c: Chan, data: Uint8Array, off: number): number {
   if (c.qid.type & QTDIR) error(Eisdir);
   if (qof(c) === Q.notepg) {
-    up.kernel.pgrpnote(c.aux as number, notetext(up, data), NUser, up);
+    pgrpnote(up, c.aux as number, notetext(up, data), NUser);
     return data.length;
   }
   const p = procof(up, c);
@@ -225,7 +229,7 @@ function procwrite(up: Proc, c: Chan, data: Uint8Array, off: number): number {
       procctlreq(up, p, data);
       break;
     case Q.note:
-      if (!up.kernel.postnote(p, notetext(up, data), NUser)) error('note not posted');
+      if (!postnote(p, notetext(up, data), NUser)) error('note not posted');
       break;
     case Q.noteid:
       if (off !== 0 || data.length >= ERRMAX) error(Etoobig);

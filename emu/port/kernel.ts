@@ -1,14 +1,22 @@
-// The kernel: the process table, the note entry points devices use, and the
-// configuration a run was started with. The run loop is in sched.ts; the
-// 386 trap path is in ../386/trap.ts.
+// The kernel: its configuration, the process table and pids, each process's
+// CPU, and the run (9front port/proc.c newproc, pc/main.c main). boot()
+// makes one from a Machine (CPUs, memory), a configuration (the run's,
+// and the machine's devices: ../conf.ts) and the machine-dependent half
+// (Arch: 386/main.ts's arch386). Notes are in
+// note.ts, fork in sysproc.ts, the scheduler in sched.ts.
 
 import type { Flavor } from './dat.ts';
 import type { Machine, RunOptions, Stop } from '../cpu/cpu.ts';
-import type { Proc } from './proc.ts';
 import type { Aout } from '../aout.ts';
 import type { Console } from './console.ts';
-import type { Sched } from './sched.ts';
-import type { Trace } from '../trace/trace.ts';
+import type { Dev } from './dev.ts';
+import type { Pgrp } from './pgrp.ts';
+import { Proc } from './proc.ts';
+import { Sched } from './sched.ts';
+import { Trace } from '../trace/trace.ts';
+import { hostClock, type Clock } from './clock.ts';
+import { randomBytes } from 'node:crypto';
+import { AddressSpace } from './segment.ts';
 
 export interface HostRoot {
   /** Host directory bound at / (under #/ names) — read-only unless writable. */
@@ -26,40 +34,12 @@ export interface KernelConfig {
   user: string;
 }
 
-/** The surface of the kernel that ports/devices use; implemented in boot.ts. */
-export interface Kernel {
-  readonly config: KernelConfig;
-  readonly flavor: Flavor;
-  readonly procs: Map<number, Proc>;
-  readonly sched: Sched;
-  readonly trace: Trace;
-  readonly machine: Machine;
-  /** A debugger's say at the trap path's safe points (emu/debug/control.ts); null when none. */
-  debug: DebugHooks | null;
-  /** The machine-dependent halves of portable calls. */
-  readonly arch: Arch;
-  /** Nanoseconds since the Unix epoch (virtual under --deterministic). */
-  now(): number;
-  /** Nanoseconds since boot. */
-  uptime(): number;
-  /** Random bytes (#c/random); seeded under --deterministic. */
-  random(n: number): Uint8Array;
-  /** --fail-syscall: an error string fails the call named `name` without running it. */
-  readonly sysfail: ((up: Proc, name: string) => string | null) | null;
-  /** Queue a note for p (9front postnote); false when it was not posted. */
-  postnote(p: Proc, msg: string, flag: number): boolean;
-  /** Post to every process of note group noteid except `except` (devproc notepg). */
-  pgrpnote(noteid: number, msg: string, flag: number, except: Proc | null): void;
-  /** Kill p at its next return to user mode with 'Killed' (devproc ctl kill). */
-  killproc(p: Proc): void;
-  /** rfork with RFPROC: the child, ready to run (9front sysrfork's body). */
-  forkproc(up: Proc, flag: number): Proc;
-  /** Apply rfork's group flags (fds, namespace, env) to p, from src. */
-  regroup(p: Proc, src: Proc, flag: number): void;
-  newnoteid(): number;
-}
-
+/** The machine-dependent half of the kernel (9front pc/). */
 export interface Arch {
+  /** Hook a new process's CPU: its system call trap. */
+  attach(p: Proc): void;
+  /** Run p for one slice (the scheduler's dispatch). */
+  dispatch(p: Proc): void;
   /** noted() after the syscall stored its result. */
   noted(up: Proc, arg: number): void;
   /** Give the child the parent's registers with AX=0 (forkchild). */
@@ -85,4 +65,114 @@ export interface DebugHooks {
   runOptions(p: Proc, o: RunOptions): RunOptions;
   /** p died of a note and is kept Broken; its CPU and memory are about to be freed. */
   broken?(p: Proc): void;
+}
+
+/** The machine's configuration (9front's pc file; emu/conf.ts): its devices and first name space. */
+export interface Conf {
+  /** The devices a # name reaches (9front devtab[]). */
+  readonly devtab: readonly Dev[];
+  /** The name space a run's first process starts with (and rfork RFCNAMEG makes). */
+  namespace(config: KernelConfig): Pgrp;
+}
+
+export class Plan9 {
+  readonly procs = new Map<number, Proc>();
+  readonly sched: Sched;
+  readonly trace = new Trace();
+  private pidgen = 0;
+  /** What now() and uptime() read: the host's, or a virtual clock (--deterministic). */
+  clock: Clock = hostClock();
+  /** Random bytes for #c/random (seeded under --deterministic). */
+  random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n));
+  /** --fail-syscall: an error string fails the call without running it. */
+  sysfail: ((up: Proc, name: string) => string | null) | null = null;
+  /** Run on every new process's CPU after the trap is attached (instruction trace, injection). */
+  readonly cpuhooks: ((p: Proc) => void)[] = [];
+  /** A debugger's say at the trap path's safe points (emu/debug/control.ts); null when none. */
+  debug: DebugHooks | null = null;
+
+  constructor(
+    readonly config: KernelConfig,
+    readonly machine: Machine,
+    readonly arch: Arch,
+    readonly conf: Conf,
+  ) {
+    this.sched = new Sched(() => this.now(), () => this.procs.values());
+    this.sched.dispatch = arch.dispatch;
+    this.trace.clock = () => this.uptime();
+  }
+
+  get flavor(): Flavor {
+    return this.config.flavor;
+  }
+
+  /** Nanoseconds since the Unix epoch (virtual under --deterministic). */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Nanoseconds since boot. */
+  uptime(): number {
+    return this.clock.uptime();
+  }
+
+  /** The device for a # letter, or undefined (9front devno(c, 1) == -1). */
+  devno(dc: string): Dev | undefined {
+    return this.conf.devtab.find((d) => d.dc === dc);
+  }
+
+  /** The name space a run's first process starts with. */
+  newpgrp(): Pgrp {
+    return this.conf.namespace(this.config);
+  }
+
+  newnoteid(): number {
+    return ++this.pidgen;
+  }
+
+  /** A new process with its own CPU and an empty address space. */
+  newproc(text: string): Proc {
+    const p = this.allocproc(text);
+    this.newcpu(p);
+    return p;
+  }
+
+  /** A process table entry with a new pid and no CPU yet (forkproc gives it one later). */
+  allocproc(text: string): Proc {
+    const p = new Proc(this, ++this.pidgen, text);
+    p.user = this.config.user;
+    this.procs.set(p.pid, p);
+    return p;
+  }
+
+  /** Never from inside a CPU hook: Unicorn's engine state is per thread. */
+  newcpu(p: Proc): void {
+    p.cpu = this.machine.newCpu();
+    p.as = new AddressSpace(p.cpu);
+    this.arch.attach(p);
+    for (const f of this.cpuhooks) f(p);
+  }
+
+  /** Free every CPU and its memory (the end of a run, blocked processes included). */
+  shutdown(): void {
+    for (const p of [...this.procs.values()]) {
+      if (p.state !== 'Dead' && p.state !== 'Broken') {
+        p.as.detachAll();
+        p.cpu.close();
+        p.state = 'Dead';
+      }
+      this.procs.delete(p.pid);
+    }
+  }
+
+  /** Run every process until none can run again. */
+  async run(): Promise<void> {
+    const cons = this.config.console;
+    await this.sched.run(() => cons.rin.waiters.size > 0 && !cons.eof);
+  }
+}
+
+/** A kernel for the machine, ready for its first process (386/main.ts spawn). */
+export function boot(config: KernelConfig, machine: Machine, arch: Arch, conf: Conf): Plan9 {
+  return new Plan9(config, machine, arch, conf);
 }

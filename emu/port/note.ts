@@ -1,9 +1,9 @@
 // The portable half of notes (9front port/proc.c: postnote, pushnote,
-// popnote). The 386 half — building the handler's frame and noted() — is
-// in ../386/notify.ts.
+// popnote; devproc.c's kill). The 386 half — building the handler's frame
+// and noted() — is in ../386/notify.ts.
 
 import type { Proc } from './proc.ts';
-import { ERRMAX, NNOTE, NUser, type Note } from './dat.ts';
+import { ERRMAX, NExit, NNOTE, NUser, type Note } from './dat.ts';
 
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();
@@ -54,4 +54,31 @@ export function popnote(p: Proc): Note | null {
 /** A note is waiting that the next return to user mode must act on. */
 export function notepending(p: Proc): boolean {
   return p.procctl !== null || p.notes.length > 0;
+}
+
+/**
+ * Queue a note for p and wake it from an interruptible sleep (9front
+ * postnote). False when it was not posted.
+ */
+export function postnote(p: Proc, msg: string, flag: number): boolean {
+  const k = p.kernel;
+  const ok = pushnote(p, msg, flag);
+  k.trace.note(p, ok ? 'post' : 'drop', msg, { from: k.sched.current?.pid, flag, queued: p.notes.length });
+  if (ok) k.sched.interrupt(p);
+  return ok;
+}
+
+/** Post to every live process of note group noteid but up itself (9front pgrpnote, devproc notepg). */
+export function pgrpnote(up: Proc, noteid: number, msg: string, flag: number): void {
+  for (const p of [...up.kernel.procs.values()]) {
+    if (p !== up && p.noteid === noteid && p.alive) postnote(p, msg, flag);
+  }
+}
+
+/** Kill p at its next return to user mode with 'Killed' (devproc ctl kill). */
+export function killproc(p: Proc): void {
+  if (!p.alive) return;
+  p.procctl = 'exitme';
+  postnote(p, 'sys: killed', NExit);
+  p.kernel.sched.interrupt(p);
 }

@@ -3,21 +3,10 @@
 // they were bound on rather than by the qid of a Chan, which keeps the
 // table a plain map; namec consults it after every element it walks.
 
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Chan } from './dev.ts';
-import type { KernelConfig } from './kernel.ts';
 import { QTDIR } from './dat.ts';
 import { devattach } from './devdir.ts';
-import { devcons } from './devcons.ts';
-import { devdup } from './devdup.ts';
-import { devenv } from './devenv.ts';
-import { ipattach } from '../ip/devip.ts';
-import { csattach } from '../ip/cs.ts';
-import { hostattach } from './devhost.ts';
-import { devproc } from './devproc.ts';
 import { devroot } from './devroot.ts';
-import { tmpattach } from './devtmp.ts';
 import { Emount, Ebadarg, Eunion, Eunmount, error } from './error.ts';
 import { MAFTER, MBEFORE, MCREATE, MMASK, MORDER, MREPL, type Mount, unionchan } from './union.ts';
 
@@ -99,7 +88,8 @@ function eqchan(a: Chan, b: Chan): boolean {
   return a.dev === b.dev && a.devno === b.devno && a.qid.path === b.qid.path && a.qid.type === b.qid.type;
 }
 
-function bindsharp(g: Pgrp, path: string, c: Chan): void {
+/** Mount c alone on path (the boot name space's binds of # devices). */
+export function bindsharp(g: Pgrp, path: string, c: Chan): void {
   c.path = path;
   g.mnt.set(path, [{ to: c, flag: 0 }]);
 }
@@ -108,49 +98,5 @@ function bindsharp(g: Pgrp, path: string, c: Chan): void {
 export function cleanpgrp(): Pgrp {
   const g = new Pgrp();
   bindsharp(g, '/', devattach(devroot, ''));
-  return g;
-}
-
-/**
- * The name space a run starts with: #/ at /, the kernel devices on their
- * usual directories, cs after #I on /net (as /lib/namespace mounts
- * /srv/cs), a private in-memory /tmp, and, when a host directory
- * is configured, its contents at / in front of the root device (so its
- * bin/ is found), writable only when the configuration says so.
- */
-export function newpgrp(config: KernelConfig): Pgrp {
-  const g = cleanpgrp();
-  if (config.root) {
-    const host = hostattach(config.root, config.user);
-    host.path = '/';
-    const root = g.mnt.get('/')![0]!;
-    g.mnt.set('/', [{ to: host, flag: config.root.writable ? MCREATE : 0 }, root]);
-  }
-  bindsharp(g, '/dev', devattach(devcons, ''));
-  bindsharp(g, '/proc', devattach(devproc, ''));
-  bindsharp(g, '/env', devattach(devenv, ''));
-  bindsharp(g, '/fd', devattach(devdup, ''));
-  bindsharp(g, '/net', ipattach(config, ''));
-  g.mount(csattach(), g.lookup('/net')!, MAFTER);
-  bindsharp(g, '/tmp', tmpattach(config.user));
-  if (config.root) {
-    // The host's tmp, read-only, after the in-memory one (which takes the
-    // creates): a tree kept under the host's /tmp (a checkout, go test's
-    // work directory) stays visible, as with bind -a.
-    const dir = join(config.root.dir, 'tmp');
-    let isdir = false;
-    try {
-      isdir = statSync(dir).isDirectory();
-    } catch {
-      // no tmp in the host tree
-    }
-    const tmp = g.mnt.get('/tmp')!;
-    tmp[0] = { ...tmp[0]!, flag: MCREATE };
-    if (isdir) {
-      const host = hostattach({ dir, writable: false }, config.user);
-      host.path = '/tmp';
-      tmp.push({ to: host, flag: 0 });
-    }
-  }
   return g;
 }

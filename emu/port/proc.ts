@@ -3,8 +3,9 @@
 // here knows a register name; 386/ does that.
 
 import type { Cpu, CpuContext } from '../cpu/cpu.ts';
-import type { Kernel } from './kernel.ts';
+import type { Plan9 } from './kernel.ts';
 import type { Note } from './dat.ts';
+import type { Chan } from './dev.ts';
 import type { Fgrp } from './fgrp.ts';
 import type { Pgrp } from './pgrp.ts';
 import type { Egrp } from './devenv.ts';
@@ -27,8 +28,8 @@ export class Proc {
   /** Plan 9's ProcState names, for /proc/N/status. */
   psstate = '';
   text: string;
-  /** The file the image came from, for /proc/N/text (set by exec). */
-  textpath: string | null = null;
+  /** The file the image came from, walked but not open, for /proc/N/text (9front's image chan; set by exec). */
+  textchan: Chan | null = null;
   user = 'none';
   ppid = 0;
   parent: Proc | null = null;
@@ -97,7 +98,7 @@ export class Proc {
   stime = 0;
 
   constructor(
-    readonly kernel: Kernel,
+    readonly kernel: Plan9,
     readonly pid: number,
     text: string,
   ) {

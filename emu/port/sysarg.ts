@@ -6,12 +6,13 @@
 import type { Proc } from './proc.ts';
 import { Ebadarg, error } from './error.ts';
 import { NDebug } from './dat.ts';
+import { postnote } from './note.ts';
 
 /** The signature of every system call: the caller and its 5 argument words (unsigned). */
 export type Sysfn = (up: Proc, a: readonly number[]) => number;
 
 export function badaddr(up: Proc): never {
-  up.kernel.postnote(up, 'sys: bad address in syscall', NDebug);
+  postnote(up, 'sys: bad address in syscall', NDebug);
   return error(Ebadarg);
 }
 

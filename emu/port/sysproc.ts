@@ -6,14 +6,17 @@ import type { Proc } from './proc.ts';
 import { sleep, Sleep, wakeup } from './rendez.ts';
 import { Ebadarg, Ebadexec, Egreg, Egreg4e, Einuse, Enochild, Enovmem, Eperm, Esoverlap, Etoobig, error } from './error.ts';
 import {
-  ERRMAX, NRSTR, NUser, OEXEC, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFPROC,
+  ERRMAX, NRSTR, NUser, OEXEC, RFCENVG, RFCFDG, RFCNAMEG, RFENVG, RFFDG, RFMEM, RFNAMEG, RFNOTEG, RFNOWAIT, RFPROC, RFREND,
 } from './dat.ts';
+import { Egrp } from './devenv.ts';
+import { Fgrp } from './fgrp.ts';
+import { Rgrp } from './rgrp.ts';
 import { copyout, int, putvlong, validaddr, validstr } from './sysarg.ts';
 import type { Chan } from './dev.ts';
 import { cclose, namec } from './chan.ts';
 import { closeOnExec } from './sysfile.ts';
 import { HDRSZ, I_MAGIC, parseAout, pground, type Aout } from '../aout.ts';
-import { kstrcpy } from './note.ts';
+import { kstrcpy, postnote } from './note.ts';
 import { pexit } from './pexit.ts';
 import { quote } from './parse.ts';
 import { semaphore } from './sema.ts';
@@ -111,7 +114,7 @@ export function sysalarm(up: Proc, a: readonly number[]): number {
   k.sched.callAt(up, when * (1e9 / HZ), () => {
     if (up.alarm !== when) return;  // reset or cleared since
     up.alarm = 0;
-    k.postnote(up, 'alarm', NUser);
+    postnote(up, 'alarm', NUser);
   });
   return old;
 }
@@ -172,7 +175,7 @@ export function sysrfork(up: Proc, a: readonly number[]): number {
   if ((flag & (RFENVG | RFCENVG)) === (RFENVG | RFCENVG)) error(Ebadarg);
   if ((flag & RFPROC) === 0) {
     if (flag & (RFMEM | RFNOWAIT)) error(Ebadarg);
-    k.regroup(up, up, flag);
+    regroup(up, up, flag);
     if (flag & RFNOTEG) {
       let alone = true;
       for (const p of k.procs.values()) if (p !== up && p.alive && p.noteid === up.noteid) alone = false;
@@ -180,12 +183,67 @@ export function sysrfork(up: Proc, a: readonly number[]): number {
     }
     return 0;
   }
-  const p = k.forkproc(up, flag);
+  const p = forkproc(up, flag);
   k.trace.procev(up, 'rfork', `flags=${rforkflags(flag)} child=${p.pid}`, { flags: flag, flagnames: rforkflags(flag).split('|'), child: p.pid });
   // The parent yields so the child usually runs first, and takes no notes on this return.
   up.yield = true;
   up.nonotes = true;
   return p.pid;
+}
+
+/** Apply rfork's group flags (fds, name space, env, rendezvous) to p, from src. */
+function regroup(p: Proc, src: Proc, flag: number): void {
+  if (flag & RFFDG) p.fgrp = src.fgrp.dup();
+  else if (flag & RFCFDG) p.fgrp = new Fgrp();
+  else if (p !== src) (p.fgrp = src.fgrp).ref++;
+  if (flag & RFNAMEG) p.pgrp = src.pgrp.dup();
+  else if (flag & RFCNAMEG) p.pgrp = p.kernel.newpgrp();
+  else p.pgrp = src.pgrp;
+  if (flag & RFENVG) p.egrp = src.egrp.dup();
+  else if (flag & RFCENVG) p.egrp = new Egrp();
+  else p.egrp = src.egrp;
+  if (flag & RFREND) p.rgrp = new Rgrp();
+  else if (p !== src) p.rgrp = src.rgrp;
+}
+
+/**
+ * rfork's body with RFPROC (9front sysrfork). Runs inside the parent's INT
+ * hook, where no CPU may be created, so the child gets its identity now
+ * and its CPU, memory and registers right after the parent's CPU stops —
+ * before the parent runs again, so it is still the state at the INT.
+ */
+function forkproc(up: Proc, flag: number): Proc {
+  const k = up.kernel;
+  const p = k.allocproc(up.text);
+  regroup(p, up, flag);
+  p.dot = up.dot;
+  p.textchan = up.textchan;
+  p.user = up.user;
+  p.parent = up;
+  p.ppid = flag & RFNOWAIT && k.flavor === '4e' ? 0 : up.pid;
+  p.noteid = flag & RFNOTEG ? p.pid : up.noteid;
+  p.notify = up.notify;
+  if (k.flavor === '4e') {
+    // 4e copies the pending notes; 9front starts the child with none.
+    p.notes = up.notes.map((n) => ({ ...n }));
+    p.lastnote = up.lastnote;
+    p.ureg = up.ureg;
+  }
+  if (flag & RFNOWAIT) p.nowait = true;
+  else up.nchild++;
+  up.afterSyscall = () => {
+    k.newcpu(p);
+    // Text and segattach's "shared" always shared; data, bss and
+    // "memory" with RFMEM; the stack never (9front dupseg).
+    for (const s of up.as.segs) {
+      const share = s.type === 'text' || s.type === 'shared'
+        || (flag & RFMEM && (s.type === 'data' || s.type === 'bss' || s.type === 'memory'));
+      p.as.attach(share ? s : s.copy(k.machine.alloc));
+    }
+    k.arch.forkchild(p, up);
+    k.sched.ready(p);
+  };
+  return p;
 }
 
 const RFNAMES: [number, string][] = [
@@ -280,7 +338,7 @@ export function sysexec(up: Proc, a: readonly number[]): number {
   let argv = execargv(up, a[1]! >>> 0);
   if (argv.length === 0 && up.kernel.flavor === '9front') error(Ebadarg);
   let name = file;
-  let image = readexec(up, file);
+  let { image, text } = readexec(up, file);
   if (image.length > 2 && image[0] === 0x23 && image[1] === 0x21) {
     // #!interp args: the first line, within 256 bytes, ending in a newline;
     // argv becomes [interp basename, its args..., the script as given,
@@ -292,12 +350,12 @@ export function sysexec(up: Proc, a: readonly number[]): number {
     if (toks.length === 0) error(Ebadexec);
     name = toks[0]!;
     argv = [name.slice(name.lastIndexOf('/') + 1), ...toks.slice(1), file, ...argv.slice(1)];
-    image = readexec(up, name);
+    ({ image, text } = readexec(up, name));
   }
   const aout = checkaout(image);
   // The point of no return.
   up.text = name.slice(name.lastIndexOf('/') + 1);
-  up.textpath = execpath || null;
+  up.textchan = text;
   closeOnExec(up);
   up.notify = 0;
   up.notified = false;
@@ -319,9 +377,6 @@ export function sysexec(up: Proc, a: readonly number[]): number {
   return 0;
 }
 
-/** The path of the Chan readexec opened last (for up.textpath). */
-let execpath = '';
-
 const MAXARGV = 4096;
 const MAXARGBYTES = 4 << 20;
 
@@ -342,10 +397,12 @@ function execargv(up: Proc, addr: number): string[] {
   }
 }
 
-/** The whole file, opened OEXEC and read through its device. */
-function readexec(up: Proc, file: string): Uint8Array {
+/**
+ * The whole file, opened OEXEC and read through its device, and the file
+ * itself (walked, not open) for /proc/N/text.
+ */
+function readexec(up: Proc, file: string): { image: Uint8Array; text: Chan } {
   const c: Chan = namec(up, file, 'open', OEXEC);
-  execpath = c.path;
   try {
     const parts: Uint8Array[] = [];
     let off = 0;
@@ -356,7 +413,7 @@ function readexec(up: Proc, file: string): Uint8Array {
       off += b.length;
       if (off > 1 << 30) error(Etoobig);
     }
-    return Buffer.concat(parts);
+    return { image: Buffer.concat(parts), text: c.clone() };
   } finally {
     cclose(up, c);
   }

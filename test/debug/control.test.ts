@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleProg, runProg } from '../kit/runprog.ts';
 import { parseAout } from '../../emu/aout.ts';
 import { Control, type StopReason } from '../../emu/debug/control.ts';
-import type { Plan9 } from '../../emu/port/boot.ts';
+import type { Plan9 } from '../../emu/port/kernel.ts';
 
 const syms = parseAout(assembleProg('dbg.s')).syms;
 const sym = (name: string) => {

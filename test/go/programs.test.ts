@@ -9,8 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, skipWithoutGo } from './gobuild.ts';
 import { runGo } from './rungo.ts';
 import { BufferConsole } from '../../emu/port/console.ts';
-import type { Plan9 } from '../../emu/port/boot.ts';
+import type { Plan9 } from '../../emu/port/kernel.ts';
 import type { Proc } from '../../emu/port/proc.ts';
+import { postnote } from '../../emu/port/note.ts';
 
 const T = 60_000;
 
@@ -108,8 +109,8 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
       override write(stream: 1 | 2, data: Uint8Array): void {
         super.write(stream, data);
         if (k && first && Buffer.from(data).toString().includes('ready\n')) {
-          k.postnote(first, 'hangup', 0);
-          k.postnote(first, 'interrupt', 0);
+          postnote(first, 'hangup', 0);
+          postnote(first, 'interrupt', 0);
         }
       }
     })();
@@ -127,7 +128,7 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
   it('an interrupt with no Notify kills the program with the note as exit string', async () => {
     const r = await runGo(bin.timers!, [], {
       onboot: (k, first) => {
-        setTimeout(() => k.postnote(first, 'interrupt', 0), 10);
+        setTimeout(() => postnote(first, 'interrupt', 0), 10);
       },
     });
     expect(r.exitstr).toBe('interrupt');

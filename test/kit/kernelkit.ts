@@ -1,29 +1,23 @@
-// A minimal kernel for port/ unit tests: a process table, notes queued by
-// the real pushnote, a console in memory, and processes whose memory is a
-// plain data segment, so a test can place a string and call a system call
-// directly: sysopen(p, [k.str(p, '/dev/pid'), OREAD]). No CPU runs.
+// Kernels for port/ unit tests: the real kernel (port/kernel.ts) with the
+// 386 half, on fake CPUs over JS memory (no libunicorn), a console in
+// memory and fixed clocks. Each test process gets a plain data segment, so
+// a test can place a string and call a system call directly:
+// sysopen(p, [k.str(p, '/dev/pid'), OREAD]). No CPU runs.
 
-import type { Cpu, HostAlloc, HostMem } from '../../emu/cpu/cpu.ts';
 import type { Flavor } from '../../emu/port/dat.ts';
-import type { Kernel, KernelConfig, HostRoot } from '../../emu/port/kernel.ts';
+import type { HostRoot } from '../../emu/port/kernel.ts';
 import type { Sysfn } from '../../emu/port/sysarg.ts';
+import type { Proc } from '../../emu/port/proc.ts';
+import { arch386 } from '../../emu/386/main.ts';
+import { pc } from '../../emu/conf.ts';
+import { fakeMachine } from '../../emu/cpu/machine.ts';
 import { BufferConsole } from '../../emu/port/console.ts';
-import { NExit } from '../../emu/port/dat.ts';
 import { newegrp } from '../../emu/port/devenv.ts';
 import { isKernelError } from '../../emu/port/error.ts';
 import { Fgrp } from '../../emu/port/fgrp.ts';
-import { pushnote } from '../../emu/port/note.ts';
-import { newpgrp } from '../../emu/port/pgrp.ts';
-import { Proc } from '../../emu/port/proc.ts';
+import { Plan9 } from '../../emu/port/kernel.ts';
 import { Sleep } from '../../emu/port/rendez.ts';
-import { Sched } from '../../emu/port/sched.ts';
-import { AddressSpace, Segment } from '../../emu/port/segment.ts';
-
-/** Host memory as a plain ArrayBuffer. */
-export const arrayAlloc: HostAlloc = (size): HostMem => ({ size, bytes: new Uint8Array(size), handle: null, free() {} });
-
-/** A CPU that only accepts mappings: the kernel reads guest memory itself. */
-const nocpu = { map() {}, unmap() {}, protect() {} } as unknown as Cpu;
+import { Segment } from '../../emu/port/segment.ts';
 
 /** The data segment every test process gets, and its size. */
 export const DATA = 0x10000;
@@ -41,60 +35,40 @@ export interface KitOptions {
   root?: HostRoot | null;
 }
 
-export class TestKernel {
-  readonly procs = new Map<number, Proc>();
-  readonly sched: Sched;
-  readonly config: KernelConfig;
+/** The real kernel on fake CPUs, with helpers to make processes and put data in their memory. */
+export class TestKernel extends Plan9 {
   readonly console: BufferConsole;
-  /** Every note posted, in order, whether queued or not. */
+  /** Every note posted, in order, whether queued or not (from the kernel's note events). */
   readonly posted: { pid: number; msg: string; flag: number; ok: boolean }[] = [];
-  private npid = 0;
   /** Bump allocator over each process's data segment. */
   private readonly brk = new Map<Proc, number>();
 
   constructor(o: KitOptions = {}) {
-    this.console = new BufferConsole(o.input ?? '', o.eof ?? true);
-    this.config = {
-      flavor: o.flavor ?? '9front', console: this.console, root: o.root ?? null,
+    const console = new BufferConsole(o.input ?? '', o.eof ?? true);
+    const config = {
+      flavor: o.flavor ?? '9front', console, root: o.root ?? null,
       env: o.env ?? {}, ncpu: 2, sysname: 'gnot', user: 'glenda',
-    };
-    this.sched = new Sched(() => this.now(), () => this.procs.values());
-  }
-
-  get flavor(): Flavor { return this.config.flavor; }
-  get kernel(): Kernel { return this as unknown as Kernel; }
-  now(): number { return NOW; }
-  uptime(): number { return UPTIME; }
-  random(n: number): Uint8Array { return new Uint8Array(n).map((_, i) => (i * 37 + 11) & 0xff); }
-  readonly sysfail = null;
-
-  postnote(p: Proc, msg: string, flag: number): boolean {
-    const ok = pushnote(p, msg, flag);
-    this.posted.push({ pid: p.pid, msg, flag, ok });
-    return ok;
-  }
-
-  pgrpnote(noteid: number, msg: string, flag: number, except: Proc | null): void {
-    for (const p of this.procs.values()) if (p !== except && p.noteid === noteid && p.alive) this.postnote(p, msg, flag);
-  }
-
-  killproc(p: Proc): void {
-    p.procctl = 'exitme';
-    this.postnote(p, 'sys: killed', NExit);
+    } as const;
+    super(config, fakeMachine(), arch386, pc);
+    this.console = console;
+    this.clock = { now: () => NOW, uptime: () => UPTIME };
+    this.random = (n) => new Uint8Array(n).map((_, i) => (i * 37 + 11) & 0xff);
+    this.trace.listen(['notes'], (e) => {
+      if (e.kind === 'note' && (e.what === 'post' || e.what === 'drop')) {
+        this.posted.push({ pid: e.pid, msg: e.msg, flag: e.flag ?? 0, ok: e.what === 'post' });
+      }
+    });
   }
 
   /** A running process with its own fds, the boot name space and environment, and a data segment. */
-  newproc(text = 'test', parent: Proc | null = null): Proc {
-    const p = new Proc(this.kernel, ++this.npid, text);
+  proc(text = 'test', parent: Proc | null = null): Proc {
+    const p = this.newproc(text);
     p.state = 'Running';
-    p.user = this.config.user;
-    p.as = new AddressSpace(nocpu);
-    p.as.attach(new Segment('data', DATA, DATA + DATASIZE, arrayAlloc(DATASIZE), 3));
+    p.as.attach(new Segment('data', DATA, DATA + DATASIZE, this.machine.alloc(DATASIZE), 3));
     p.fgrp = new Fgrp();
-    p.pgrp = parent?.pgrp ?? newpgrp(this.config);
+    p.pgrp = parent?.pgrp ?? this.newpgrp();
     p.egrp = parent?.egrp ?? newegrp(this.config.env);
     if (parent) { p.ppid = parent.pid; p.noteid = parent.noteid; }
-    this.procs.set(p.pid, p);
     this.brk.set(p, DATA);
     return p;
   }

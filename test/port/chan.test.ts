@@ -5,7 +5,7 @@ import { OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
 
 function setup(flavor: '9front' | '4e' = '9front') {
   const k = new TestKernel({ flavor, env: { home: '/usr/glenda' } });
-  const p = k.newproc();
+  const p = k.proc();
   const read = (path: string) => {
     const c = namec(p, path, 'open', OREAD);
     return text(c.dev.read(p, c, 1000, 0));

@@ -6,8 +6,8 @@ import { OREAD, OWRITE } from '../../emu/port/dat.ts';
 
 function setup(o: { flavor?: '9front' | '4e'; input?: string; eof?: boolean } = {}) {
   const k = new TestKernel(o);
-  const parent = k.newproc('rc');
-  const p = k.newproc('cat', parent);
+  const parent = k.proc('rc');
+  const p = k.proc('cat', parent);
   return { k, p };
 }
 

@@ -5,7 +5,7 @@ import { OREAD, ORCLOSE, OWRITE } from '../../emu/port/dat.ts';
 
 function setup() {
   const k = new TestKernel();
-  const p = k.newproc();
+  const p = k.proc();
   p.fgrp.newfd(open(p, '/dev/null', OREAD));
   p.fgrp.newfd(open(p, '/dev/cons', OWRITE));
   return { k, p };

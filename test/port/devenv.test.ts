@@ -7,7 +7,7 @@ import { Egrp } from '../../emu/port/devenv.ts';
 
 function setup() {
   const k = new TestKernel({ env: { user: 'glenda', home: '/usr/glenda' } });
-  const p = k.newproc();
+  const p = k.proc();
   return { k, p };
 }
 
@@ -55,7 +55,7 @@ describe('#e', () => {
 
   it('dup gives an independent copy', () => {
     const { k, p } = setup();
-    const q = k.newproc('child');
+    const q = k.proc('child');
     q.egrp = p.egrp.dup();
     write(q, open(q, '/env/user', OWRITE | OTRUNC), 'other');
     expect(read(p, '/env/user')).toBe('glenda');

@@ -26,7 +26,7 @@ afterAll(() => fs.rmSync(top, { recursive: true, force: true }));
 
 function setup(writable = false) {
   const k = new TestKernel({ root: { dir: root, writable } });
-  return { k, p: k.newproc() };
+  return { k, p: k.proc() };
 }
 
 describe('a host directory at /', () => {

@@ -8,7 +8,7 @@ import type { Proc } from '../../emu/port/proc.ts';
 
 function setup() {
   const k = new TestKernel();
-  const p = k.newproc();
+  const p = k.proc();
   return { k, p };
 }
 

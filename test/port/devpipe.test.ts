@@ -8,7 +8,7 @@ import type { Chan } from '../../emu/port/dev.ts';
 
 function setup() {
   const k = new TestKernel();
-  const p = k.newproc();
+  const p = k.proc();
   const [a, b] = newpipe(p);
   const w = (c: Chan, s: string | Uint8Array) => c.dev.write(p, c, typeof s === 'string' ? Buffer.from(s) : s, 0);
   const r = (c: Chan, n = 100) => text(c.dev.read(p, c, n, 0));

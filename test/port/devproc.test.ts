@@ -5,8 +5,8 @@ import { NExit, NUser, OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
 
 function setup(flavor: '9front' | '4e' = '9front') {
   const k = new TestKernel({ flavor });
-  const p = k.newproc('rc');
-  const q = k.newproc('sleep', p);
+  const p = k.proc('rc');
+  const q = k.proc('sleep', p);
   return { k, p, q };
 }
 
@@ -99,7 +99,7 @@ describe('#p', () => {
 
   it('notepg posts to the group but not the writer', () => {
     const { k, p, q } = setup();
-    const r = k.newproc('other');
+    const r = k.proc('other');
     r.noteid = 99;
     write(p, open(p, '/proc/2/notepg', OWRITE), 'interrupt');
     expect(q.notes.map((n) => n.msg)).toEqual(['interrupt']);
@@ -126,7 +126,7 @@ describe('#p', () => {
 
   it('noteid can join a group of the same user', () => {
     const { k, p, q } = setup();
-    const r = k.newproc('x');
+    const r = k.proc('x');
     r.noteid = 7;
     write(p, open(p, '/proc/2/noteid', OWRITE), '7');
     expect(q.noteid).toBe(7);

@@ -13,7 +13,7 @@ const keep: Dir = {
 
 function setup() {
   const k = new TestKernel();
-  const p = k.newproc();
+  const p = k.proc();
   const create = (path: string, perm = 0o666, mode = ORDWR) => namec(p, path, 'create', mode, perm);
   return { k, p, create };
 }

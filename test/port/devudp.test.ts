@@ -10,7 +10,7 @@ import type { Chan } from '../../emu/port/dev.ts';
 import type { Proc } from '../../emu/port/proc.ts';
 
 function setup(): Proc {
-  return new TestKernel().newproc();
+  return new TestKernel().proc();
 }
 
 const rd = (p: Proc, c: Chan, n = 8192) => text(c.dev.read(p, c, n, 0));

@@ -11,7 +11,7 @@ import type { Dir } from '../../emu/port/dat.ts';
 
 function setup(flavor: '9front' | '4e' = '9front') {
   const k = new TestKernel({ flavor });
-  const p = k.newproc();
+  const p = k.proc();
   const s = (str: string) => k.str(p, str);
   const open = (path: string, mode = OREAD) => call(sysopen, p, [s(path), mode]);
   const create = (path: string, mode: number, perm: number) => call(syscreate, p, [s(path), mode, perm]);
@@ -524,7 +524,7 @@ describe('bind', () => {
 
   it('only changes the name space it was made in', () => {
     const t = setup();
-    const q = t.k.newproc('other');
+    const q = t.k.proc('other');
     q.pgrp = t.p.pgrp.dup();
     bind(t, '#c', '/mnt', 0);
     expect(call(sysopen, q, [t.k.str(q, '/mnt/pid'), OREAD])).toBe("file does not exist: '/mnt/pid'");

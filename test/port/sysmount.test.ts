@@ -9,7 +9,7 @@ import { unpackdirs } from '../../emu/port/stat.ts';
 
 function setup(flavor: '9front' | '4e' = '9front') {
   const k = new TestKernel({ flavor });
-  const p = k.newproc();
+  const p = k.proc();
   const s = (str: string) => k.str(p, str);
   const ls = (path: string): string[] => {
     const fd = call(sysopen, p, [s(path), OREAD]) as number;
