@@ -66,6 +66,17 @@ export function addCodeHook(cpu: Cpu, begin: number, end: number, fn: CodeFn): (
 }
 
 /**
+ * addCodeHook for one instruction address (a breakpoint): only the code
+ * translated from its page is dropped, not all of it. A whole flush
+ * (Unicorn 2.0.1's tb_flush) clears the 1 GiB code buffer and took seconds
+ * on a loaded host, and a debugger adds breakpoints at every resume.
+ */
+export function addPcHook(cpu: Cpu, pc: number, fn: CodeFn): () => void {
+  const L = unicorn();
+  return engineHook(cpu, L, UC_HOOK_CODE, codeTrampoline(L), codefns, fn, pc, pc, () => cpu.invalidate(pc, 1));
+}
+
+/**
  * Call fn for each read and/or write that starts in [begin, end]
  * (inclusive). Returns the remover. A throw from fn is lost.
  */
@@ -75,7 +86,10 @@ export function addMemHook(cpu: Cpu, begin: number, end: number, kinds: { read: 
   return engineHook(cpu, L, type, memTrampoline(L), memfns, fn, begin, end);
 }
 
-function engineHook<F>(cpu: Cpu, L: UcLib, type: number, tramp: unknown, fns: Map<number, F>, fn: F, begin: number, end: number): () => void {
+function engineHook<F>(
+  cpu: Cpu, L: UcLib, type: number, tramp: unknown, fns: Map<number, F>, fn: F, begin: number, end: number,
+  retranslate = () => (cpu as UnicornCpu).flushTb(),
+): () => void {
   const id = nextid++;
   fns.set(id, fn);
   const forget = () => fns.delete(id);
@@ -86,7 +100,7 @@ function engineHook<F>(cpu: Cpu, L: UcLib, type: number, tramp: unknown, fns: Ma
     forget();
     throw new Error(`uc_hook_add(${type}): error ${err}`);
   }
-  cpu.flushTb();
+  retranslate();
   const h = hh[0]!;
   return () => {
     if (!forget()) return;

@@ -22,7 +22,7 @@ import type { Proc } from '../port/proc.ts';
 import type { Note } from '../port/dat.ts';
 import type { RunOptions, Stop } from '../cpu/cpu.ts';
 import { NUser } from '../port/dat.ts';
-import { addCodeHook, addMemHook } from '../cpu/codehook.ts';
+import { addCodeHook, addMemHook, addPcHook } from '../cpu/codehook.ts';
 
 import { readRegs, writeRegs, type AllRegs, type RegChange } from './regs.ts';
 import { corpse, corpseRead, type Corpse } from './corpse.ts';
@@ -89,7 +89,7 @@ export class Control {
   private readonly bps = new Map<number, number>();  // address -> references
   private readonly wps = new Map<number, Watchpoint>();
   private wpid = 0;
-  /** Per process: the hook removers by key (bp:ADDR, wp:ID, step). */
+  /** Per process: its engine hooks' removers by key (bp:ADDR, wp:ADDR:LEN:KIND, next). */
   private readonly hooks = new Map<Proc, Map<string, () => void>>();
   private readonly corpses = new Map<number, Corpse>();
   private readonly stopOnNotes: boolean;
@@ -174,6 +174,7 @@ export class Control {
       const pc = p.cpu.reg('pc');
       if (this.bps.has(pc)) this.skip.set(p, pc);
     }
+    this.prune();
     this.stopped = null;
     const r = this.release;
     this.release = null;
@@ -244,24 +245,24 @@ export class Control {
 
   // --- breakpoints and watchpoints ------------------------------------------
 
+  // Hooks stay in the engine once added: a removed breakpoint or watchpoint
+  // only stops matching, and adding it again finds its hook. gdb takes its
+  // breakpoints out at every stop and puts them back at every resume, and
+  // each new hook costs a retranslation.
+
   /** Stop any process before it runs the instruction at addr. Counted: add twice, remove twice. */
   addBreakpoint(addr: number): void {
     addr >>>= 0;
-    const n = this.bps.get(addr) ?? 0;
-    this.bps.set(addr, n + 1);
-    if (n === 0) for (const p of this.hooked()) this.hookbp(p, addr);
+    this.bps.set(addr, (this.bps.get(addr) ?? 0) + 1);
+    for (const p of this.hooked()) this.hookbp(p, addr);
   }
 
   removeBreakpoint(addr: number): boolean {
     addr >>>= 0;
     const n = this.bps.get(addr);
     if (n === undefined) return false;
-    if (n > 1) {
-      this.bps.set(addr, n - 1);
-      return true;
-    }
-    this.bps.delete(addr);
-    this.unhook(`bp:${addr}`);
+    if (n > 1) this.bps.set(addr, n - 1);
+    else this.bps.delete(addr);
     return true;
   }
 
@@ -278,11 +279,7 @@ export class Control {
   }
 
   removeWatchpoint(w: Watchpoint | number): boolean {
-    const id = typeof w === 'number' ? w : w.id;
-    if (!this.wps.delete(id)) return false;
-    this.unhook(`wp:${id}`);
-    if (this.wps.size === 0) this.unhook('next');
-    return true;
+    return this.wps.delete(typeof w === 'number' ? w : w.id);
   }
 
   /** The watchpoint covering [addr, addr+len) of that kind, if any. */
@@ -300,21 +297,33 @@ export class Control {
     for (const w of this.wps.values()) this.hookwp(p, w);
   }
 
-  private add(p: Proc, key: string, remove: () => void): void {
-    this.hooks.get(p)?.set(key, remove);
+  /** Add p's hook under key unless it has one. */
+  private once(p: Proc, key: string, add: () => () => void): void {
+    const m = this.hooks.get(p);
+    if (m && !m.has(key)) m.set(key, add());
   }
 
-  private unhook(key: string): void {
-    for (const [p, m] of this.hooks) {
-      m.get(key)?.();
-      m.delete(key);
-      if (!p.alive && p.state !== 'Moribund') this.hooks.delete(p);
+  /**
+   * At a resume: drop the hooks of watchpoints no longer set. Every memory
+   * access is slower while memory hooks exist, and every instruction while
+   * the `next` hook does.
+   */
+  private prune(): void {
+    const live = new Set([...this.wps.values()].map((w) => `wp:${w.addr}:${w.len}:${w.kind}`));
+    if (live.size > 0) live.add('next');
+    for (const m of this.hooks.values()) {
+      for (const [key, remove] of m) {
+        if ((key.startsWith('wp:') || key === 'next') && !live.has(key)) {
+          remove();
+          m.delete(key);
+        }
+      }
     }
   }
 
   private hookbp(p: Proc, addr: number): void {
-    this.add(p, `bp:${addr}`, addCodeHook(p.cpu, addr, addr, (pc) => {
-      if (this.skip.get(p) === pc || this.hits.has(p)) return;
+    this.once(p, `bp:${addr}`, () => addPcHook(p.cpu, addr, (pc) => {
+      if (!this.bps.has(pc) || this.skip.get(p) === pc || this.hits.has(p)) return;
       this.hits.set(p, { kind: 'breakpoint', pid: p.pid, addr: pc });
       p.cpu.stop();
     }));
@@ -323,17 +332,16 @@ export class Control {
   private hookwp(p: Proc, w: Watchpoint): void {
     const kinds = { read: w.kind !== 'write', write: w.kind !== 'read' };
     // An access starting up to 7 bytes below the range may cover it.
-    this.add(p, `wp:${w.id}`, addMemHook(p.cpu, w.addr - 7, w.addr + w.len - 1, kinds, (write, a, size) => {
-      if (a + size <= w.addr || a >= w.addr + w.len || this.hits.has(p)) return;
-      this.hits.set(p, { kind: 'watchpoint', pid: p.pid, addr: Math.max(a, w.addr), access: write ? 'write' : 'read', wp: w });
+    this.once(p, `wp:${w.addr}:${w.len}:${w.kind}`, () => addMemHook(p.cpu, w.addr - 7, w.addr + w.len - 1, kinds, (write, a, size) => {
+      if (this.hits.has(p)) return;
+      const on = this.findWatchpoint(w.addr, w.len, w.kind);
+      if (!on || a + size <= on.addr || a >= on.addr + on.len) return;
+      this.hits.set(p, { kind: 'watchpoint', pid: p.pid, addr: Math.max(a, on.addr), access: write ? 'write' : 'read', wp: on });
     }));
     // The stop comes before the next instruction, so that the access has been made.
-    if (!this.hooks.get(p)?.has('next')) {
-      this.add(p, 'next', addCodeHook(p.cpu, 1, 0, () => {
-        const h = this.hits.get(p);
-        if (h?.kind === 'watchpoint') p.cpu.stop();
-      }));
-    }
+    this.once(p, 'next', () => addCodeHook(p.cpu, 1, 0, () => {
+      if (this.hits.get(p)?.kind === 'watchpoint') p.cpu.stop();
+    }));
   }
 
   // --- processes, registers, memory -----------------------------------------
