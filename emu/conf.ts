@@ -9,7 +9,7 @@
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Conf, KernelConfig } from './port/kernel.ts';
+import type { Conf, Plan9 } from './port/kernel.ts';
 import { bindsharp, cleanpgrp, type Pgrp } from './port/pgrp.ts';
 import { devattach } from './port/devdir.ts';
 import { devcons } from './port/devcons.ts';
@@ -31,8 +31,9 @@ import { csattach } from './ip/cs.ts';
  * is configured, its contents at / in front of the root device (so its
  * bin/ is found), writable only when the configuration says so.
  */
-function namespace(config: KernelConfig): Pgrp {
-  const g = cleanpgrp();
+function namespace(k: Plan9): Pgrp {
+  const config = k.config;
+  const g = cleanpgrp(k);
   if (config.root) {
     const host = hostattach(config.root, config.user);
     host.path = '/';
@@ -45,7 +46,7 @@ function namespace(config: KernelConfig): Pgrp {
   bindsharp(g, '/fd', devattach(devdup, ''));
   bindsharp(g, '/net', ipattach(config, ''));
   g.mount(csattach(), g.lookup('/net')!, MAFTER);
-  bindsharp(g, '/tmp', tmpattach(config.user));
+  bindsharp(g, '/tmp', tmpattach(k));
   if (config.root) {
     // The host's tmp, read-only, after the in-memory one (which takes the
     // creates): a tree kept under the host's /tmp (a checkout, go test's

@@ -6,10 +6,35 @@
 import type { Proc } from '../port/proc.ts';
 import { HDRSZ, UTZERO, dataBase, pground, type Aout } from '../aout.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../cpu/cpu.ts';
-import { Segment } from '../port/segment.ts';
+import { SG_CEXEC, Segment } from '../port/segment.ts';
+import { clearFpillegal } from './notify.ts';
 import { FPCW_INIT, MXCSR_INIT, TOS_PID, UDSEL, UESEL, USTKBASE, USTKSIZE, USTKTOP, tossize } from './mem.ts';
 
 export class ExecError extends Error {}
+
+/** Default bss growth room: Go reserves its heap with brk. */
+export const BRKMAX = 1 << 30;
+
+/**
+ * exec's machine half, after the CPU stopped: the old image goes (shared
+ * data/bss stays with its other users), the new one comes in with a fresh
+ * stack, Tos and FPU (9front sysexec, pc/trap.c execregs). Unmapping drops
+ * the translated code too. Segments segattach made stay, unless attached
+ * with SG_CEXEC.
+ */
+export function execimage(up: Proc, image: Uint8Array, aout: Aout, argv: readonly string[]): void {
+  for (const s of [...up.as.segs]) {
+    const stays = (s.type === 'shared' || s.type === 'memory') && !(s.attr & SG_CEXEC);
+    if (stays) continue;
+    if (s.top > s.base) up.cpu.unmap(s.base, s.top - s.base);
+    up.as.detach(s);
+  }
+  up.fpsave?.free();
+  up.fpsave = null;
+  up.fpsaved = false;
+  clearFpillegal(up);
+  loadaout(up, image, aout, argv, BRKMAX);
+}
 
 /**
  * Map the image into p's (empty) address space and set its registers.

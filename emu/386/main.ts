@@ -1,47 +1,17 @@
-// The 386 half of the kernel and the first process of a run (9front
-// pc/main.c userinit, port/sysproc.c sysexec's loading half): arch386 is
-// what port/kernel.ts's boot() takes for the machine-dependent hooks.
+// The 386 machine's kernel entry points and the first process of a run
+// (9front pc/main.c userinit): arch386 is what port/kernel.ts's boot()
+// takes to trap a new CPU's system calls and to run a process.
 
 import type { Arch, Plan9 } from '../port/kernel.ts';
 import type { Proc } from '../port/proc.ts';
-import { parseAout, type Aout } from '../aout.ts';
+import { parseAout } from '../aout.ts';
 import { Egrp } from '../port/devenv.ts';
 import { Fgrp } from '../port/fgrp.ts';
 import { consfd } from '../port/devcons.ts';
-import { clearFpillegal, noted } from './notify.ts';
 import { attachtrap, dispatch } from './trap.ts';
-import { loadaout } from './exec.ts';
-import { SG_CEXEC } from '../port/segment.ts';
+import { BRKMAX, loadaout } from './exec.ts';
 
-export const arch386: Arch = {
-  attach: attachtrap,
-  dispatch,
-  noted,
-  forkchild(child: Proc, parent: Proc): void {
-    // Every register, x87/SSE included, as at the INT; the child returns 0.
-    // Registers are copied one by one: a saved Unicorn context holds
-    // engine-internal state and must not be restored into another engine.
-    child.cpu.setRegs({ ...parent.cpu.regs(), ax: 0 });
-    child.cpu.setFpstate(parent.cpu.fpstate());
-  },
-  exec(up: Proc, image: Uint8Array, aout: Aout, argv: readonly string[]): void {
-    // The old image goes (shared data/bss stays with its other users), the
-    // new one comes in with a fresh stack, Tos and FPU (9front sysexec,
-    // pc/trap.c execregs). Unmapping drops the translated code too.
-    // Segments segattach made stay, unless attached with SG_CEXEC.
-    for (const s of [...up.as.segs]) {
-      const stays = (s.type === 'shared' || s.type === 'memory') && !(s.attr & SG_CEXEC);
-      if (stays) continue;
-      if (s.top > s.base) up.cpu.unmap(s.base, s.top - s.base);
-      up.as.detach(s);
-    }
-    up.fpsave?.free();
-    up.fpsave = null;
-    up.fpsaved = false;
-    clearFpillegal(up);
-    loadaout(up, image, aout, argv, BRKMAX);
-  },
-};
+export const arch386: Arch = { attach: attachtrap, dispatch };
 
 /**
  * What /env holds before any program runs: the kernel's ksetenv at boot
@@ -51,9 +21,6 @@ export const arch386: Arch = {
  * leaves envs nil), which never happens on Plan 9.
  */
 export const BOOTENV: Readonly<Record<string, string>> = { cputype: '386', objtype: '386', service: 'terminal' };
-
-/** Default bss growth room: Go reserves its heap with brk. */
-export const BRKMAX = 1 << 30;
 
 export interface SpawnOptions {
   /** argv[0] and the process's text name default to the file's last path element. */

@@ -3,11 +3,13 @@
 // which CPU exceptions become which notes.
 //
 // Most calls run entirely inside the CPU's INT hook. Anything that must
-// change pc or leave the process — blocking, exit, noted, a note to
-// deliver, a yield — stops the CPU, and dispatch() finishes the work
-// between runs, where Unicorn allows pc to change.
+// change pc or leave the process — blocking, exit, a note to deliver, or
+// the second half a call left on the Proc (After: noted, exec, fork,
+// yield) — stops the CPU, and dispatch() finishes the work between runs,
+// where Unicorn allows pc to change: syscall() and then complete() read as
+// 9front's syscall().
 
-import type { Proc } from '../port/proc.ts';
+import type { After, Proc } from '../port/proc.ts';
 import type { Segment } from '../port/segment.ts';
 import type { Stop } from '../cpu/cpu.ts';
 import type { FaultEvent } from '../trace/event.ts';
@@ -15,7 +17,9 @@ import { systab, type Syscall } from '../port/systab.ts';
 import { isKernelError, Ebadarg, Eintr } from '../port/error.ts';
 import { Sleep } from '../port/rendez.ts';
 import { MAXSYSARG, NDebug } from '../port/dat.ts';
-import { notify } from './notify.ts';
+import { notify, noted } from './notify.ts';
+import { execimage } from './exec.ts';
+import { forkmem } from '../port/sysproc.ts';
 import { pexit, pprint, reap } from '../port/pexit.ts';
 import { BY2WD, TOS_PID, VectorSYSCALL, tosaddr } from './mem.ts';
 import { sysenter, sysexit } from './systrace.ts';
@@ -118,11 +122,10 @@ function finish(up: Proc, ret: number, injected = false): void {
   const alive = up.alive;
   if (alive) cpu.setReg('ax', ret >>> 0);
   if (up.kernel.trace.sys) sysexit(up, ret, injected);
-  if (!alive || up.afterSyscall || up.yield || up.procctl !== null || (up.notes.length > 0 && !up.nonotes)) {
+  if (!alive || up.after !== null || up.procctl !== null || up.notes.length > 0) {
     cpu.stop();
     return;
   }
-  up.nonotes = false;
   setTospid(up);
 }
 
@@ -136,17 +139,55 @@ function setTospid(up: Proc): void {
 }
 
 /**
- * The return to user mode outside a hook: kill for ctl kill, deliver a
- * note, write Tos. False when the process is gone.
+ * The second half of a system call, between runs: what the call left on
+ * the Proc (After) once its result is stored.
  */
-function kexit(up: Proc, trap: number): boolean {
+function complete(up: Proc, a: After): void {
+  switch (a.kind) {
+    case 'noted':
+      noted(up, a.arg);
+      return;
+    case 'exec':
+      try {
+        execimage(up, a.image, a.aout, a.argv);
+      } catch (e) {
+        // After the old image is gone an error can only end the process.
+        pexit(up, e instanceof Error ? e.message : String(e), true);
+      }
+      return;
+    case 'fork':
+      forkmem(up, a.child, a.flag);
+      forkchild(a.child, up);
+      up.kernel.sched.ready(a.child);
+      return;
+    case 'yield':
+      return;
+  }
+}
+
+/**
+ * The child's registers: every one, x87/SSE included, as at the parent's
+ * INT, and AX=0 (9front pc/trap.c forkchild). Copied one by one: a saved
+ * Unicorn context holds engine-internal state and must not be restored
+ * into another engine.
+ */
+function forkchild(child: Proc, parent: Proc): void {
+  child.cpu.setRegs({ ...parent.cpu.regs(), ax: 0 });
+  child.cpu.setFpstate(parent.cpu.fpstate());
+}
+
+/**
+ * The return to user mode outside a hook: kill for ctl kill, deliver a
+ * note (not to rfork's parent on its return), write Tos. False when the
+ * process is gone.
+ */
+function kexit(up: Proc, trap: number, nonotes = false): boolean {
   if (up.procctl === 'exitme') {
     up.procctl = null;
     pexit(up, 'Killed', true);
     return false;
   }
-  if (up.nonotes) up.nonotes = false;
-  else if (up.notes.length > 0) notify(up, trap);
+  if (!nonotes && up.notes.length > 0) notify(up, trap);
   if (!up.alive) return false;
   setTospid(up);
   return true;
@@ -209,17 +250,14 @@ export function dispatch(p: Proc): void {
   let trap = VectorSYSCALL;
   const dbg = k.debug;
   for (;;) {
-    if (p.afterSyscall) {
-      const f = p.afterSyscall;
-      p.afterSyscall = null;
-      f();
-    }
+    const a = p.after;
+    p.after = null;
+    if (a) complete(p, a);
     // A debugger sees a note before it goes out, and the process before it runs.
-    if (dbg !== null && p.alive && dbg.beforeNotes(p)) return k.sched.hold(p);
-    if (p.alive && !kexit(p, trap)) break;
+    if (dbg !== null && p.alive && a?.kind !== 'fork' && dbg.beforeNotes(p)) return k.sched.hold(p);
+    if (p.alive && !kexit(p, trap, a?.kind === 'fork')) break;
     if (!p.alive) break;
-    if (p.yield) {
-      p.yield = false;
+    if (a?.kind === 'fork' || a?.kind === 'yield') {
       k.sched.ready(p);
       return;
     }

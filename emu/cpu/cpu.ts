@@ -1,6 +1,9 @@
 // The narrow CPU interface the kernel model drives (usercorn's models/cpu).
-// unicorn.ts is the only file that talks to the native engine; fakecpu.ts
-// implements the same interface for kernel unit tests.
+// UnicornCpu (unicorn.ts and the uc*.ts layers under it) implements it on
+// the native engine; the engine's own files in this folder (unicorn_ffi.ts,
+// regfile.ts, exitreq.ts, notdirty.ts, fputrap.ts, codehook.ts, hostmem.ts)
+// are the only others that use the FFI. fakecpu.ts implements it with no
+// native code: test/kit/kernelkit.ts runs the real kernel on it.
 //
 // Memory is owned by the kernel: a HostMem is a block of host memory that
 // the kernel reads and writes directly through `bytes`, and that one or more

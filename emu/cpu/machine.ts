@@ -1,8 +1,7 @@
 // Machine factories: which Cpu and which host memory the kernel gets.
 //
 // unicornMachine() is the real thing; fakeMachine() gives FakeCpus over JS
-// memory for kernel unit tests (no native code loaded). machineFromEnv()
-// lets P9EMU_CPU=fake select the fake one.
+// memory for kernel unit tests (libunicorn is never loaded).
 
 import type { Machine } from './cpu.ts';
 import { FakeCpu } from './fakecpu.ts';
@@ -42,9 +41,4 @@ export function fakeMachine(setup?: (cpu: FakeCpu, index: number) => void): Fake
       return cpu;
     },
   };
-}
-
-/** P9EMU_CPU=fake selects the fake machine; anything else the real one. */
-export function machineFromEnv(): Machine {
-  return process.env.P9EMU_CPU === 'fake' ? fakeMachine() : unicornMachine();
 }

@@ -217,7 +217,7 @@ export class Control {
       },
       beforeNotes: (p: Proc): boolean => {
         const n = p.notes[0];
-        if (!this.stopOnNotes || !n || p.nonotes || p.procctl !== null) return false;
+        if (!this.stopOnNotes || !n || p.procctl !== null) return false;
         if (p.notified && n.flag === NUser) return false;  // waits for noted
         if (this.seen.get(p) === n) return false;
         this.seen.set(p, n);

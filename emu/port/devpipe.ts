@@ -23,8 +23,7 @@ const pipedir = [
 export const PIPEQSIZE = 256 * 1024;
 
 class Pipe {
-  static npath = 0;
-  readonly id = ++Pipe.npath;
+  constructor(readonly id: number) {}
   /** q[0] is read through data and written through data1; q[1] the reverse. */
   readonly q: [Queue, Queue] = [new Queue(PIPEQSIZE), new Queue(PIPEQSIZE)];
   readonly qref = [0, 0];
@@ -99,9 +98,9 @@ export const devpipe: Dev = {
   ...devdefaults,
   dc: '|',
   name: 'pipe',
-  attach: (_up, spec) => {
+  attach: (up, spec) => {
     const c = devattach(devpipe, spec);
-    c.aux = new Pipe();
+    c.aux = new Pipe(++up.kernel.ids.pipe);
     c.qid = { path: qmap(c)(Q.dir), vers: 0, type: QTDIR };
     return c;
   },

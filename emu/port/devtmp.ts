@@ -5,6 +5,7 @@
 import { Chan, devdefaults, type Dev } from './dev.ts';
 import type { Dir, Qid } from './dat.ts';
 import type { Proc } from './proc.ts';
+import type { Plan9 } from './kernel.ts';
 import { DMAPPEND, DMDIR, OREAD, OTRUNC, QTDIR } from './dat.ts';
 import { devattach, devpermcheck, walkto } from './devdir.ts';
 import { Eexist, Eisdir, Enonexist, Enotdir, Eperm, error } from './error.ts';
@@ -36,8 +37,6 @@ class Tnode {
     return (this.qid.type & QTDIR) !== 0;
   }
 }
-
-let npath = 0;
 
 function secs(up: Proc): number {
   return Math.floor(up.kernel.now() / 1e9);
@@ -93,7 +92,7 @@ function tmpcreate(up: Proc, c: Chan, name: string, omode: number, perm: number)
   if (isdir && mode !== OREAD) error(Eperm);
   const mask = isdir ? 0o777 : 0o666;
   perm = (perm & ~0o777) | (perm & (dir.mode & mask | ~mask) & 0o777);
-  const t = new Tnode(name, { path: ++npath, vers: 0, type: isdir ? QTDIR : 0 }, perm >>> 0, up.user, dir, secs(up));
+  const t = new Tnode(name, { path: ++up.kernel.ids.tmp, vers: 0, type: isdir ? QTDIR : 0 }, perm >>> 0, up.user, dir, secs(up));
   dir.children.set(name, t);
   dir.qid.vers++;
   const nc = walkto(c, t.qid);
@@ -169,7 +168,7 @@ export const devtmp: Dev = {
   ...devdefaults,
   dc: 'M',
   name: 'tmp',
-  attach: (up, _spec) => tmpattach(up.kernel.config.user),
+  attach: (up, _spec) => tmpattach(up.kernel),
   walk: tmpwalk,
   stat: (_up, c) => tmpdir(c, nodeof(c)),
   open: tmpopen,
@@ -181,10 +180,10 @@ export const devtmp: Dev = {
   wstat: tmpwstat,
 };
 
-/** A new empty tree, owned by user and open to all (mode 0777 like a fresh /tmp). */
-export function tmpattach(user: string): Chan {
+/** A new empty tree, owned by the kernel's user and open to all (mode 0777 like a fresh /tmp). */
+export function tmpattach(k: Plan9): Chan {
   const c = devattach(devtmp, '');
-  const root = new Tnode('/', { path: ++npath, vers: 0, type: QTDIR }, (DMDIR | 0o777) >>> 0, user, null, Math.floor(Date.now() / 1000));
+  const root = new Tnode('/', { path: ++k.ids.tmp, vers: 0, type: QTDIR }, (DMDIR | 0o777) >>> 0, k.config.user, null, Math.floor(k.now() / 1e9));
   c.qid = { ...root.qid };
   c.aux = root;
   return c;

@@ -7,7 +7,6 @@
 
 import type { Flavor } from './dat.ts';
 import type { Machine, RunOptions, Stop } from '../cpu/cpu.ts';
-import type { Aout } from '../aout.ts';
 import type { Console } from './console.ts';
 import type { Dev } from './dev.ts';
 import type { Pgrp } from './pgrp.ts';
@@ -34,18 +33,12 @@ export interface KernelConfig {
   user: string;
 }
 
-/** The machine-dependent half of the kernel (9front pc/). */
+/** The machine-dependent half of the kernel (9front pc/): 386/main.ts's arch386. */
 export interface Arch {
   /** Hook a new process's CPU: its system call trap. */
   attach(p: Proc): void;
-  /** Run p for one slice (the scheduler's dispatch). */
+  /** Run p for one slice (the scheduler's dispatch), finishing its system calls' second halves. */
   dispatch(p: Proc): void;
-  /** noted() after the syscall stored its result. */
-  noted(up: Proc, arg: number): void;
-  /** Give the child the parent's registers with AX=0 (forkchild). */
-  forkchild(child: Proc, parent: Proc): void;
-  /** exec's machine half, outside any CPU hook: new segments, stack, Tos, registers. */
-  exec(up: Proc, image: Uint8Array, aout: Aout, argv: readonly string[]): void;
 }
 
 /**
@@ -72,7 +65,7 @@ export interface Conf {
   /** The devices a # name reaches (9front devtab[]). */
   readonly devtab: readonly Dev[];
   /** The name space a run's first process starts with (and rfork RFCNAMEG makes). */
-  namespace(config: KernelConfig): Pgrp;
+  namespace(k: Plan9): Pgrp;
 }
 
 export class Plan9 {
@@ -90,6 +83,12 @@ export class Plan9 {
   readonly cpuhooks: ((p: Proc) => void)[] = [];
   /** A debugger's say at the trap path's safe points (emu/debug/control.ts); null when none. */
   debug: DebugHooks | null = null;
+  /**
+   * Counters that name things, per kernel so that runs in one host process
+   * (explore, tests) number alike: mount ids (9front chan.c mountid), pipe
+   * qid paths (devpipe.c pipealloc.path), in-memory /tmp file qid paths.
+   */
+  readonly ids = { mount: 0, pipe: 0, tmp: 0 };
 
   constructor(
     readonly config: KernelConfig,
@@ -123,7 +122,7 @@ export class Plan9 {
 
   /** The name space a run's first process starts with. */
   newpgrp(): Pgrp {
-    return this.conf.namespace(this.config);
+    return this.conf.namespace(this);
   }
 
   newnoteid(): number {

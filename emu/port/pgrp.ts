@@ -4,6 +4,7 @@
 // table a plain map; namec consults it after every element it walks.
 
 import type { Chan } from './dev.ts';
+import type { Plan9 } from './kernel.ts';
 import { QTDIR } from './dat.ts';
 import { devattach } from './devdir.ts';
 import { devroot } from './devroot.ts';
@@ -15,7 +16,8 @@ export class Pgrp {
   readonly mnt = new Map<string, Mount[]>();
   /** RFNOMNT: only the # devices in "|decp" may be attached. */
   noattach = false;
-  private static nmount = 0;
+
+  constructor(readonly kernel: Plan9) {}
 
   /**
    * Mount `to` on the directory `old` (the Chan namec found there, not
@@ -36,7 +38,7 @@ export class Pgrp {
     else if (order === MBEFORE) list = [m, ...list];
     else list = [...list, m];
     this.mnt.set(old.path, list);
-    return ++Pgrp.nmount;
+    return ++this.kernel.ids.mount;
   }
 
   /**
@@ -76,7 +78,7 @@ export class Pgrp {
 
   /** A copy for RFNAMEG: later binds in either do not show in the other. */
   dup(): Pgrp {
-    const p = new Pgrp();
+    const p = new Pgrp(this.kernel);
     for (const [k, v] of this.mnt) p.mnt.set(k, v.slice());
     p.noattach = this.noattach;
     return p;
@@ -95,8 +97,8 @@ export function bindsharp(g: Pgrp, path: string, c: Chan): void {
 }
 
 /** RFCNAMEG in Plan 9 terms: nothing but the root device at /. */
-export function cleanpgrp(): Pgrp {
-  const g = new Pgrp();
+export function cleanpgrp(k: Plan9): Pgrp {
+  const g = new Pgrp(k);
   bindsharp(g, '/', devattach(devroot, ''));
   return g;
 }

@@ -10,8 +10,25 @@ import type { Fgrp } from './fgrp.ts';
 import type { Pgrp } from './pgrp.ts';
 import type { Egrp } from './devenv.ts';
 import type { AddressSpace } from './segment.ts';
+import type { Aout } from '../aout.ts';
 import { Rendez, type Sleep } from './rendez.ts';
 import { Rgrp } from './rgrp.ts';
+
+/**
+ * The second half of a system call: work that changes pc, registers or
+ * other CPUs, so it cannot run inside the CPU's INT hook. The call leaves
+ * one of these on the Proc; the 386 trap (386/trap.ts finish) does it after
+ * the CPU stopped, before the process returns to user mode.
+ */
+export type After =
+  /** noted(arg): restore or abandon the note handler's Ureg. */
+  | { kind: 'noted'; arg: number }
+  /** exec: replace the image, stack and registers. */
+  | { kind: 'exec'; image: Uint8Array; aout: Aout; argv: readonly string[] }
+  /** rfork RFPROC: give the child its CPU, memory and registers; the parent yields and takes no notes on this return. */
+  | { kind: 'fork'; child: Proc; flag: number }
+  /** sleep(0): give up the CPU. */
+  | { kind: 'yield' };
 
 export type ProcState =
   | 'New' | 'Ready' | 'Running' | 'Wakeme' | 'Moribund' | 'Dead' | 'Broken';
@@ -85,12 +102,8 @@ export class Proc {
   /** Arguments copied at syscall entry (9front up->s.args). */
   sysargs: number[] = [0, 0, 0, 0, 0];  // MAXSYSARG words, a packed array (no holes)
   scallnr = -1;
-  /** Set by a call whose 386 half must run after the result is stored (noted). */
-  afterSyscall: (() => void) | null = null;
-  /** Give up the CPU after this call (sleep(0), rfork's parent). */
-  yield = false;
-  /** Deliver no notes on this return (rfork's parent). */
-  nonotes = false;
+  /** What the trap must finish after the call stored its result (see After); null for most calls. */
+  after: After | null = null;
 
   // accounting (ms)
   readonly start: number;

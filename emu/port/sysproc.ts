@@ -80,7 +80,7 @@ export function syssleep(up: Proc, a: readonly number[]): number {
   const ms = int(a[0]!);
   const k = up.kernel;
   if (ms <= 0) {
-    up.yield = true;
+    up.after = { kind: 'yield' };
     return 0;
   }
   // 4e rounds up to a whole clock tick (HZ=100).
@@ -161,7 +161,7 @@ export function sysnotify(up: Proc, a: readonly number[]): number {
 /** noted(arg): fails only when not notified; the 386 noted() runs after either way. */
 export function sysnoted(up: Proc, a: readonly number[]): number {
   const arg = int(a[0]!);
-  up.afterSyscall = () => up.kernel.arch.noted(up, arg);
+  up.after = { kind: 'noted', arg };
   if (arg !== NRSTR && !up.notified) error(up.kernel.flavor === '4e' ? Egreg4e : Egreg);
   return 0;
 }
@@ -186,8 +186,7 @@ export function sysrfork(up: Proc, a: readonly number[]): number {
   const p = forkproc(up, flag);
   k.trace.procev(up, 'rfork', `flags=${rforkflags(flag)} child=${p.pid}`, { flags: flag, flagnames: rforkflags(flag).split('|'), child: p.pid });
   // The parent yields so the child usually runs first, and takes no notes on this return.
-  up.yield = true;
-  up.nonotes = true;
+  up.after = { kind: 'fork', child: p, flag };
   return p.pid;
 }
 
@@ -209,8 +208,8 @@ function regroup(p: Proc, src: Proc, flag: number): void {
 /**
  * rfork's body with RFPROC (9front sysrfork). Runs inside the parent's INT
  * hook, where no CPU may be created, so the child gets its identity now
- * and its CPU, memory and registers right after the parent's CPU stops —
- * before the parent runs again, so it is still the state at the INT.
+ * and its CPU, memory and registers (forkmem) right after the parent's CPU
+ * stops — before the parent runs again, so it is still the state at the INT.
  */
 function forkproc(up: Proc, flag: number): Proc {
   const k = up.kernel;
@@ -231,19 +230,23 @@ function forkproc(up: Proc, flag: number): Proc {
   }
   if (flag & RFNOWAIT) p.nowait = true;
   else up.nchild++;
-  up.afterSyscall = () => {
-    k.newcpu(p);
-    // Text and segattach's "shared" always shared; data, bss and
-    // "memory" with RFMEM; the stack never (9front dupseg).
-    for (const s of up.as.segs) {
-      const share = s.type === 'text' || s.type === 'shared'
-        || (flag & RFMEM && (s.type === 'data' || s.type === 'bss' || s.type === 'memory'));
-      p.as.attach(share ? s : s.copy(k.machine.alloc));
-    }
-    k.arch.forkchild(p, up);
-    k.sched.ready(p);
-  };
   return p;
+}
+
+/**
+ * The fork's second half, after the parent's CPU stopped (the trap's
+ * After 'fork'): the child's CPU and memory. Text and segattach's "shared"
+ * are always shared; data, bss and "memory" with RFMEM; the stack never
+ * (9front dupseg). The registers are the 386 half's (forkchild).
+ */
+export function forkmem(up: Proc, p: Proc, flag: number): void {
+  const k = up.kernel;
+  k.newcpu(p);
+  for (const s of up.as.segs) {
+    const share = s.type === 'text' || s.type === 'shared'
+      || (flag & RFMEM && (s.type === 'data' || s.type === 'bss' || s.type === 'memory'));
+    p.as.attach(share ? s : s.copy(k.machine.alloc));
+  }
 }
 
 const RFNAMES: [number, string][] = [
@@ -329,8 +332,9 @@ export function sysnsec(up: Proc, a: readonly number[]): number {
  * OEXEC, check the a.out header (Ebadexec) and copy the arguments while an
  * error can still be returned; then, past the point of no return, name the
  * process after the file, close the OCEXEC fds, drop the note handler and
- * pending notes, and let the 386 half (arch.exec, after the CPU stopped)
- * replace the address space and registers. AX becomes the Tos address.
+ * pending notes, and leave the 386 half (After 'exec': 386/exec.ts
+ * execimage, after the CPU stopped) to replace the address space and
+ * registers. AX becomes the Tos address.
  */
 export function sysexec(up: Proc, a: readonly number[]): number {
   validaddr(up, a[0]!, 1, false);
@@ -365,15 +369,7 @@ export function sysexec(up: Proc, a: readonly number[]): number {
   up.ureg = 0;
   if (up.kernel.flavor === '9front') up.errstr = up.syserrstr = '';
   up.kernel.trace.procev(up, 'exec', JSON.stringify(name));
-  const img = image;
-  up.afterSyscall = () => {
-    try {
-      up.kernel.arch.exec(up, img, aout, argv);
-    } catch (e) {
-      // After the old image is gone an error can only end the process.
-      pexit(up, e instanceof Error ? e.message : String(e), true);
-    }
-  };
+  up.after = { kind: 'exec', image, aout, argv };
   return 0;
 }
 
