@@ -9,6 +9,7 @@ import { parseAout } from '../emu/aout.ts';
 import { aoutToElf } from '../emu/debug/elfsyms.ts';
 import { Control } from '../emu/debug/control.ts';
 import { GdbStub } from '../emu/debug/gdbstub.ts';
+import { Deaths } from '../emu/debug/deaths.ts';
 import type { Plan9 } from '../emu/port/kernel.ts';
 import { ArgCursor } from './argv.ts';
 import { HostConsole } from '../emu/hostcons.ts';
@@ -35,6 +36,10 @@ options:
   --rw             allow writes under --root
   --cpus N         processors reported by /dev/sysstat (default 1)
   --timeout SECS   kill every process after SECS seconds of wall time (a runaway guest)
+  --post-mortem    print the post-mortem view (registers, backtrace, code at pc) of every
+                   process that ends, not only of those a sys: trap note kills
+  --core FILE      write the first process killed by a note (with --post-mortem: the first
+                   to end) to FILE; 'p9emu core FILE' shows it again
   --gdb [HOST:]PORT  stop before the first instruction and wait for gdb ('target remote
                    :PORT'; PORT 0 picks a free one); the symbols for gdb are written
                    to an ELF file whose path is printed (docs/debug.md)
@@ -51,12 +56,14 @@ interface RunArgs {
   ncpu: number;
   timeoutMs?: number;
   gdb?: { host: string; port: number };
+  postMortem: boolean;
+  core?: string;
   program: string;
   args: string[];
 }
 
 function parse(argv: string[]): RunArgs {
-  const o: RunArgs = { instr: newInstrumentArgs(), flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
+  const o: RunArgs = { instr: newInstrumentArgs(), flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, postMortem: false, program: '', args: [] };
   const c = new ArgCursor(argv);
   const val = (opt: string): string => c.value(opt);
   for (; !c.done; c.i++) {
@@ -84,6 +91,8 @@ function parse(argv: string[]): RunArgs {
       }
       case '--root': o.root = val(a); break;
       case '--rw': o.rw = true; break;
+      case '--post-mortem': o.postMortem = true; break;
+      case '--core': o.core = val(a); break;
       case '--gdb': {
         const v = val(a);
         const m = /^(?:(.*):)?(\d+)$/.exec(v);
@@ -133,6 +142,7 @@ export async function runMain(argv: string[]): Promise<number> {
   const cons = new HostConsole();
   const ins = await instrument(toInstrumentation(o.instr), [prog.image]);
   const gdb = o.gdb ? await gdbServer(prog, o.gdb) : null;
+  const deaths = new Deaths(prog.image, o.postMortem, o.core);
   try {
     const r = await run(prog.image, {
       machine: unicornMachine(),
@@ -147,10 +157,12 @@ export async function runMain(argv: string[]): Promise<number> {
       trace: ins.trace,
       onkernel: (k) => {
         ins.onkernel(k);
+        deaths.attach(k);
         gdb?.attach(k);
       },
       onend: (_k, first) => gdb?.end(first.pid, first.exitstr),
     });
+    await deaths.report();
     if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
     if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);

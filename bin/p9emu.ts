@@ -45,6 +45,13 @@ const commands: Record<string, Command> = {
       return { main: m.symsMain, usage: m.usage };
     },
   },
+  core: {
+    summary: 'show the post-mortem view of a core file written by run --core',
+    load: async () => {
+      const m = await import('./cmd_core.ts');
+      return { main: m.coreMain, usage: m.usage };
+    },
+  },
   demo: {
     summary: 'run the built-in demonstration',
     load: async () => {

@@ -103,6 +103,9 @@ export class Control {
     k.sched.gate = () => this.atGate();
     k.sched.eligible = (p) => this.stepping === null || p === this.stepping || this.stepping.state !== 'Ready';
     k.cpuhooks.push((p) => this.hookcpu(p));
+    k.reapers.push((p) => {
+      if (p.state === 'Broken') this.corpses.set(p.pid, corpse(p));
+    });
     for (const p of k.procs.values()) if (p.alive) this.hookcpu(p);
   }
 
@@ -237,9 +240,6 @@ export class Control {
         return false;
       },
       runOptions: (p: Proc, o: RunOptions): RunOptions => (this.stepping === p || this.skip.has(p) ? { count: 1 } : o),
-      broken: (p: Proc): void => {
-        this.corpses.set(p.pid, corpse(p));
-      },
     };
   }
 

@@ -56,8 +56,6 @@ export interface DebugHooks {
   beforeRun(p: Proc): boolean;
   /** How p's next run is bounded (a step: one instruction). */
   runOptions(p: Proc, o: RunOptions): RunOptions;
-  /** p died of a note and is kept Broken; its CPU and memory are about to be freed. */
-  broken?(p: Proc): void;
 }
 
 /** The machine's configuration (9front's pc file; emu/conf.ts): its devices and first name space. */
@@ -83,6 +81,8 @@ export class Plan9 {
   readonly cpuhooks: ((p: Proc) => void)[] = [];
   /** A debugger's say at the trap path's safe points (emu/debug/control.ts); null when none. */
   debug: DebugHooks | null = null;
+  /** Called for each process that exited, before its CPU and memory are freed (post-mortem, core files). */
+  readonly reapers: ((p: Proc) => void)[] = [];
   /**
    * Counters that name things, per kernel so that runs in one host process
    * (explore, tests) number alike: mount ids (9front chan.c mountid), pipe
