@@ -166,11 +166,6 @@ export class Sched {
   }
 
   /**
-   * Run until no process can run again: all exited, or every one left is
-   * blocked with nothing (timer or host input) to wake it.
-   * `hostWaiting` says whether host input may still arrive.
-   */
-  /**
    * A wall-clock limit on the run (--timeout): at `at` (Date.now() ms)
    * `expire` runs once. While it is set every run is sliced, so a guest that
    * never enters the kernel is still stopped.
@@ -193,6 +188,11 @@ export class Sched {
     return i < 0 ? undefined : this.runq.splice(i, 1)[0];
   }
 
+  /**
+   * Run until no process can run again: all exited, or every one left is
+   * blocked with nothing (timer or host input) to wake it.
+   * `hostWaiting` says whether host input may still arrive.
+   */
   async run(hostWaiting: () => boolean): Promise<void> {
     let lastYield = Date.now();
     for (;;) {

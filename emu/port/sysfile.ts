@@ -20,7 +20,7 @@ import { NFD } from './fgrp.ts';
 import { quote } from './parse.ts';
 import { MAFTER, MBEFORE, MMASK, MORDER } from './union.ts';
 import { convD2M, convM2D, statcheck } from './stat.ts';
-import { copyin, copyout, int, namearg, putvlong, validaddr, vlong, type Sysfn } from './sysarg.ts';
+import { copyin, copyout, int, namearg, putvlong, validaddr, vlong } from './sysarg.ts';
 
 const enc = new TextEncoder();
 
@@ -49,25 +49,25 @@ export function closeOnExec(up: Proc): void {
 }
 
 // 14: int open(char *name, int mode)
-export const sysopen: Sysfn = (up, a) => {
+export function sysopen(up: Proc, a: readonly number[]): number {
   openmode(a[1]!);  // error check only
   const c = namec(up, namearg(up, a[0]!), 'open', a[1]!);
   return newfd(up, c);
-};
+}
 
 // 22: int create(char *name, int mode, ulong perm)
-export const syscreate: Sysfn = (up, a) => {
+export function syscreate(up: Proc, a: readonly number[]): number {
   openmode(a[1]! & ~OEXCL);  // error check only; OEXCL is fine here
   const c = namec(up, namearg(up, a[0]!), 'create', a[1]!, a[2]!);
   return newfd(up, c);
-};
+}
 
 // 4: int close(int fd)
-export const sysclose: Sysfn = (up, a) => {
+export function sysclose(up: Proc, a: readonly number[]): number {
   fdtochan(up, int(a[0]!), -1);
   fdclose(up, int(a[0]!));
   return 0;
-};
+}
 
 /**
  * read(2) and its variants (9front sysfile.c:read). offp null means "at
@@ -107,16 +107,24 @@ function offarg(a: readonly number[], i: number): number | null {
 }
 
 // 15: long _read(int fd, void *buf, long n) — obsolete: at the fd's offset
-export const sys_read: Sysfn = (up, a) => read(up, int(a[0]!), a[1]!, int(a[2]!), null);
+export function sys_read(up: Proc, a: readonly number[]): number {
+  return read(up, int(a[0]!), a[1]!, int(a[2]!), null);
+}
 
 // 50: long pread(int fd, void *buf, long n, vlong off)
-export const syspread: Sysfn = (up, a) => read(up, int(a[0]!), a[1]!, int(a[2]!), offarg(a, 3));
+export function syspread(up: Proc, a: readonly number[]): number {
+  return read(up, int(a[0]!), a[1]!, int(a[2]!), offarg(a, 3));
+}
 
 // 20: long _write(int fd, void *buf, long n) — obsolete: at the fd's offset
-export const sys_write: Sysfn = (up, a) => write(up, int(a[0]!), a[1]!, int(a[2]!), null);
+export function sys_write(up: Proc, a: readonly number[]): number {
+  return write(up, int(a[0]!), a[1]!, int(a[2]!), null);
+}
 
 // 51: long pwrite(int fd, void *buf, long n, vlong off)
-export const syspwrite: Sysfn = (up, a) => write(up, int(a[0]!), a[1]!, int(a[2]!), offarg(a, 3));
+export function syspwrite(up: Proc, a: readonly number[]): number {
+  return write(up, int(a[0]!), a[1]!, int(a[2]!), offarg(a, 3));
+}
 
 /** Move the fd's offset (9front sseek): 0 from the start, 1 from here, 2 from the end. */
 function sseek(up: Proc, fd: number, o: number, type: number): number {
@@ -146,17 +154,19 @@ function sseek(up: Proc, fd: number, o: number, type: number): number {
 }
 
 // 39: vlong seek(int fd, vlong off, int type) — the result goes through the hidden pointer a[0]
-export const sysseek: Sysfn = (up, a) => {
+export function sysseek(up: Proc, a: readonly number[]): number {
   validaddr(up, a[0]!, 8, true);
   putvlong(up, a[0]!, sseek(up, int(a[1]!), vlong(a, 2), int(a[4]!)));
   return 0;
-};
+}
 
 // 16: long oseek(int fd, long off, int type) — obsolete: 32-bit result in AX
-export const sysoseek: Sysfn = (up, a) => sseek(up, int(a[0]!), int(a[1]!), int(a[2]!));
+export function sysoseek(up: Proc, a: readonly number[]): number {
+  return sseek(up, int(a[0]!), int(a[1]!), int(a[2]!));
+}
 
 // 5: int dup(int oldfd, int newfd) — newfd -1 takes the lowest free fd
-export const sysdup: Sysfn = (up, a) => {
+export function sysdup(up: Proc, a: readonly number[]): number {
   const c = fdtochan(up, int(a[0]!), -1);
   const fd = int(a[1]!);
   if (fd === -1) {
@@ -169,10 +179,10 @@ export const sysdup: Sysfn = (up, a) => {
   up.fgrp.fd[fd] = c;
   if (old) cclose(up, old);  // after installing, so dup(1, 1) keeps fd 1
   return fd;
-};
+}
 
 // 21: int pipe(int fd[2])
-export const syspipe: Sysfn = (up, a) => {
+export function syspipe(up: Proc, a: readonly number[]): number {
   validaddr(up, a[0]!, 8, true);
   const out = new Uint8Array(8);
   const v = new DataView(out.buffer);
@@ -193,10 +203,10 @@ export const syspipe: Sysfn = (up, a) => {
   v.setInt32(4, fd1, true);
   copyout(up, a[0]!, out);
   return 0;
-};
+}
 
 // 23: int fd2path(int fd, char *buf, int n) — snprint semantics: at most n-1 bytes and a NUL
-export const sysfd2path: Sysfn = (up, a) => {
+export function sysfd2path(up: Proc, a: readonly number[]): number {
   const n = a[2]!;
   validaddr(up, a[1]!, n, true);
   const c = fdtochan(up, int(a[0]!), -1);
@@ -207,24 +217,24 @@ export const sysfd2path: Sysfn = (up, a) => {
     copyout(up, a[1]!, out);
   }
   return 0;
-};
+}
 
 // 3: int chdir(char *name)
-export const syschdir: Sysfn = (up, a) => {
+export function syschdir(up: Proc, a: readonly number[]): number {
   const c = namec(up, namearg(up, a[0]!), 'todir');
   up.dot = c.path;
   cclose(up, c);
   return 0;
-};
+}
 
 // 25: int remove(char *name)
-export const sysremove: Sysfn = (up, a) => {
+export function sysremove(up: Proc, a: readonly number[]): number {
   const c = namec(up, namearg(up, a[0]!), 'remove');
   if (up.pgrp.mnt.has(c.path)) error(Eismtpt);
   // Like 9front's remove-then-forget: the file is gone, so the device is not asked to close it.
   c.dev.remove(up, c);
   return 0;
-};
+}
 
 /** The entry of c with the name it was reached by (9front pathlast + dirsetname), marshalled into n bytes. */
 function statbytes(up: Proc, c: Chan, n: number): Uint8Array {
@@ -236,7 +246,7 @@ function statbytes(up: Proc, c: Chan, n: number): Uint8Array {
 }
 
 // 42: int stat(char *name, uchar *edir, int nedir)
-export const sysstat: Sysfn = (up, a) => {
+export function sysstat(up: Proc, a: readonly number[]): number {
   validaddr(up, a[1]!, a[2]!, true);
   const c = namec(up, namearg(up, a[0]!), 'access');
   try {
@@ -246,15 +256,15 @@ export const sysstat: Sysfn = (up, a) => {
   } finally {
     cclose(up, c);
   }
-};
+}
 
 // 43: int fstat(int fd, uchar *edir, int nedir)
-export const sysfstat: Sysfn = (up, a) => {
+export function sysfstat(up: Proc, a: readonly number[]): number {
   validaddr(up, a[1]!, a[2]!, true);
   const b = statbytes(up, fdtochan(up, int(a[0]!), -1), a[2]!);
   copyout(up, a[1]!, b);
   return b.length;
-};
+}
 
 /** A wstat buffer: one well-formed entry whose name has no slash (9front validstat). */
 function statarg(up: Proc, addr: number, n: number): Uint8Array {
@@ -273,7 +283,7 @@ function wstat(up: Proc, c: Chan, b: Uint8Array): number {
 }
 
 // 44: int wstat(char *name, uchar *edir, int nedir)
-export const syswstat: Sysfn = (up, a) => {
+export function syswstat(up: Proc, a: readonly number[]): number {
   const b = statarg(up, a[1]!, a[2]!);
   const c = namec(up, namearg(up, a[0]!), 'access');
   try {
@@ -281,24 +291,29 @@ export const syswstat: Sysfn = (up, a) => {
   } finally {
     cclose(up, c);
   }
-};
+}
 
 // 45: int fwstat(int fd, uchar *edir, int nedir)
-export const sysfwstat: Sysfn = (up, a) => {
+export function sysfwstat(up: Proc, a: readonly number[]): number {
   const b = statarg(up, a[1]!, a[2]!);
   return wstat(up, fdtochan(up, int(a[0]!), -1), b);
-};
+}
 
 // 26, 27: the pre-9P2000 wstat calls
-export const sys_wstat: Sysfn = () => error('old wstat system call - recompile');
-export const sys_fwstat: Sysfn = () => error('old fwstat system call - recompile');
+export function sys_wstat(): number {
+  return error('old wstat system call - recompile');
+}
+
+export function sys_fwstat(): number {
+  return error('old fwstat system call - recompile');
+}
 
 // 2: int bind(char *name, char *old, int flag)
-export const sysbind: Sysfn = (up, a) => {
+export function sysbind(up: Proc, a: readonly number[]): number {
   const flag = int(a[2]!);
   if ((flag & ~MMASK) || (flag & MORDER) === (MBEFORE | MAFTER)) error(Ebadarg);
   const c0 = namec(up, namearg(up, a[0]!), 'bind');
   const c1 = namec(up, namearg(up, a[1]!), 'mount');
   return up.pgrp.mount(c0, c1, flag);
-};
+}
 

@@ -11,7 +11,7 @@ import { cclose, namec, validname } from './chan.ts';
 import { Ebadarg, Ebadspec, Enoattach, error, isKernelError } from './error.ts';
 import { fdtochan } from './fd.ts';
 import { MAFTER, MBEFORE, MMASK, MORDER } from './union.ts';
-import { int, namearg, validaddr, type Sysfn } from './sysarg.ts';
+import { int, namearg, validaddr } from './sysarg.ts';
 import type { Proc } from './proc.ts';
 
 /** What mount, fversion and fauth answer once their arguments pass: the 9P exchange is not modelled. */
@@ -30,7 +30,7 @@ function specarg(up: Proc, addr: number): string {
 }
 
 // 46: int mount(int fd, int afd, char *old, int flag, char *aname)
-export const sysmount: Sysfn = (up, a) => {
+export function sysmount(up: Proc, a: readonly number[]): number {
   const flag = int(a[3]!);
   if ((flag & ~MMASK) || (flag & MORDER) === (MBEFORE | MAFTER)) error(Ebadarg);
   // 9front checks the specifier first; 4e after the fds.
@@ -40,10 +40,10 @@ export const sysmount: Sysfn = (up, a) => {
   if (int(a[1]!) >= 0) fdtochan(up, int(a[1]!), ORDWR);
   if (up.kernel.flavor === '4e') specarg(up, a[4]!);
   return error(Enomntdrv);
-};
+}
 
 // 35: int unmount(char *name, char *old)
-export const sysunmount: Sysfn = (up, a) => {
+export function sysunmount(up: Proc, a: readonly number[]): number {
   const cmount = namec(up, namearg(up, a[1]!), 'mount');
   let cmounted: Chan | null = null;
   try {
@@ -55,21 +55,21 @@ export const sysunmount: Sysfn = (up, a) => {
     cclose(up, cmount);
   }
   return 0;
-};
+}
 
 // 40: int fversion(int fd, int bufsize, char *version, int nversion)
-export const sysfversion: Sysfn = (up, a) => {
+export function sysfversion(up: Proc, a: readonly number[]): number {
   const arglen = a[3]! >>> 0;
   validaddr(up, a[2]!, arglen, true);
   // there must be a NUL in the version string
   if (arglen === 0 || !up.as.read(a[2]! >>> 0, arglen).includes(0)) error(Ebadarg);
   fdtochan(up, int(a[0]!), ORDWR);
   return error(Enomntdrv);
-};
+}
 
 // 10: int fauth(int fd, char *aname)
-export const sysfauth: Sysfn = (up, a) => {
+export function sysfauth(up: Proc, a: readonly number[]): number {
   validname(namearg(up, a[1]!));
   fdtochan(up, int(a[0]!), ORDWR);
   return error(Enomntdrv);
-};
+}

@@ -20,6 +20,10 @@ describe('unicornAlloc', () => {
   it('large segments cost nothing until touched', () => {
     const m = unicornAlloc(256 << 20);
     m.bytes[m.size - 1] = 1;
+    const r = m.resident!();
+    expect(r).not.toBeNull();
+    // 65536 pages reserved, one backed: the one written.
+    expect([...r!].flatMap((v, i) => (v ? [i] : []))).toEqual([(256 << 20) / 4096 - 1]);
     m.free();
   });
 });

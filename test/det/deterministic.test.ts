@@ -5,6 +5,16 @@ import { detDemo, detRun } from './kit.ts';
 import { seededRandom } from '../../emu/det/seeded.ts';
 import { fixture, skipWithoutGo } from '../go/gobuild.ts';
 import type { SysEvent } from '../../emu/trace/event.ts';
+import { runDemo, type DemoResult } from '../../emu/demo/demo.ts';
+import { unicornMachine } from '../../emu/cpu/machine.ts';
+
+/** What a demo run ends with, whatever pids the processes got: each M's status, each note's fate. */
+function outcome(procs: DemoResult['procs'], notes: DemoResult['notes']) {
+  return {
+    procs: procs.map((p) => `${p.program} m${p.m} ${p.status}`).sort(),
+    notes: notes.map((n) => `${n.msg}: ${n.action}`).sort(),
+  };
+}
 
 function events(jsonl: string): SysEvent[] {
   return jsonl.trimEnd().split('\n').map((l) => JSON.parse(l) as SysEvent);
@@ -16,7 +26,10 @@ describe('deterministic runs', () => {
     const b = await detDemo('after');
     expect(a.jsonl.length).toBeGreaterThan(1000);
     expect(b.jsonl).toBe(a.jsonl);
-    expect(a.summary).toContain('"gointr"');
+    const free = await runDemo('after', { machine: unicornMachine() });
+    const [procs, notes] = JSON.parse(a.summary) as [DemoResult['procs'], DemoResult['notes']];
+    expect(outcome(procs, notes)).toEqual(outcome(free.procs, free.notes));
+    expect(outcome(procs, notes).notes).toContain('gointr: exits');
   });
 
   it('give a multi-process guest (rfork, exits, await) the same trace', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestKernel, errof } from '../kit/kernelkit.ts';
 import { ls, open, read, write } from '../kit/devkit.ts';
-import { NExit, NUser, OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
+import { NUser, OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
 
 function setup(flavor: '9front' | '4e' = '9front') {
   const k = new TestKernel({ flavor });
@@ -108,10 +108,12 @@ describe('#p', () => {
   });
 
   it('ctl kill kills the process at its next return to user mode', () => {
-    const { p, q } = setup();
+    const { k, p, q } = setup();
     write(p, open(p, '/proc/2/ctl', OWRITE), 'kill\n');
-    expect(q.procctl).toBe('exitme');
-    expect(q.notes).toEqual([{ msg: 'sys: killed', flag: NExit }]);
+    expect(q.alive).toBe(true);
+    k.sched.dispatch(q);  // the way back to user mode (386 kexit)
+    expect(q.alive).toBe(false);
+    expect(q.exitstr).toBe('Killed');
   });
 
   it.each([

@@ -23,8 +23,7 @@ TEXT _main(SB), 7, $0
 	JEQ	intn
 	RET
 rd:
-	MOVL	$0, BX
-	MOVL	0(BX), AX
+	CALL	rdfault(SB)
 	RET
 wr:
 	MOVL	$0, BX
@@ -50,4 +49,11 @@ nx:
 	JMP	AX
 intn:
 	INT	$0x21
+	RET
+
+// rdfault: the load from address 0 is its second instruction, 5 bytes in
+// (after MOVL $0, BX: BB 00 00 00 00), where the note's pc must point.
+TEXT rdfault(SB), 7, $0
+	MOVL	$0, BX
+	MOVL	0(BX), AX
 	RET
