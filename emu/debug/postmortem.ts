@@ -107,15 +107,16 @@ export function postmortem(c: Corpse, ds: Debugsyms): PostMortem {
   const regs: Record<string, number> = {};
   for (const r of GPRNAMES) regs[r] = c.regs[r];
   const read = (a: number, n: number) => corpseRead(c, a, n);
+  // Up to 16 bytes either side of pc, within the text.
   const codeAt = Math.max(ds.textLo, c.regs.pc - 16);
-  const code = read(codeAt, 32) ?? read(c.regs.pc, 16) ?? new Uint8Array(0);
+  const code = read(codeAt, Math.max(0, Math.min(c.regs.pc + 16, ds.textHi) - codeAt)) ?? new Uint8Array(0);
   return {
     pid: c.pid,
     text: c.text,
     note: c.note,
     regs,
     frames: ds.backtrace(c.regs.pc, c.regs.sp, read),
-    codeAt: code.length === 32 ? codeAt : c.regs.pc,
+    codeAt,
     code,
   };
 }
