@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAout } from '../emu/aout.ts';
 import { aoutToElf } from '../emu/debug/elfsyms.ts';
+import { goLineSections } from '../emu/debug/dwarfline.ts';
 import { Control } from '../emu/debug/control.ts';
 import { GdbStub } from '../emu/debug/gdbstub.ts';
 import { Deaths } from '../emu/debug/deaths.ts';
@@ -180,7 +181,8 @@ export async function runMain(argv: string[]): Promise<number> {
  */
 async function gdbServer(prog: Program, where: { host: string; port: number }) {
   const elf = join(tmpdir(), `p9emu-${process.pid}-${prog.name}.elf`);
-  writeFileSync(elf, aoutToElf(parseAout(prog.image)));
+  const aout = parseAout(prog.image);
+  writeFileSync(elf, aoutToElf(aout, goLineSections(aout) ?? []));
   const stub = new GdbStub();
   const a = await stub.listen({ host: where.host, port: where.port });
   process.stderr.write(`p9emu: gdb: listening on ${a.address}:${a.port}; in gdb: symbol-file ${elf}; target remote ${a.address}:${a.port}\n`);

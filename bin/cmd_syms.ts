@@ -6,13 +6,15 @@ import { ArgCursor } from './argv.ts';
 import { loadProgram, UsageError } from './program.ts';
 import { parseAout } from '../emu/aout.ts';
 import { aoutToElf } from '../emu/debug/elfsyms.ts';
+import { goLineSections } from '../emu/debug/dwarfline.ts';
 
 export const usage = `usage: p9emu syms PROGRAM [-o OUT] [--entry SYM]
 
 Write the symbols of PROGRAM (a Plan 9 386 a.out, or a .s file assembled
 first) as an ELF file that gdb loads with 'symbol-file OUT': the text and
 data at their addresses, text symbols as functions and data symbols as
-objects, with sizes. OUT defaults to PROGRAM's name plus .elf.`;
+objects, with sizes, and for Go binaries the line table of their pclntab
+(DWARF .debug_line). OUT defaults to PROGRAM's name plus .elf.`;
 
 export async function symsMain(argv: string[]): Promise<number> {
   let out: string | undefined;
@@ -41,6 +43,7 @@ export async function symsMain(argv: string[]): Promise<number> {
   }
   const prog = loadProgram(file, entry);
   const dest = out ?? `${file.replace(/\.s$/, '')}.elf`;
-  writeFileSync(dest, aoutToElf(parseAout(prog.image)));
+  const a = parseAout(prog.image);
+  writeFileSync(dest, aoutToElf(a, goLineSections(a) ?? []));
   return 0;
 }

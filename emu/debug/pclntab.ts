@@ -92,6 +92,13 @@ export class Pclntab {
 
   /** The value of table `off` at pc (runtime.pcvalue); -1 when pc is outside it. */
   value(f: GoFunc, off: number, pc: number): number {
+    return this.ranges(f, off).find((r) => pc >= r.start && pc < r.end)?.value ?? -1;
+  }
+
+  /** Every [start, end) pc range of table `off` with its value, in order. */
+  ranges(f: GoFunc, off: number): Array<{ start: number; end: number; value: number }> {
+    const out: Array<{ start: number; end: number; value: number }> = [];
+    if (off === 0) return out;  // no table
     let p = this.pctab + off;
     let val = -1, at = f.entry, first = true;
     const varint = () => {
@@ -105,12 +112,20 @@ export class Pclntab {
     };
     for (;;) {
       const uv = varint();
-      if (uv === 0 && !first) return -1;
+      if ((uv === 0 && !first) || p >= this.b.length) return out;
       first = false;
       val += uv & 1 ? -Math.floor(uv / 2) - 1 : Math.floor(uv / 2);
+      const start = at;
       at += varint() * this.minLC;
-      if (pc < at) return val;
+      out.push({ start, end: at, value: val });
     }
+  }
+
+  /** The file name of file number n of f's compile unit. */
+  file(f: GoFunc, n: number): string {
+    const at = this.cutab + 4 * (f.cu + n);
+    if (at + 4 > this.b.length) return '?';
+    return this.cstring(this.filetab + this.dv.getUint32(at, true));
   }
 
   /** Bytes the function's frame holds at pc above the return address (the pcsp table). */
@@ -123,7 +138,6 @@ export class Pclntab {
     const fileno = this.value(f, f.pcfile, pc);
     const line = this.value(f, f.pcln, pc);
     if (fileno < 0 || line < 0) return null;
-    const fileoff = this.dv.getUint32(this.cutab + 4 * (f.cu + fileno), true);
-    return { file: this.cstring(this.filetab + fileoff), line };
+    return { file: this.file(f, fileno), line };
   }
 }

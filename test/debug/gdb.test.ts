@@ -129,6 +129,7 @@ describe.skipIf(noGdb)('gdb attached to p9emu run --gdb', () => {
     const prog = fixture('goroutines');
     const s = await session([prog], [
       'break main.main.func1',
+      'info line main.main',
       'continue',
       'info threads',
       'thread 2',
@@ -141,6 +142,8 @@ describe.skipIf(noGdb)('gdb attached to p9emu run --gdb', () => {
     const threads = [...s.gdb.matchAll(/Thread (\d+) \(pid (\d+) goroutines \w+\)/g)];
     expect(new Set(threads.map((t) => t[1])).size).toBeGreaterThanOrEqual(2);
     for (const t of threads) expect(t[1]).toBe(t[2]);
+    // Line numbers from the pclntab (emu/debug/dwarfline.ts).
+    expect(s.gdb).toMatch(/Line \d+ of "\S+goroutines\/main\.go" starts at address 0x[0-9a-f]+ <main\.main>/);
     expect(s.gdb).toMatch(/\[Switching to thread 2 \(Thread 2\)\]/);
     expect(s.gdb).toMatch(/\[Switching to thread 1 \(Thread 1\)\]/);
     expect(s.stdout).toMatch(/results 1000 total 166666500\n/);
