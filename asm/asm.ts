@@ -27,6 +27,10 @@ export interface AsmOptions {
   pkg?: string;
   /** Let references to symbols not defined in the file resolve to 0 (no a.out is useful then). */
   allowUndefined?: boolean;
+  /** #include search directories after the file's own (-I). */
+  include?: readonly string[];
+  /** Predefined macros (-D NAME[=VALUE]). */
+  defines?: Readonly<Record<string, string | true>>;
 }
 
 export interface AsmResult {
@@ -58,7 +62,7 @@ export function assembleFile(path: string, opts: Partial<AsmOptions> = {}): AsmR
 
 function assembleUnchecked(src: string, opts: AsmOptions): AsmResult {
   const diags: Diag[] = [];
-  const pre = cpp(src, opts.file, { readFile: opts.readFile });
+  const pre = cpp(src, opts.file, { readFile: opts.readFile, include: opts.include, defines: opts.defines });
   diags.push(...pre.diags);
   const unit = parseUnit(pre.stmts, opts.pkg ?? 'main');
   diags.push(...unit.diags);

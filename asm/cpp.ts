@@ -42,6 +42,10 @@ export const textflags: ReadonlyMap<string, number> = new Map([
 
 export interface CppOptions {
   readFile?: (p: string) => string;
+  /** Directories searched for #include after the including file's own (go tool asm -I). */
+  include?: readonly string[];
+  /** Macros defined before the source (go tool asm -D NAME[=VALUE]; true or '' is 1). */
+  defines?: Readonly<Record<string, string | true>>;
 }
 
 /** Run the preprocessor over `src` (named `file`); returns the statements and every problem found. */
@@ -58,7 +62,11 @@ class Cpp {
   // Each open #if: is its current branch live, and has #else been seen.
   private conds: { live: boolean; outerLive: boolean; sawElse: boolean; line: number; file: string }[] = [];
 
-  constructor(private opts: CppOptions) {}
+  constructor(private opts: CppOptions) {
+    for (const [k, v] of Object.entries(opts.defines ?? {})) {
+      this.macros.set(k, { params: null, body: tokenize(v === true || v === '' ? '1' : v) });
+    }
+  }
 
   private live(): boolean {
     return this.conds.every((c) => c.live);
@@ -135,11 +143,16 @@ class Cpp {
     if (!m) throw new Error(`bad #include: ${rest}`);
     const name = m[1]!;
     // An absolute name is used as it is; a relative one is found beside the including file.
-    const full = path.posix.isAbsolute(name) ? name : path.posix.join(path.posix.dirname(file), name);
+    // Then each -I directory in order.
+    const places = path.posix.isAbsolute(name) ? [name]
+      : [path.posix.join(path.posix.dirname(file), name), ...(this.opts.include ?? []).map((d) => path.posix.join(d, name))];
     let text: string | null = null;
-    if (this.opts.readFile) {
+    let full = name;
+    for (const f of this.opts.readFile ? places : []) {
       try {
-        text = this.opts.readFile(full);
+        text = this.opts.readFile!(f);
+        full = f;
+        break;
       } catch {
         text = null;
       }

@@ -18,6 +18,7 @@ import { unicorn, UC_ARCH_X86, UC_MODE_32, X86 } from '../emu/cpu/unicorn_ffi.ts
 import { REPO, fixture, stdTest } from '../test/go/gobuild.ts';
 import { pinGo } from '../test/kit/gopin.ts';
 import { best } from './best.ts';
+import { Table, type Row } from './table.ts';
 
 async function runIn(bin: string, args: string[], ncpu = 1): Promise<{ ms: number; stdout: string; exitstr: string }> {
   const cons = new BufferConsole();
@@ -158,41 +159,37 @@ export interface GoBench {
   go_compute_ratio: number;
 }
 
-export async function goBench(): Promise<GoBench> {
+/** Every Go figure; `row` hears each table row as soon as its figures are measured. */
+export async function goBench(row: (r: Row) => void = () => {}): Promise<GoBench> {
+  const r1 = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+  const go_hello_cli_ms = r1(await goHelloCliMs(7));
+  const node_start_ms = r1(await nodeStartMs());
+  row(['Go hello, start to exit, CLI (ms)', `${go_hello_cli_ms}`, `node -e 0: ${node_start_ms}`, '', '≤ 150']);
+  const go_hello_ms = r1(await goHelloMs());
+  row(['Go hello, in-process (ms)', `${go_hello_ms}`, '', '', '']);
+  const go_signal_test_ms = r1(await goSignalTestMs(true, 3));
+  row(['Go os/signal tests, -test.short (ms)', `${go_signal_test_ms}`, '', '', '≤ 3000']);
+  const go_signal_test_full_ms = r1(await goSignalTestMs(false));
+  row(['Go os/signal tests, full (ms)', `${go_signal_test_full_ms}`, `${SIGNAL_FULL_SLEEP_MS} asleep`, '', '']);
   const bin = fixture('compute');
   const loop = findLoop(bin);
-  const r1 = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
   const mips = await goComputeMips(loop, bin);
   const floor = await best(3, () => goComputeFloorMips(loop, bin), Math.max);
+  row(['Go compute loop (guest MIPS)', `${r1(mips)}`, `${r1(floor)}`, `${r1(mips / floor, 2)}×`, '≥ 0.9×']);
   return {
-    go_hello_cli_ms: r1(await goHelloCliMs(7)),
-    node_start_ms: r1(await nodeStartMs()),
-    go_hello_ms: r1(await goHelloMs()),
-    go_signal_test_ms: r1(await goSignalTestMs(true, 3)),
-    go_signal_test_full_ms: r1(await goSignalTestMs(false)),
+    go_hello_cli_ms, node_start_ms, go_hello_ms, go_signal_test_ms, go_signal_test_full_ms,
     go_signal_test_full_sleep_ms: SIGNAL_FULL_SLEEP_MS,
-    go_compute_mips: r1(mips),
-    go_compute_floor_mips: r1(floor),
-    go_compute_ratio: r1(mips / floor, 2),
+    go_compute_mips: r1(mips), go_compute_floor_mips: r1(floor), go_compute_ratio: r1(mips / floor, 2),
   };
 }
 
-/** Rows for bench/run.ts's table: benchmark, p9emu, raw unicorn, ratio, target. */
-export function goRows(g: GoBench): [string, string, string, string, string][] {
-  return [
-    ['Go hello, start to exit, CLI (ms)', `${g.go_hello_cli_ms}`, `node -e 0: ${g.node_start_ms}`, '', '≤ 150'],
-    ['Go hello, in-process (ms)', `${g.go_hello_ms}`, '', '', ''],
-    ['Go os/signal tests, -test.short (ms)', `${g.go_signal_test_ms}`, '', '', '≤ 3000'],
-    ['Go os/signal tests, full (ms)', `${g.go_signal_test_full_ms}`, `${g.go_signal_test_full_sleep_ms} asleep`, '', ''],
-    ['Go compute loop (guest MIPS)', `${g.go_compute_mips}`, `${g.go_compute_floor_mips}`, `${g.go_compute_ratio}×`, '≥ 0.9×'],
-  ];
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
-  goBench().then(
+  const json = process.argv.includes('--json');
+  const table = new Table((s) => process.stdout.write(s));
+  if (!json) table.header();
+  goBench((r) => !json && table.row(r)).then(
     (g) => {
-      if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(g) + '\n');
-      else for (const r of goRows(g)) process.stdout.write(r.filter(Boolean).join('  ') + '\n');
+      if (json) process.stdout.write(JSON.stringify(g) + '\n');
     },
     (e) => {
       process.stderr.write(`bench/go: ${(e as Error).message}\n`);

@@ -14,7 +14,8 @@ import { unicornMachine } from '../emu/cpu/machine.ts';
 import { BufferConsole } from '../emu/port/console.ts';
 import { computeFloorMips, syscallFloorNs } from './floor.ts';
 import { parseAout } from '../emu/aout.ts';
-import { goBench, goRows } from './go.ts';
+import { goBench } from './go.ts';
+import { Table } from './table.ts';
 import { best, bestPair } from './best.ts';
 import { goVersion } from '../test/go/gobuild.ts';
 
@@ -48,11 +49,15 @@ async function timeRun(img: Uint8Array, onboot?: RunOptions['onboot']): Promise<
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  // Rows as they are measured (not with --json: one object at the end).
+  const table = json ? null : new Table((s) => process.stdout.write(s));
+  table?.header();
   const sys = image('syscall.s');
   const comp = image('compute.s');
   // The floors run the same loops at the same guest address as the a.out (0x1020).
   const [sysTime, syscall_floor_ns] = await bestPair(7, () => timeRun(sys), () => syscallFloorNs(SYSCALLS, 0x20));
   const syscall_ns = sysTime / SYSCALLS;
+  table?.row(['syscall round trip (ns)', `${round(syscall_ns)}`, `${round(syscall_floor_ns)}`, `${round(syscall_ns / syscall_floor_ns, 2)}×`, '≤ 1.5×']);
   // Guest execution only: a process's start and end (boot, exec, exit) are
   // timed with null.s and taken off.
   const startup = await best(9, () => timeRun(image('null.s')));
@@ -67,6 +72,7 @@ async function main(): Promise<void> {
   const [compTime, compute_floor_mips] = await bestPair(40, () => timeRun(comp),
     () => computeFloorMips(text, 0x20, main.value, main.value + 5, INSNS), Math.min, Math.max);
   const compute_mips = INSNS / ((compTime - startup) / 1e3);
+  table?.row(['compute (guest MIPS), fresh engines', `${round(compute_mips)}`, `${round(compute_floor_mips)}`, `${round(compute_mips / compute_floor_mips, 2)}×`, '≥ 0.9×']);
   // The same comparison on one engine: work() first runs raw on the
   // process's own engine (uc_emu_start, no kernel), then the process runs
   // under p9emu. Engine-to-engine variance drops out.
@@ -87,6 +93,8 @@ async function main(): Promise<void> {
     // Ratio of p9emu's time to the raw run's: lower is better; best = lowest.
     return (t - startup - raw) / raw;
   });
+  table?.row(['compute, raw then p9emu on one engine', '', '', `${round(1 / same, 2)}×`, '≥ 0.9×']);
+  table?.row(['process start to exit, null.s (ms)', `${round(startup / 1e6, 1)}`, '', '', '']);
   const r = {
     syscall_ns: round(syscall_ns),
     syscall_floor_ns: round(syscall_floor_ns),
@@ -98,21 +106,8 @@ async function main(): Promise<void> {
     process_start_ms: round(startup / 1e6, 1),
   };
   // Real Go binaries (bench/go.ts), when the host has Go to build them.
-  const go = goVersion() !== null ? await goBench() : null;
-  if (json) {
-    process.stdout.write(JSON.stringify({ ...r, ...go }) + '\n');
-    return;
-  }
-  const rows: [string, string, string, string, string][] = [
-    ['benchmark', 'p9emu', 'raw unicorn', 'ratio', 'target'],
-    ['syscall round trip (ns)', `${r.syscall_ns}`, `${r.syscall_floor_ns}`, `${r.syscall_ratio}×`, '≤ 1.5×'],
-    ['compute (guest MIPS), fresh engines', `${r.compute_mips}`, `${r.compute_floor_mips}`, `${r.compute_ratio}×`, '≥ 0.9×'],
-    ['compute, raw then p9emu on one engine', '', '', `${r.compute_same_engine_ratio}×`, '≥ 0.9×'],
-    ['process start to exit, null.s (ms)', `${r.process_start_ms}`, '', '', ''],
-    ...(go ? goRows(go) : []),
-  ];
-  const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  for (const row of rows) process.stdout.write(row.map((c, i) => c.padEnd(w[i]!)).join('  ') + '\n');
+  const go = goVersion() !== null ? await goBench((row) => table?.row(row)) : null;
+  if (json) process.stdout.write(JSON.stringify({ ...r, ...go }) + '\n');
 }
 
 function round(x: number, d = 1): number {

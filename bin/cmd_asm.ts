@@ -6,11 +6,17 @@ import { ArgCursor } from './argv.ts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assembleFile } from '../asm/asm.ts';
+import { stubsDir } from '../api/program.ts';
+import { hosterr } from '../emu/hosterr.ts';
 
-export const usage = `usage: p9emu asm FILE.s [-o OUT] [--json] [--entry SYM] [--pkg PKG]
+export const usage = `usage: p9emu asm FILE.s [-o OUT] [-I DIR] [-D NAME[=VALUE]] [--json] [--entry SYM] [--pkg PKG]
 
 Assemble FILE.s (Go/Plan 9 assembler syntax, 386) into a Plan 9 a.out.
+#include "x" looks beside the including file, then in each -I DIR, then
+in p9emu's own directory of stubs (sys_plan9_386.s).
   -o OUT        output file (default: FILE without .s, plus .out; e.g. hello.s -> hello.out)
+  -I DIR        search DIR for #include files (repeatable), as go tool asm -I
+  -D NAME[=VAL] define NAME (as VAL, default 1) before the source (repeatable)
   --json        print {"symbols":[{name,type,value,size,hex}]} on one line
   --entry SYM   entry symbol (default _main if defined, else the first TEXT)
   --pkg PKG     package for names written with a leading · (default main)
@@ -22,10 +28,12 @@ interface Flags {
   json: boolean;
   entry?: string;
   pkg?: string;
+  include: string[];
+  defines: Record<string, string | true>;
 }
 
 function parseArgs(argv: string[]): Flags | string {
-  const f: Flags = { json: false };
+  const f: Flags = { json: false, include: [], defines: {} };
   for (const c = new ArgCursor(argv); !c.done; c.i++) {
     const a = c.word;
     const value = (): string => c.value(a);
@@ -34,6 +42,13 @@ function parseArgs(argv: string[]): Flags | string {
       else if (a === '--json') f.json = true;
       else if (a === '--entry') f.entry = value();
       else if (a === '--pkg') f.pkg = value();
+      else if (a === '-I' || (a.startsWith('-I') && a.length > 2)) f.include.push(a === '-I' ? value() : a.slice(2));
+      else if (a === '-D' || (a.startsWith('-D') && a.length > 2)) {
+        const d = a === '-D' ? value() : a.slice(2);
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(d);
+        if (!m) return `-D: '${d}' is not NAME or NAME=VALUE`;
+        f.defines[m[1]!] = m[2] ?? true;
+      }
       else if (a.startsWith('-')) return `unknown flag ${a}`;
       else if (f.file === undefined) f.file = a;
       else return `unexpected argument ${a}`;
@@ -62,7 +77,7 @@ export async function asmMain(argv: string[]): Promise<number> {
     process.stderr.write(`p9emu asm: ${f}\n${usage}\n`);
     return 2;
   }
-  const r = assembleFile(f.file!, { entry: f.entry, pkg: f.pkg });
+  const r = assembleFile(f.file!, { entry: f.entry, pkg: f.pkg, include: [...f.include, stubsDir], defines: f.defines });
   if (!r.ok || !r.aout) {
     for (const e of r.errors) process.stderr.write(e + '\n');
     return 1;
@@ -71,7 +86,7 @@ export async function asmMain(argv: string[]): Promise<number> {
   try {
     fs.writeFileSync(out, r.aout, { mode: 0o755 });
   } catch (e) {
-    process.stderr.write(`p9emu asm: ${(e as Error).message}\n`);
+    process.stderr.write(`p9emu: ${hosterr(e as NodeJS.ErrnoException, out)}\n`);
     return 1;
   }
   if (f.json) {

@@ -5,7 +5,7 @@ import { ArgCursor } from './argv.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import { demoJson, demoText, runDemo, sideBySide, VARIANTS, type Variant } from '../emu/demo/demo.ts';
 import { instrument } from '../emu/instrument.ts';
-import { newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation } from './instrument_opts.ts';
+import { newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation, checkInstrument } from './instrument_opts.ts';
 import { UsageError } from './program.ts';
 import { assembleRuntime, PROGRAMS } from '../emu/demo/demo.ts';
 
@@ -49,6 +49,12 @@ export async function demoMain(argv: string[]): Promise<number> {
   }
   if (variants.length > 1) return bad('at most one variant');
   const which: Variant[] = variants.length ? variants : ['before', 'after'];
+  try {
+    checkInstrument(instr, assembleRuntime(PROGRAMS[which[0]!].a));
+  } catch (e) {
+    if (e instanceof UsageError) return bad(e.message);
+    throw e;
+  }
   const results = [];
   for (const v of which) {
     const o = toInstrumentation(instr);

@@ -83,17 +83,39 @@ function exitsText(exits: Record<number, string>): string {
 }
 
 function report(o: Args, x: Exploration): string {
+  const nexits = new Set(x.outcomes.map((g) => exitsText(g.exits))).size;
   const lines = [
     `${x.syscalls} system calls; note ${JSON.stringify(o.note)} to ${o.pid} after every ${o.every === 1 ? '' : `${o.every}th `}one (${Math.ceil(x.syscalls / o.every)} runs, seed ${o.seed})`,
     `without the note: ${exitsText(x.baseline.exits)}  stdout ${x.baseline.stdoutHash}`,
-    `${x.outcomes.length} distinct outcome${x.outcomes.length === 1 ? '' : 's'}:`,
+    `${x.outcomes.length} distinct outcome${x.outcomes.length === 1 ? '' : 's'}, ${nexits} set${nexits === 1 ? '' : 's'} of exit strings:`,
   ];
+  let last = '';
   x.outcomes.forEach((g, i) => {
-    lines.push(`${i + 1}. ${exitsText(g.exits)}  stdout ${g.stdoutHash}`);
-    lines.push(`   after syscall ${ranges(g.points, o.every)} (${g.points.length} run${g.points.length === 1 ? '' : 's'})`);
-    lines.push(`   reproduce: ${reproducer(o, g.points[0]!)}`);
+    const exits = exitsText(g.exits);
+    if (exits !== last) lines.push(exits);
+    last = exits;
+    lines.push(`  ${i + 1}. stdout ${g.stdoutHash}  after syscall ${ranges(g.points, o.every)} (${g.points.length} run${g.points.length === 1 ? '' : 's'})`);
+    lines.push(`     reproduce: ${reproducer(o, g.points[0]!)}`);
   });
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Runs done of the total on stderr: rewritten in place on a terminal,
+ * else a line at the start and at every tenth of the runs.
+ */
+function progressTo(tty: boolean): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    if (tty) {
+      process.stderr.write(`\rexplore: ${done}/${total} runs${done === total ? '\n' : ''}`);
+      return;
+    }
+    const tenth = total === 0 ? 10 : Math.floor((done * 10) / total);
+    if (tenth === shown) return;
+    shown = tenth;
+    process.stderr.write(`explore: ${done}/${total} runs\n`);
+  };
 }
 
 export async function exploreMain(argv: string[]): Promise<number> {
@@ -120,11 +142,7 @@ export async function exploreMain(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const tty = process.stderr.isTTY && !o.json;
-  const x = await explore(runner, { note: o.note!, pid: o.pid, every: o.every, seed: o.seed }, (d, t) => {
-    if (tty) process.stderr.write(`\r${d}/${t} runs`);
-  });
-  if (tty) process.stderr.write('\n');
+  const x = await explore(runner, { note: o.note!, pid: o.pid, every: o.every, seed: o.seed }, progressTo(process.stderr.isTTY === true));
   const withRepro = { ...x, outcomes: x.outcomes.map((g) => ({ ...g, reproduce: reproducer(o, g.points[0]!) })) };
   process.stdout.write(o.json ? JSON.stringify(withRepro) + '\n' : report(o, x));
   return 0;

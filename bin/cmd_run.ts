@@ -18,7 +18,8 @@ import { run } from '../emu/run.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import type { Flavor } from '../emu/port/dat.ts';
 import { instrument } from '../emu/instrument.ts';
-import { newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation, type InstrumentArgs } from './instrument_opts.ts';
+import { checkInstrument, newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation, type InstrumentArgs } from './instrument_opts.ts';
+import { notDirectory } from '../api/guest.ts';
 
 export const usage = `usage: p9emu run [options] PROGRAM [ARG...]
 
@@ -47,7 +48,7 @@ options:
   -h, --help       show this help
 ${optionsHelp}`;
 
-interface RunArgs {
+export interface RunArgs {
   instr: InstrumentArgs;
   flavor: Flavor;
   entry?: string;
@@ -63,9 +64,22 @@ interface RunArgs {
   args: string[];
 }
 
+export function newRunArgs(): RunArgs {
+  return { instr: newInstrumentArgs(), flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, postMortem: false, program: '', args: [] };
+}
+
 function parse(argv: string[]): RunArgs {
-  const o: RunArgs = { instr: newInstrumentArgs(), flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, postMortem: false, program: '', args: [] };
+  const o = newRunArgs();
   const c = new ArgCursor(argv);
+  parseOptions(c, o);
+  if (c.done) throw new UsageError('no PROGRAM given');
+  o.program = c.word;
+  o.args = c.rest();
+  return o;
+}
+
+/** The options at c, into o; c stops at the first word that is not one (or after '--'). */
+export function parseOptions(c: ArgCursor, o: RunArgs): void {
   const val = (opt: string): string => c.value(opt);
   for (; !c.done; c.i++) {
     const a = c.word;
@@ -90,7 +104,12 @@ function parse(argv: string[]): RunArgs {
         o.env[kv.slice(0, eq)] = kv.slice(eq + 1);
         break;
       }
-      case '--root': o.root = val(a); break;
+      case '--root': {
+        o.root = val(a);
+        const why = notDirectory(o.root);
+        if (why) throw new UsageError(`--root: ${why}`);
+        break;
+      }
       case '--rw': o.rw = true; break;
       case '--post-mortem': o.postMortem = true; break;
       case '--core': o.core = val(a); break;
@@ -117,10 +136,6 @@ function parse(argv: string[]): RunArgs {
         throw new UsageError(`unknown option ${a}`);
     }
   }
-  if (c.done) throw new UsageError('no PROGRAM given');
-  o.program = c.word;
-  o.args = c.rest();
-  return o;
 }
 
 export async function runMain(argv: string[]): Promise<number> {
@@ -132,7 +147,8 @@ export async function runMain(argv: string[]): Promise<number> {
   let prog;
   try {
     o = parse(argv);
-    prog = loadProgram(o.program, o.entry);
+    prog = loadProgram(o.program, { entry: o.entry });
+    checkInstrument(o.instr, prog.image);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`p9emu run: ${e.message}\n`);

@@ -41,7 +41,7 @@ export async function symsMain(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const prog = loadProgram(file, entry);
+  const prog = loadProgram(file, { entry });
   const dest = out ?? `${file.replace(/\.s$/, '')}.elf`;
   const a = parseAout(prog.image);
   writeFileSync(dest, aoutToElf(a, goLineSections(a) ?? []));

@@ -12,8 +12,13 @@
 // (go_plan9_386_ns.ts). The environment is Go's: every host variable that a Go test
 // may read is passed into /env (GOROOT, GOPATH, HOME as home, …).
 // P9EMU_CPUS sets the CPUs /dev/sysstat reports (default 4).
+//
+// P9EMU_FLAGS holds p9emu run's options, for tracing a failing `go test`
+// without changing the command (as GOWASIRUNTIMEARGS does for
+// go_wasip1_wasm_exec): P9EMU_FLAGS="--trace sys --trace-out /tmp/t.jsonl
+// --trace-format jsonl". --root, --rw and --entry are this command's own.
 
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
@@ -23,21 +28,63 @@ import type { Proc } from '../emu/port/proc.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import { contentkey, hostcache } from './hostcache.ts';
 import { goroot, gotestns } from './go_plan9_386_ns.ts';
+import { ArgCursor } from './argv.ts';
+import { newRunArgs, parseOptions, type RunArgs } from './cmd_run.ts';
+import { checkInstrument, toInstrumentation } from './instrument_opts.ts';
+import { ProgramError, UsageError } from './program.ts';
+import { readAout } from '../api/program.ts';
+import { instrument } from '../emu/instrument.ts';
+import { hostmsg } from '../emu/hosterr.ts';
 
 const PASS_ENV = /^(GO[A-Z0-9_]*|CGO_ENABLED|HOME|PATH|TMPDIR|USER|TERM|LANG|LC_[A-Z]+|TZ)$/;
+
+const USAGE = `usage: go_plan9_386_exec BINARY [ARG...]
+
+Run a GOOS=plan9 GOARCH=386 binary under p9emu, as go test and go run do
+when this command is on PATH. Options for p9emu (those of 'p9emu run':
+--trace, --trace-out, --kernel, --deterministic, ...) come from the
+environment: P9EMU_FLAGS="--trace sys --trace-out /tmp/t.jsonl".
+P9EMU_CPUS sets the CPUs the guest sees (default 4).
+`;
+
+/** P9EMU_FLAGS, split on blanks ('...' or "..." keep blanks in one word). */
+function flagWords(s: string): string[] {
+  return [...s.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+}
+
+function flags(): RunArgs {
+  const o = newRunArgs();
+  o.ncpu = 0;
+  const words = flagWords(process.env.P9EMU_FLAGS ?? '');
+  const c = new ArgCursor(words);
+  parseOptions(c, o);
+  if (!c.done) throw new UsageError(`'${c.word}' is not an option`);
+  if (o.root !== null || o.rw || o.entry !== undefined) throw new UsageError('--root, --rw and --entry are set by go_plan9_386_exec itself');
+  return o;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [bin, ...args] = argv;
   if (bin === undefined || bin === '-h' || bin === '--help') {
-    process.stderr.write('usage: go_plan9_386_exec BINARY [ARG...]\n');
+    process.stderr.write(USAGE);
     return 2;
   }
+  let o: RunArgs;
   let image: Uint8Array;
   try {
-    image = readFileSync(bin);
+    o = flags();
+    image = readAout(bin);
+    checkInstrument(o.instr, image);
   } catch (e) {
-    process.stderr.write(`go_plan9_386_exec: ${bin}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file does not exist' : (e as Error).message}\n`);
-    return 1;
+    if (e instanceof UsageError) {
+      process.stderr.write(`go_plan9_386_exec: P9EMU_FLAGS: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof ProgramError) {
+      process.stderr.write(`go_plan9_386_exec: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
   }
   // go test builds under the host's /tmp, which the guest cannot see (its
   // /tmp is the kernel's, in memory). Tests that run themselves again
@@ -54,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
   // Plan 9 spells these in lower case; Go's os package reads $home and $path.
   if (process.env.HOME) env.home = process.env.HOME;
   env.path = '/bin';
-  const ncpu = Number(process.env.P9EMU_CPUS ?? 4);
+  const ncpu = o.ncpu || Number(process.env.P9EMU_CPUS ?? 4);
   // The directory as the caller named it ($PWD, which Go's os/exec sets
   // with Dir), so relative paths like ../../lib climb the same symlinks.
   let cwd = process.cwd();
@@ -67,15 +114,20 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const cons = new HostConsole();
+  const ins = await instrument(toInstrumentation(o.instr), [image]);
   try {
     const name = basename(bin);
     const r = await run(image, {
       machine: unicornMachine(),
       console: cons,
+      flavor: o.flavor,
+      timeoutMs: o.timeoutMs,
+      trace: ins.trace,
+      onkernel: ins.onkernel,
       // argv[0] as given: tests re-run themselves through os.Args[0].
       argv: [prog, ...args],
       name,
-      env,
+      env: { ...env, ...o.env },
       root: { dir: '/', writable: false },
       ncpu: Number.isInteger(ncpu) && ncpu >= 1 && ncpu <= 64 ? ncpu : 4,
       onboot: (_k, first) => {
@@ -84,9 +136,11 @@ async function main(argv: string[]): Promise<number> {
         first.textchan = textchan(first, prog);
       },
     });
+    if (r.timedout) process.stderr.write(`go_plan9_386_exec: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
     if (r.deadlock) process.stderr.write('go_plan9_386_exec: deadlock: every process is blocked and nothing can wake one\n');
     return r.code;
   } finally {
+    ins.close();
     cons.close();
   }
 }
@@ -103,7 +157,7 @@ function textchan(p: Proc, path: string): Chan | null {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    process.stderr.write(`go_plan9_386_exec: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+    process.stderr.write(`go_plan9_386_exec: ${hostmsg(e).split('\n')[0]}\n`);
     if (process.env.P9EMU_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     process.exit(1);
   },

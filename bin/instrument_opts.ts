@@ -6,6 +6,10 @@ import { CATEGORIES, type TraceCategory } from '../emu/trace/trace.ts';
 import { FORMATS, type TraceFormat } from '../emu/trace/output.ts';
 import { parseFailSpec, parseNoteSpec, type FailSpec, type NoteSpec } from '../emu/det/inject.ts';
 import type { Instrumentation } from '../emu/instrument.ts';
+import { systab } from '../emu/port/systab.ts';
+import { parseRange } from '../emu/trace/insn.ts';
+import { Symtab } from '../emu/trace/symtab.ts';
+import { parseAout } from '../emu/aout.ts';
 
 export const optionsHelp = `tracing:
   --trace LIST          events: sys, notes, proc, insn (comma-separated; all = sys,notes,proc)
@@ -78,8 +82,14 @@ export function takeInstrumentOption(a: string, val: () => string, o: Instrument
       o.pids = new Set(pids);
       return true;
     }
-    case '--trace-syscalls': o.syscalls = new Set(list(val())); return true;
-    case '--insn-range': o.insnRange = val(); return true;
+    case '--trace-syscalls': o.syscalls = new Set(list(val()).map((n) => syscallName('--trace-syscalls', n))); return true;
+    case '--insn-range': {
+      const r = val();
+      // ADDR-ADDR now; a symbol once the program is known (checkInstrument).
+      if (/^(?:0x)?[0-9a-f]+-(?:0x)?[0-9a-f]+$/i.test(r)) guard(() => parseRange(r, null));
+      o.insnRange = r;
+      return true;
+    }
     case '--insn-syntax': {
       const s = val();
       if (s !== 'intel' && s !== 'plan9') throw new UsageError(`--insn-syntax: '${s}' is not intel or plan9`);
@@ -96,9 +106,31 @@ export function takeInstrumentOption(a: string, val: () => string, o: Instrument
       return true;
     }
     case '--post-note': o.notes.push(guard(() => parseNoteSpec(val()))); return true;
-    case '--fail-syscall': o.fails.push(guard(() => parseFailSpec(val()))); return true;
+    case '--fail-syscall': {
+      const f = guard(() => parseFailSpec(val()));
+      syscallName('--fail-syscall', f.name);
+      o.fails.push(f);
+      return true;
+    }
     default: return false;
   }
+}
+
+/** A system call's name as the trace spells it, or a UsageError naming the option. */
+function syscallName(opt: string, name: string): string {
+  if (systab.some((s) => s?.name === name)) return name;
+  throw new UsageError(`${opt}: no system call '${name}'`);
+}
+
+/**
+ * The checks that need every option, or the program: the instruction
+ * trace has no Perfetto view, and an --insn-range symbol must be in the
+ * program's (first image's) symbol table.
+ */
+export function checkInstrument(o: InstrumentArgs, image: Uint8Array | null): void {
+  if (!o.cats.includes('insn')) return;
+  if (o.format === 'perfetto') throw new UsageError('--trace insn: the perfetto format has no instruction view (use text or jsonl)');
+  if (o.insnRange !== undefined && image !== null) guard(() => parseRange(o.insnRange!, new Symtab(parseAout(image).syms)));
 }
 
 export function toInstrumentation(o: InstrumentArgs): Instrumentation {

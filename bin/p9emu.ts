@@ -3,6 +3,8 @@
 // `<name>Main(argv): Promise<number>` and `usage: string`; they are loaded
 // lazily so that `p9emu --help` does not load Unicorn.
 import { readFileSync } from 'node:fs';
+import { ProgramError } from '../api/program.ts';
+import { hosterr, isHostError } from '../emu/hosterr.ts';
 
 interface Command {
   summary: string;
@@ -134,7 +136,11 @@ async function dispatch(argv: string[]): Promise<number> {
 
 function reportError(e: unknown): void {
   const debug = process.env.P9EMU_DEBUG === '1';
-  if (e instanceof Error) {
+  if (e instanceof ProgramError && !debug) {
+    for (const line of e.errors) process.stderr.write(`p9emu: ${line}\n`);
+  } else if (isHostError(e) && !debug) {
+    process.stderr.write(`p9emu: ${hosterr(e)}\n`);
+  } else if (e instanceof Error) {
     const msg = e.message.trim().split('\n').join('; ') || e.name;
     process.stderr.write(debug && e.stack ? `p9emu: ${e.stack}\n` : `p9emu: ${msg}\n`);
   } else {

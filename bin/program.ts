@@ -1,31 +1,22 @@
 // Turning a command-line PROGRAM into an a.out image: a Plan 9 a.out is
-// used as it is; a .s file is assembled first.
+// used as it is; a .s file is assembled first (#include finds the
+// package's sys_plan9_386.s). A file that is neither throws a
+// ProgramError naming what it is; the CLI prints it as a runtime error.
 
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { assembleFile } from '../asm/asm.ts';
+import { load, type AssembleOptions } from '../api/program.ts';
 
+export { ProgramError } from '../api/program.ts';
+
+/** A bad command line: printed as 'p9emu CMD: message', exit status 2. */
 export class UsageError extends Error {}
 
 export interface Program {
   image: Uint8Array;
-  /** The process's text name: the file's last path element, as exec sets it. */
+  /** The process's text name: the file's last path element (without .s), as exec sets it. */
   name: string;
 }
 
-export function loadProgram(path: string, entry?: string): Program {
-  let name = basename(path);
-  if (path.endsWith('.s')) {
-    const r = assembleFile(path, { entry });
-    if (!r.ok || !r.aout) throw new UsageError(r.errors.join('\n'));
-    name = name.slice(0, -2);
-    return { image: r.aout, name };
-  }
-  let image: Uint8Array;
-  try {
-    image = readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file does not exist' : (e as Error).message}`);
-  }
-  return { image, name };
+export function loadProgram(path: string, o: Pick<AssembleOptions, 'entry' | 'include' | 'defines'> = {}): Program {
+  const p = load(path, o);
+  return { image: p.image, name: p.name };
 }

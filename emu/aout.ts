@@ -144,3 +144,26 @@ function decodeSyms(b: Uint8Array): AoutSym[] {
   }
   return out;
 }
+
+/**
+ * Why `bytes` cannot be run as a Plan 9 386 a.out, in words for the user
+ * ('is empty', 'is an ELF file, not a Plan 9 a.out', the header's fault),
+ * or null when it is one.
+ */
+export function notAout(bytes: Uint8Array): string | null {
+  if (bytes.length === 0) return 'is empty, not a Plan 9 a.out';
+  const head = (s: string) => s.split('').every((c, i) => bytes[i] === c.charCodeAt(0));
+  if (head('\x7fELF')) return 'is an ELF file, not a Plan 9 a.out';
+  if (head('#!')) return 'is a script (#!), not a Plan 9 a.out';
+  if (head('MZ')) return 'is a DOS/Windows executable, not a Plan 9 a.out';
+  if (bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, false) !== I_MAGIC) {
+    // Another Plan 9 architecture's a.out, or not an a.out at all.
+    return 'is not a Plan 9 386 a.out (bad magic)';
+  }
+  try {
+    parseAout(bytes);
+    return null;
+  } catch (e) {
+    return `is not a valid Plan 9 386 a.out (${(e as Error).message.replace(/^a\.out: /, '')})`;
+  }
+}

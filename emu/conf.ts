@@ -19,6 +19,7 @@ import { hostattach } from './port/devhost.ts';
 import { devpipe } from './port/devpipe.ts';
 import { devproc } from './port/devproc.ts';
 import { devroot } from './port/devroot.ts';
+import { devsrv } from './port/devsrv.ts';
 import { tmpattach } from './port/devtmp.ts';
 import { MAFTER, MCREATE } from './port/union.ts';
 import { devip, ipattach } from './ip/devip.ts';
@@ -26,7 +27,7 @@ import { csattach } from './ip/cs.ts';
 
 /**
  * The name space a run starts with: #/ at /, the kernel devices on their
- * usual directories, cs after #I on /net (as /lib/namespace mounts
+ * usual directories (#s at /srv), cs after #I on /net (as /lib/namespace mounts
  * /srv/cs), a private in-memory /tmp, and, when a host directory
  * is configured, its contents at / in front of the root device (so its
  * bin/ is found), writable only when the configuration says so.
@@ -44,6 +45,7 @@ function namespace(k: Plan9): Pgrp {
   bindsharp(g, '/proc', devattach(devproc, ''));
   bindsharp(g, '/env', devattach(devenv, ''));
   bindsharp(g, '/fd', devattach(devdup, ''));
+  bindsharp(g, '/srv', devattach(devsrv, ''));
   bindsharp(g, '/net', ipattach(config, ''));
   g.mount(csattach(), g.lookup('/net')!, MAFTER);
   bindsharp(g, '/tmp', tmpattach(k));
@@ -71,6 +73,6 @@ function namespace(k: Plan9): Pgrp {
 
 /** The configuration every run uses. */
 export const pc: Conf = {
-  devtab: [devroot, devcons, devenv, devproc, devdup, devpipe, devip],
+  devtab: [devroot, devcons, devenv, devproc, devdup, devpipe, devip, devsrv],
   namespace,
 };

@@ -1,8 +1,15 @@
-// Bundle the CLI with esbuild: bin/p9emu.ts -> dist/p9emu.js (and, when it
-// exists, bin/go_plan9_386_exec.ts -> dist/go_plan9_386_exec.js).
-// Runs as npm `prepare`, so `npm ci` builds dist/. Without esbuild (e.g.
-// `npm ci --omit=dev`) it prints a notice and exits 0; real build errors fail.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// Bundle with esbuild: the CLI (bin/p9emu.ts -> dist/p9emu.js,
+// bin/go_plan9_386_exec.ts -> dist/go_plan9_386_exec.js) and the library
+// (api/index.ts -> dist/index.js). scripts/setup.sh runs it when dist/ is
+// missing or stale, and `npm pack` (prepack) before packing. `--types`
+// (also in prepack) writes the library's declarations instead:
+// dist/types/, only the files api/index.d.ts reaches (tsc takes half a
+// minute: not at every build). No `prepare` script: npm would list it
+// among the install scripts a user of the tarball is asked to approve.
+// Without esbuild (e.g. `npm ci --omit=dev`) it prints a notice and exits
+// 0; real build errors fail.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +29,7 @@ try {
 const entries = [
   ['bin/p9emu.ts', 'dist/p9emu.js'],
   ['bin/go_plan9_386_exec.ts', 'dist/go_plan9_386_exec.js'],
+  ['api/index.ts', 'dist/index.js'],
 ].filter(([src]) => existsSync(join(root, src)));
 
 // Native (koffi) and wasm (capstone) packages stay in node_modules; CommonJS
@@ -29,6 +37,11 @@ const entries = [
 const banner =
   "import { createRequire as __p9emuCreateRequire } from 'node:module';\n" +
   'const require = __p9emuCreateRequire(import.meta.url);';
+
+if (process.argv.includes('--types')) {
+  types();
+  process.exit(0);
+}
 
 try {
   for (const [src, out] of entries) {
@@ -60,4 +73,37 @@ try {
   // esbuild has already printed the diagnostics.
   console.error(`build: failed: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
   process.exit(1);
+}
+
+/** tsc's declarations for api/index.ts, pruned to the files it reaches. */
+function types() {
+  const out = join(root, 'dist', 'types');
+  rmSync(out, { recursive: true, force: true });
+  const tsc = join(root, 'node_modules', '.bin', 'tsc');
+  const r = spawnSync(tsc, ['-p', join(root, 'tsconfig.types.json')], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('build: declarations failed');
+    process.exit(1);
+  }
+  const keep = new Set();
+  const visit = (f) => {
+    if (keep.has(f) || !existsSync(f)) return;
+    keep.add(f);
+    const text = readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/(?:from |import\()'(\.{1,2}\/[^']+)'/g)) {
+      visit(join(dirname(f), m[1].replace(/\.ts$/, '.d.ts')));
+    }
+  };
+  visit(join(out, 'api', 'index.d.ts'));
+  const prune = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        prune(p);
+        if (readdirSync(p).length === 0) rmSync(p, { recursive: true });
+      } else if (!keep.has(p)) rmSync(p);
+    }
+  };
+  prune(out);
+  console.log(`build: api/index.ts -> dist/types/ (${keep.size} declaration files)`);
 }

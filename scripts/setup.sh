@@ -84,14 +84,15 @@ if [ ! -f node_modules/.package-lock.json ] ||
   say "installing npm dependencies (npm ci)"
   if [ "$quiet" = 1 ]; then npm ci --no-audit --no-fund --loglevel=error >/dev/null
   else npm ci --no-audit --no-fund; fi
-  touch node_modules/.package-lock.json  # npm ci also builds dist/ (prepare)
+  touch node_modules/.package-lock.json
 fi
 
 # 3. CLI bundle: dist/ missing or older than any source file.
 stale() {
   [ -f dist/p9emu.js ] || return 0
   { [ -f bin/go_plan9_386_exec.ts ] && [ ! -f dist/go_plan9_386_exec.js ]; } && return 0
-  [ -n "$(find bin emu asm runtime scripts/build.mjs package-lock.json -type f -newer dist/p9emu.js 2>/dev/null | head -n 1)" ]
+  [ -f dist/index.js ] || return 0
+  [ -n "$(find api bin emu asm runtime scripts/build.mjs package-lock.json -type f -newer dist/p9emu.js 2>/dev/null | head -n 1)" ]
 }
 if stale; then
   say "building dist/ (node scripts/build.mjs)"

@@ -28,7 +28,7 @@ export function sysenter(up: Proc): void {
     name: sc?.name ?? `sys${up.scallnr}`,
     sig: sc?.sig ?? '',
     pc: up.cpu.reg('pc'),
-    t0: k.uptime(),
+    t0: k.trace.now(),
     args: sc ? decodeArgs(up, sc.sig, up.sysargs) : [],
   };
   entries.set(up, e);
@@ -44,7 +44,7 @@ export function sysexit(up: Proc, ret: number, injected = false): void {
   decodeOut(up, e.sig, e.args, ret);
   k.trace.emit({
     kind: 'sys', pid: up.pid, text: up.text, num: e.num, name: e.name, pc: e.pc, args: e.args,
-    ret: ret | 0, err: ret === -1 ? up.errstr : '', t0: e.t0, t1: k.uptime(),
+    ret: ret | 0, err: ret === -1 ? up.errstr : '', t0: e.t0, t1: k.trace.now(),
     ...(injected ? { injected } : {}),
   });
 }

@@ -13,6 +13,7 @@ import type { After, Proc } from '../port/proc.ts';
 import type { Segment } from '../port/segment.ts';
 import type { Stop } from '../cpu/cpu.ts';
 import type { FaultEvent } from '../trace/event.ts';
+import type { SysOutcome } from '../port/kernel.ts';
 import { systab, type Syscall } from '../port/systab.ts';
 import { isKernelError, Ebadarg, Eintr } from '../port/error.ts';
 import { Sleep } from '../port/rendez.ts';
@@ -66,9 +67,9 @@ function syscall(up: Proc): void {
     finish(up, fail(up, Ebadarg));
     return;
   }
-  // --fail-syscall: the call fails with the given error without running.
-  const forced = k.sysfail === null ? null : k.sysfail(up, sc.name);
-  const r = forced === null ? invoke(up, sc) : fail(up, forced);
+  // --fail-syscall or an API hook: the outcome is given; the call does not run.
+  const forced = k.sysbefore === null ? null : k.sysbefore(up, sc.name);
+  const r = forced === null ? invoke(up, sc) : outcome(up, forced);
   if (r === undefined) {
     cpu.stop();
     return;
@@ -93,14 +94,19 @@ function readslow(up: Proc, sp: number, a: number[]): void {
 
 /** Run the call; undefined when it blocked (the process is parked). */
 function invoke(up: Proc, sc: Syscall): number | undefined {
+  up.rpcnext = 0;
   try {
-    return sc.fn!(up, up.sysargs);
+    const r = sc.fn!(up, up.sysargs);
+    up.rpclog.length = 0;
+    return r;
   } catch (e) {
+    if (!(e instanceof Sleep)) up.rpclog.length = 0;
     if (isKernelError(e)) return fail(up, e.errstr);
     if (e instanceof Sleep) {
       // A note already pending interrupts the sleep before it starts (9front sleep()).
       if (e.interruptible && up.notepending) {
         up.notepending = false;
+        up.rpclog.length = 0;
         return fail(up, Eintr);
       }
       up.kernel.sched.park(up, e);
@@ -115,11 +121,20 @@ function fail(up: Proc, err: string): number {
   return -1;
 }
 
+function outcome(up: Proc, o: SysOutcome): number {
+  return 'err' in o ? fail(up, o.err) : o.ret;
+}
+
 /** Store the result and decide whether the CPU may go straight back to user mode. */
 function finish(up: Proc, ret: number, injected = false): void {
   up.sysdeadline = null;
   const cpu = up.cpu;
   const alive = up.alive;
+  const after = alive ? up.kernel.sysafter?.(up, ret) : null;
+  if (after) {
+    ret = outcome(up, after);
+    injected = true;
+  }
   if (alive) cpu.setReg('ax', ret >>> 0);
   if (up.kernel.trace.sys) sysexit(up, ret, injected);
   if (!alive || up.after !== null || up.procctl !== null || up.notes.length > 0) {
@@ -227,7 +242,7 @@ function trapnote(stop: Extract<Stop, { kind: 'trap' | 'fault' }>): string {
 const PF = 14;
 
 function faultEvent(p: Proc, stop: Extract<Stop, { kind: 'trap' | 'fault' }>, note: string, pc: number): FaultEvent {
-  const t = p.kernel.uptime();
+  const t = p.kernel.trace.now();
   return stop.kind === 'fault'
     ? { kind: 'fault', pid: p.pid, note, pc, access: stop.access, addr: stop.addr >>> 0, t }
     : { kind: 'fault', pid: p.pid, note, pc, vector: stop.vector, t };

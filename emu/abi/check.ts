@@ -39,6 +39,8 @@ export interface StubReport {
   wrote: string[];
   end: StubRun['end'];
   violations: string[];
+  /** Why the stub could not be judged alone (a Go function that needs its runtime before the trap); no violations then. */
+  unchecked?: string;
 }
 
 const RESULT = 0x3039;

@@ -20,8 +20,11 @@ export function textSymbols(image: Uint8Array): TextSym[] {
   return text.map((s, i) => ({ name: s.name, addr: s.value >>> 0, end: text[i + 1]?.value ?? end, type: s.type }));
 }
 
-/** The symbols that reach INT $64, in address order. */
-export async function syscallers(image: Uint8Array): Promise<TextSym[]> {
+/**
+ * The symbols that reach INT $64, in address order; with `direct`, only
+ * those that execute it themselves (a Go binary's stubs, not their callers).
+ */
+export async function syscallers(image: Uint8Array, direct = false): Promise<TextSym[]> {
   const a = parseAout(image);
   const dis = await disassembler('intel');
   const syms = textSymbols(image);
@@ -40,6 +43,7 @@ export async function syscallers(image: Uint8Array): Promise<TextSym[]> {
     }
     calls.set(s.addr, targets);
   }
+  if (direct) return syms.filter((s) => ints.has(s.addr));
   const reaches = (addr: number, seen = new Set<number>()): boolean => {
     if (ints.has(addr)) return true;
     if (seen.has(addr)) return false;

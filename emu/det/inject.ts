@@ -64,10 +64,11 @@ export function parseFailSpec(spec: string): FailSpec {
 export function failSyscalls(k: Plan9, specs: readonly FailSpec[]): void {
   if (specs.length === 0) return;
   const seen = new Map<string, number>();
-  k.sysfail = (_up, name) => {
+  k.sysbefore = (_up, name) => {
     const n = (seen.get(name) ?? 0) + 1;
     seen.set(name, n);
-    return specs.find((s) => s.name === name && s.n === n)?.err ?? null;
+    const err = specs.find((s) => s.name === name && s.n === n)?.err;
+    return err === undefined ? null : { err };
   };
 }
 

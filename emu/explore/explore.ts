@@ -47,7 +47,10 @@ function hash(s: string): string {
   return createHash('sha256').update(s, 'latin1').digest('hex').slice(0, 12);
 }
 
-/** Count the calls of the note-free run, then run once per point. */
+/**
+ * Count the calls of the note-free run, then run once per point;
+ * `progress` hears (runs done, runs in all), from 0.
+ */
 export async function explore(runner: Runner, o: ExploreOptions, progress?: (done: number, total: number) => void): Promise<Exploration> {
   let n = 0;
   const det = { seed: o.seed };
@@ -59,6 +62,7 @@ export async function explore(runner: Runner, o: ExploreOptions, progress?: (don
   const groups = new Map<string, Outcome>();
   const points: number[] = [];
   for (let i = 1; i <= syscalls; i += o.every) points.push(i);
+  progress?.(0, points.length);
   for (const [j, i] of points.entries()) {
     const spec: NoteSpec = { pid: o.pid, text: o.note, when: { kind: 'syscall', n: i } };
     // A note can leave a program looping forever: bound each run.
@@ -69,10 +73,17 @@ export async function explore(runner: Runner, o: ExploreOptions, progress?: (don
     groups.set(k, g);
     progress?.(j + 1, points.length);
   }
+  // Outcomes with the same exit strings side by side (in the order the
+  // exit strings first appeared), told apart by their output.
+  const byExits = new Map<string, Outcome[]>();
+  for (const g of groups.values()) {
+    const k = JSON.stringify(g.exits);
+    byExits.set(k, [...(byExits.get(k) ?? []), g]);
+  }
   return {
     syscalls,
     baseline: { exits: base.exits, stdoutHash: hash(base.stdout), points: [] },
-    outcomes: [...groups.values()],
+    outcomes: [...byExits.values()].flat(),
   };
 }
 

@@ -10,11 +10,13 @@ import type { Chan } from './dev.ts';
 import type { Proc } from './proc.ts';
 import { CCEXEC, CRCLOSE } from './dev.ts';
 import { DMDIR, ERRMAX, OCEXEC, OEXCL, OEXEC, ORCLOSE, OTRUNC, QTDIR } from './dat.ts';
+import { MAXWELEM } from './fcall.ts';
 import {
   Ebadchar, Ebadsharp, Eexist, Efilename, Enoattach, Enonexist, Enotdir, Etoolong,
   KernelError, error, isKernelError,
 } from './error.ts';
 import { quote } from './parse.ts';
+import { Sleep } from './rendez.ts';
 
 /** What the caller will do with the Chan (9front Aaccess, Atodir, …). */
 export type Amode = 'access' | 'stat' | 'open' | 'create' | 'remove' | 'todir' | 'bind' | 'mount';
@@ -115,20 +117,57 @@ function sharp(up: Proc, name: string): { step: Step; rest: string } {
  * nomount (a # name) or, for the last element, nomountlast (bind's target).
  */
 function walk(up: Proc, stack: Step[], elems: readonly Elem[], first: number, nomount: boolean, nomountlast = false): void {
-  elems.forEach((e, i) => {
+  let dotdot = -1;
+  elems.forEach((e, j) => { if (e.name === '..') dotdot = j; });
+  for (let i = 0; i < elems.length; ) {
     const top = stack[stack.length - 1]!;
     if (!(top.c.qid.type & QTDIR)) throw new WalkError(first + i, Enotdir);
-    if (e.name === '..') {
+    if (elems[i]!.name === '..') {
       if (stack.length > 1) stack.pop();
-      return;
+      i++;
+      continue;
     }
-    let nc = top.c.dev.walk(up, top.c, e.name);
-    if (!nc) throw new WalkError(first + i + 1, Enonexist);
-    const path = addelem(top.path, e.name);
+    // A device that walks many names at once (9P) gets every element up to
+    // the next mount point; past the last .., whose steps need no Chans.
+    const n = top.c.dev.walkn && i > dotdot ? batch(up, top.path, elems, i) : 1;
+    let nc: Chan | null;
+    try {
+      if (n > 1) {
+        const w = top.c.dev.walkn!(up, top.c, elems.slice(i, i + n).map((e) => e.name));
+        nc = w.c;
+        if (!nc) {
+          // 9front walk: a walk stopped after a file is Enotdir, otherwise Enonexist.
+          const last = w.qids[w.qids.length - 1];
+          if (last && !(last.type & QTDIR)) throw new WalkError(first + i + w.qids.length, Enotdir);
+          throw new WalkError(first + i + w.qids.length + 1, Enonexist);
+        }
+      } else {
+        nc = top.c.dev.walk(up, top.c, elems[i]!.name);
+        if (!nc) throw new WalkError(first + i + 1, Enonexist);
+      }
+    } catch (e) {
+      // A device's own error (a server's Rerror, a hung-up mount) names the element, as in 9front walk.
+      if (isKernelError(e)) throw new WalkError(first + i + 1, e.errstr);
+      throw e;
+    }
+    let path = top.path;
+    for (const e of elems.slice(i, i + n)) path = addelem(path, e.name);
+    i += n;
     nc.path = path;
-    if (!nomount && !(nomountlast && i === elems.length - 1)) nc = up.pgrp.lookup(path) ?? nc;
+    if (!nomount && !(nomountlast && i === elems.length)) nc = up.pgrp.lookup(path) ?? nc;
     stack.push({ c: nc, path });
-  });
+  }
+}
+
+/** How many elements from i one walk may take: up to MAXWELEM, ending at the first mount point. */
+function batch(up: Proc, path: string, elems: readonly Elem[], i: number): number {
+  let n = 0;
+  while (i + n < elems.length && n < MAXWELEM) {
+    path = addelem(path, elems[i + n]!.name);
+    n++;
+    if (up.pgrp.mnt.has(path)) break;
+  }
+  return n;
 }
 
 /** The steps from the root to up.dot, which is a cleaned path (absolute or #). */
@@ -172,7 +211,13 @@ function createlast(up: Proc, stack: Step[], last: Elem, nelems: number, omode: 
   const dir = stack[stack.length - 1]!;
   if (!(dir.c.qid.type & QTDIR)) throw new WalkError(nelems - 1, Enotdir);
   const lookup = (): Chan | null => {
-    const nc = dir.c.dev.walk(up, dir.c, last.name);
+    let nc: Chan | null;
+    try {
+      nc = dir.c.dev.walk(up, dir.c, last.name);
+    } catch (e) {
+      if (!isKernelError(e)) throw e;
+      return null;  // any failed walk means create it (9front namec Acreate)
+    }
     if (!nc) return null;
     nc.path = addelem(dir.path, last.name);
     return up.pgrp.lookup(nc.path) ?? nc;
@@ -253,6 +298,24 @@ export function namec(up: Proc, aname: string, amode: Amode, omode = 0, perm = 0
     if (!(e instanceof KernelError) || nerror === 0) throw e;
     return nameerror(up, aname, elems[nerror - 1]!.end, e.errstr);
   }
+}
+
+/**
+ * f's result, with c dropped after it (cclose), also when f fails; but
+ * not when f blocks: the call then runs again from the start and reaches
+ * c again, and closing it now would end what the rerun goes on with (a
+ * mount's fid, a pipe end).
+ */
+export function withchan<T>(up: Proc, c: Chan, f: () => T): T {
+  let r: T;
+  try {
+    r = f();
+  } catch (e) {
+    if (!(e instanceof Sleep)) cclose(up, c);
+    throw e;
+  }
+  cclose(up, c);
+  return r;
 }
 
 /** Drop one reference (9front cclose); the last one removes an ORCLOSE file and closes it in its device. */

@@ -29,12 +29,15 @@ export class Chan {
     const c = new Chan(this.dev, { ...this.qid }, this.devno);
     c.aux = this.aux;
     c.path = this.path;
+    this.dev.clone?.(c);
     return c;
   }
 }
 
 export const CCEXEC = 1;
 export const CRCLOSE = 2;
+/** The channel carries a 9P conversation (a mount's): a hung-up pipe posts no note (9front CMSG). */
+export const CMSG = 4;
 
 /** One entry of a static directory (9front Dirtab). */
 export interface Dirtab {
@@ -55,6 +58,13 @@ export interface Dev {
   attach(up: Proc, spec: string): Chan;
   /** Walk one element; null when it does not exist. */
   walk(up: Proc, c: Chan, name: string): Chan | null;
+  /**
+   * Walk several elements in one exchange (the mount driver's Twalk): the
+   * qids of those walked, and the new Chan when all were.
+   */
+  walkn?(up: Proc, c: Chan, names: string[]): { qids: Qid[]; c: Chan | null };
+  /** A clone now shares c's aux (the mount driver counts the users of a fid). */
+  clone?(nc: Chan): void;
   stat(up: Proc, c: Chan): Dir;
   open(up: Proc, c: Chan, omode: number): Chan;
   create(up: Proc, c: Chan, name: string, omode: number, perm: number): Chan;

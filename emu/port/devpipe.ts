@@ -2,7 +2,7 @@
 // connected queues, read through data and data1. Write boundaries are
 // kept: a read returns bytes of at most one write (pipe(3)).
 
-import { Chan, devdefaults, type Dev, type Dirtab } from './dev.ts';
+import { Chan, CMSG, devdefaults, type Dev, type Dirtab } from './dev.ts';
 import type { Dir } from './dat.ts';
 import type { Proc } from './proc.ts';
 import { DMDIR, NUser, OREAD, ORDWR, QTDIR } from './dat.ts';
@@ -85,12 +85,13 @@ function piperead(up: Proc, c: Chan, n: number, off: number): Uint8Array {
 
 /**
  * A write to an end whose reader is gone posts `sys: write on closed pipe`
- * to the writer and fails. A full queue makes the writer wait; the write is
+ * to the writer and fails, unless a mount speaks over the pipe. A full queue makes the writer wait; the write is
  * then queued whole, so it is atomic whatever its size.
  */
 function pipewrite(up: Proc, c: Chan, data: Uint8Array): number {
   const q = pipeof(c).q[1 - side(c)]!;
-  if (q.closed) postnote(up, 'sys: write on closed pipe', NUser);
+  // Not when the pipe carries a mount's 9P (CMSG): the RPC fails instead.
+  if (q.closed && !(c.flag & CMSG)) postnote(up, 'sys: write on closed pipe', NUser);
   return q.write(data);
 }
 

@@ -33,6 +33,9 @@ export interface KernelConfig {
   user: string;
 }
 
+/** A system call's result decided outside the call: a value for AX, or an error string (AX -1). */
+export type SysOutcome = { ret: number } | { err: string };
+
 /** The machine-dependent half of the kernel (9front pc/): 386/main.ts's arch386. */
 export interface Arch {
   /** Hook a new process's CPU: its system call trap. */
@@ -75,8 +78,10 @@ export class Plan9 {
   clock: Clock = hostClock();
   /** Random bytes for #c/random (seeded under --deterministic). */
   random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n));
-  /** --fail-syscall: an error string fails the call without running it. */
-  sysfail: ((up: Proc, name: string) => string | null) | null = null;
+  /** At INT $64, before the call named `name` runs: an outcome replaces the call (--fail-syscall, API hooks). */
+  sysbefore: ((up: Proc, name: string) => SysOutcome | null) | null = null;
+  /** The call returned `ret` (errstr set when -1), before AX gets it: an outcome replaces the result (API hooks). */
+  sysafter: ((up: Proc, ret: number) => SysOutcome | null) | null = null;
   /** Run on every new process's CPU after the trap is attached (instruction trace, injection). */
   readonly cpuhooks: ((p: Proc) => void)[] = [];
   /** A debugger's say at the trap path's safe points (emu/debug/control.ts); null when none. */
@@ -86,9 +91,10 @@ export class Plan9 {
   /**
    * Counters that name things, per kernel so that runs in one host process
    * (explore, tests) number alike: mount ids (9front chan.c mountid), pipe
-   * qid paths (devpipe.c pipealloc.path), in-memory /tmp file qid paths.
+   * qid paths (devpipe.c pipealloc.path), in-memory /tmp file qid paths,
+   * the dev of each mount driver attach (devmnt.c mntchan, mntalloc.id).
    */
-  readonly ids = { mount: 0, pipe: 0, tmp: 0 };
+  readonly ids = { mount: 0, pipe: 0, tmp: 0, mnt: 0 };
 
   constructor(
     readonly config: KernelConfig,

@@ -10,6 +10,7 @@ import type { Fgrp } from './fgrp.ts';
 import type { Pgrp } from './pgrp.ts';
 import type { Egrp } from './devenv.ts';
 import type { AddressSpace } from './segment.ts';
+import type { Mntrpc } from './devmnt.ts';
 import type { Aout } from '../aout.ts';
 import { Rendez, type Sleep } from './rendez.ts';
 import { Rgrp } from './rgrp.ts';
@@ -99,6 +100,9 @@ export class Proc {
   alarm = 0;
   /** Per-call scratch that survives the reruns of one blocked syscall. */
   sysdeadline: number | null = null;
+  /** The 9P RPCs the current call has made, replayed when it reruns (devmnt.ts), and the next to replay. */
+  rpclog: Mntrpc[] = [];
+  rpcnext = 0;
   /** Arguments copied at syscall entry (9front up->s.args). */
   sysargs: number[] = [0, 0, 0, 0, 0];  // MAXSYSARG words, a packed array (no holes)
   scallnr = -1;

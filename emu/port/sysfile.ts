@@ -10,7 +10,7 @@ import type { Chan } from './dev.ts';
 import type { Proc } from './proc.ts';
 import { CCEXEC } from './dev.ts';
 import { OEXCL, OREAD, OWRITE, QTDIR } from './dat.ts';
-import { cclose, chanpath, namec } from './chan.ts';
+import { cclose, chanpath, namec, withchan } from './chan.ts';
 import { newpipe } from './devpipe.ts';
 import {
   Ebadarg, Ebadfd, Ebadstat, Edirseek, Eisdir, Eismtpt, Eisstream, Enegoff, Eshortstat, error,
@@ -249,13 +249,11 @@ function statbytes(up: Proc, c: Chan, n: number): Uint8Array {
 export function sysstat(up: Proc, a: readonly number[]): number {
   validaddr(up, a[1]!, a[2]!, true);
   const c = namec(up, namearg(up, a[0]!), 'access');
-  try {
+  return withchan(up, c, () => {
     const b = statbytes(up, c, a[2]!);
     copyout(up, a[1]!, b);
     return b.length;
-  } finally {
-    cclose(up, c);
-  }
+  });
 }
 
 // 43: int fstat(int fd, uchar *edir, int nedir)
@@ -286,11 +284,7 @@ function wstat(up: Proc, c: Chan, b: Uint8Array): number {
 export function syswstat(up: Proc, a: readonly number[]): number {
   const b = statarg(up, a[1]!, a[2]!);
   const c = namec(up, namearg(up, a[0]!), 'access');
-  try {
-    return wstat(up, c, b);
-  } finally {
-    cclose(up, c);
-  }
+  return withchan(up, c, () => wstat(up, c, b));
 }
 
 // 45: int fwstat(int fd, uchar *edir, int nedir)

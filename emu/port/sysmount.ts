@@ -1,21 +1,19 @@
-// The name-space calls that need the mount driver (9front port/sysfile.c
-// bindmount, sysunmount, sysfversion, sysfauth). unmount works on the
-// mount table. mount, fversion and fauth check their arguments as the
-// kernel does, in its order and with its errors. Then they fail, because
-// p9emu has no mount driver (devmnt: the 9P client a mount speaks over the
-// fd). bind is in sysfile.ts.
+// The name-space calls that speak to file servers (9front port/sysfile.c
+// bindmount, sysunmount; port/auth.c sysfversion, sysfauth): mount puts a
+// server's tree, reached over an fd through the mount driver (devmnt.ts),
+// on a directory; fversion and fauth start the 9P conversation by hand.
+// bind is in sysfile.ts.
 
-import type { Chan } from './dev.ts';
+import { CCEXEC } from './dev.ts';
 import { ORDWR, OREAD } from './dat.ts';
-import { cclose, namec, validname } from './chan.ts';
-import { Ebadarg, Ebadspec, Enoattach, error, isKernelError } from './error.ts';
+import { namec, validname, withchan } from './chan.ts';
+import { mntattach, mntauth, mntversion } from './devmnt.ts';
+import { Ebadarg, Ebadspec, Enoattach, Eshort, error, isKernelError } from './error.ts';
 import { fdtochan } from './fd.ts';
+import { fdclose } from './sysfile.ts';
 import { MAFTER, MBEFORE, MMASK, MORDER } from './union.ts';
-import { int, namearg, validaddr } from './sysarg.ts';
+import { copyout, int, namearg, validaddr } from './sysarg.ts';
 import type { Proc } from './proc.ts';
-
-/** What mount, fversion and fauth answer once their arguments pass: the 9P exchange is not modelled. */
-export const Enomntdrv = 'mount driver not modelled (no 9P client)';
 
 /** The attach specifier: 9front lets validnamedup's error through, 4e turns it into Ebadspec. */
 function specarg(up: Proc, addr: number): string {
@@ -34,42 +32,54 @@ export function sysmount(up: Proc, a: readonly number[]): number {
   const flag = int(a[3]!);
   if ((flag & ~MMASK) || (flag & MORDER) === (MBEFORE | MAFTER)) error(Ebadarg);
   // 9front checks the specifier first; 4e after the fds.
-  if (up.kernel.flavor === '9front') specarg(up, a[4]!);
+  let spec = up.kernel.flavor === '9front' ? specarg(up, a[4]!) : '';
   if (up.pgrp.noattach) error(Enoattach);
-  fdtochan(up, int(a[0]!), ORDWR);
-  if (int(a[1]!) >= 0) fdtochan(up, int(a[1]!), ORDWR);
-  if (up.kernel.flavor === '4e') specarg(up, a[4]!);
-  return error(Enomntdrv);
+  const bc = fdtochan(up, int(a[0]!), ORDWR);
+  const ac = int(a[1]!) >= 0 ? fdtochan(up, int(a[1]!), ORDWR) : null;
+  if (up.kernel.flavor === '4e') spec = specarg(up, a[4]!);
+  const c0 = mntattach(up, bc, ac, spec);
+  const c1 = namec(up, namearg(up, a[2]!), 'mount');
+  const ret = up.pgrp.mount(c0, c1, flag);
+  // The mount keeps the channel; the fd goes, as in both kernels' bindmount.
+  fdclose(up, int(a[0]!));
+  return ret;
 }
 
 // 35: int unmount(char *name, char *old)
 export function sysunmount(up: Proc, a: readonly number[]): number {
   const cmount = namec(up, namearg(up, a[1]!), 'mount');
-  let cmounted: Chan | null = null;
-  try {
+  return withchan(up, cmount, () => {
     // Opened, not walked: for /srv/x or /fd/n that is the way to the Chan underneath.
-    if (a[0] !== 0) cmounted = namec(up, namearg(up, a[0]!), 'open', OREAD);
-    up.pgrp.unmount(cmount, cmounted);
-  } finally {
-    if (cmounted) cclose(up, cmounted);
-    cclose(up, cmount);
-  }
-  return 0;
+    if (a[0] === 0) up.pgrp.unmount(cmount, null);
+    else {
+      const cmounted = namec(up, namearg(up, a[0]!), 'open', OREAD);
+      withchan(up, cmounted, () => up.pgrp.unmount(cmount, cmounted));
+    }
+    return 0;
+  });
 }
 
 // 40: int fversion(int fd, int bufsize, char *version, int nversion)
 export function sysfversion(up: Proc, a: readonly number[]): number {
-  const arglen = a[3]! >>> 0;
+  const arglen = int(a[3]!);
   validaddr(up, a[2]!, arglen, true);
   // there must be a NUL in the version string
-  if (arglen === 0 || !up.as.read(a[2]! >>> 0, arglen).includes(0)) error(Ebadarg);
-  fdtochan(up, int(a[0]!), ORDWR);
-  return error(Enomntdrv);
+  const vb = arglen > 0 ? up.as.read(a[2]! >>> 0, arglen) : new Uint8Array(0);
+  const nul = vb.indexOf(0);
+  if (nul < 0) error(Ebadarg);
+  const c = fdtochan(up, int(a[0]!), ORDWR);
+  const v = new TextEncoder().encode(mntversion(up, c, new TextDecoder().decode(vb.subarray(0, nul)), int(a[1]!)));
+  // The version agreed on goes back into the caller's buffer, without a NUL.
+  if (arglen < v.length) error(Eshort);
+  copyout(up, a[2]!, v);
+  return v.length;
 }
 
 // 10: int fauth(int fd, char *aname)
 export function sysfauth(up: Proc, a: readonly number[]): number {
-  validname(namearg(up, a[1]!));
-  fdtochan(up, int(a[0]!), ORDWR);
-  return error(Enomntdrv);
+  const aname = namearg(up, a[1]!);
+  validname(aname);
+  const ac = mntauth(up, fdtochan(up, int(a[0]!), ORDWR), aname);
+  ac.flag |= CCEXEC;  // always close on exec
+  return up.fgrp.newfd(ac);
 }

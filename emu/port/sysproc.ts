@@ -13,7 +13,7 @@ import { Fgrp } from './fgrp.ts';
 import { Rgrp } from './rgrp.ts';
 import { copyout, int, putvlong, validaddr, validstr } from './sysarg.ts';
 import type { Chan } from './dev.ts';
-import { cclose, namec } from './chan.ts';
+import { withchan, namec } from './chan.ts';
 import { closeOnExec } from './sysfile.ts';
 import { HDRSZ, I_MAGIC, parseAout, pground, type Aout } from '../aout.ts';
 import { kstrcpy, postnote } from './note.ts';
@@ -399,7 +399,7 @@ function execargv(up: Proc, addr: number): string[] {
  */
 function readexec(up: Proc, file: string): { image: Uint8Array; text: Chan } {
   const c: Chan = namec(up, file, 'open', OEXEC);
-  try {
+  return withchan(up, c, () => {
     const parts: Uint8Array[] = [];
     let off = 0;
     for (;;) {
@@ -410,9 +410,7 @@ function readexec(up: Proc, file: string): { image: Uint8Array; text: Chan } {
       if (off > 1 << 30) error(Etoobig);
     }
     return { image: Buffer.concat(parts), text: c.clone() };
-  } finally {
-    cclose(up, c);
-  }
+  });
 }
 
 /** A 386 a.out the kernel would run; anything else is Ebadexec (9front sysexec). */

@@ -10,6 +10,7 @@ import type { Proc } from './proc.ts';
 import { OREAD } from './dat.ts';
 import { Enocreate, Eperm, isKernelError, error } from './error.ts';
 import { dirpack, unpackdirs } from './stat.ts';
+import { withchan } from './chan.ts';
 
 /** Mount flags (libc.h). */
 export const MREPL = 0x0000;
@@ -33,18 +34,16 @@ function members(c: Chan): readonly Mount[] {
 /** Every entry of one member, read with its own open Chan. */
 function readall(up: Proc, m: Mount): Dir[] {
   const c = m.to.dev.open(up, m.to.clone(), OREAD);
-  const out: Dir[] = [];
-  try {
+  return withchan(up, c, () => {
+    const out: Dir[] = [];
     for (let off = 0; ; ) {
       const b = c.dev.read(up, c, 64 * 1024, off);
       if (b.length === 0) break;
       out.push(...unpackdirs(b));
       off += b.length;
     }
-  } finally {
-    c.dev.close(up, c);
-  }
-  return out;
+    return out;
+  });
 }
 
 /**
@@ -73,9 +72,14 @@ export const devunion: Dev = {
   name: 'union',
   attach: () => error(Eperm),
   walk: (up, c, name) => {
+    // As 9front walk tries each mount in turn: a member that fails is passed over.
     for (const m of members(c)) {
-      const nc = m.to.dev.walk(up, m.to, name);
-      if (nc) return nc;
+      try {
+        const nc = m.to.dev.walk(up, m.to, name);
+        if (nc) return nc;
+      } catch (e) {
+        if (!isKernelError(e)) throw e;
+      }
     }
     return null;
   },

@@ -21,7 +21,11 @@ export interface InsnOptions {
 /** [begin, end] (inclusive) of an --insn-range, or an Error message. */
 export function parseRange(spec: string, syms: Symtab | null): [number, number] {
   const m = /^(?:0x)?([0-9a-f]+)-(?:0x)?([0-9a-f]+)$/i.exec(spec);
-  if (m) return [parseInt(m[1]!, 16), parseInt(m[2]!, 16)];
+  if (m) {
+    const r: [number, number] = [parseInt(m[1]!, 16), parseInt(m[2]!, 16)];
+    if (r[1] < r[0]) throw new Error(`--insn-range: '${spec}' ends before it starts`);
+    return r;
+  }
   const r = syms?.range(spec);
   if (!r) throw new Error(`--insn-range: '${spec}' is neither a text symbol nor ADDR-ADDR`);
   return [r[0], r[1] - 1];

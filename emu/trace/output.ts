@@ -7,6 +7,7 @@ import type { Sink } from './event.ts';
 import { TextFormatter } from './text.ts';
 import { PerfettoBuilder } from './perfetto.ts';
 import { filtered, type TraceFilter } from './filter.ts';
+import { errtext } from '../hosterr.ts';
 
 export type TraceFormat = 'text' | 'jsonl' | 'perfetto';
 export const FORMATS: readonly TraceFormat[] = ['text', 'jsonl', 'perfetto'];
@@ -44,7 +45,12 @@ export function traceOutput(format: TraceFormat, write: (s: string) => void, fil
  */
 export function traceToFile(format: TraceFormat, path: string | null, filter: TraceFilter = {}): TraceOutput {
   if (path === null) return traceOutput(format, (s) => writeSync(2, s), filter);
-  const fd = openSync(path, 'w');
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw new Error(`--trace-out: ${path}: ${errtext(e)}`);
+  }
   let buf: string[] = [];
   let size = 0;
   const flush = (): void => {

@@ -2,7 +2,10 @@
 // which ui.perfetto.dev and chrome://tracing open. One track per process,
 // system calls as slices, note handlers as slices, notes as flow arrows
 // from the poster to the receiver's handler, rfork as a flow from the
-// parent's call to the child's first slice. Timestamps are µs since boot.
+// parent's call to the child's first slice. Timestamps are µs since boot,
+// each event its own (Trace.now). Slices on a track nest: a handler that
+// ends because its process exits (an exits call inside the handler) ends
+// after that call's slice, not at the exit inside it.
 
 import type { TraceEvent } from './event.ts';
 import { callText } from './text.ts';
@@ -29,13 +32,16 @@ export class PerfettoBuilder {
   private flowid = 0;
   /** Flows waiting for the receiver's handler slice, per receiver, in post order. */
   private notesIn = new Map<number, { id: number; msg: string }[]>();
-  /** Open handler slices: pid → start and note. */
-  private handler = new Map<number, { t: number; msg: string; flow?: number }>();
+  /** Open handler slices: pid → start and note; exitAt: the process exited inside its system call. */
+  private handler = new Map<number, { t: number; msg: string; flow?: number; exitAt?: number }>();
+  /** Processes inside a system call (its sysenter seen, its exit not yet). */
+  private insys = new Set<number>();
   /** rfork flows waiting for the child's first event. */
   private childIn = new Map<number, number>();
   private names = new Map<number, string>();
 
   add(ev: TraceEvent): void {
+    if (ev.kind === 'sysenter') this.insys.add(ev.pid);
     if (ev.kind === 'insn' || ev.kind === 'sysenter') return;
     const t = ev.kind === 'sys' ? ev.t0 : ev.t;
     this.track(ev.pid, ev.kind === 'proc' && ev.what === 'exec' ? ev.name : undefined);
@@ -50,6 +56,8 @@ export class PerfettoBuilder {
           ph: 'X', cat: 'sys', name: ev.name, pid: ev.pid, tid: ev.pid, ts: us(ev.t0), dur: Math.max(us(ev.t1 - ev.t0), 0.001),
           args: { call: callText(ev), ret: ev.ret, ...(ev.err ? { err: ev.err } : {}) },
         });
+        this.insys.delete(ev.pid);
+        if (this.handler.get(ev.pid)?.exitAt !== undefined) this.closeHandler(ev.pid, ev.t1 + 1);
         return;
       case 'note':
         this.note(ev, t);
@@ -61,7 +69,12 @@ export class PerfettoBuilder {
           this.childIn.set(ev.child, id);
           this.names.set(ev.child, this.names.get(ev.pid) ?? '');
         }
-        if (ev.what === 'exits') this.closeHandler(ev.pid, t);
+        if (ev.what === 'exits') {
+          const h = this.handler.get(ev.pid);
+          // Inside its exits call: the handler ends after that call's slice.
+          if (h && this.insys.has(ev.pid)) h.exitAt = t;
+          else this.closeHandler(ev.pid, t);
+        }
         this.instant(ev.pid, t, `${ev.what} ${ev.detail}`, 'proc');
         return;
       case 'fault':
@@ -130,7 +143,7 @@ export class PerfettoBuilder {
   /** The whole trace; handler slices still open end at the last timestamp. */
   json(): { traceEvents: ChromeEvent[]; displayTimeUnit: string } {
     const last = Math.max(0, ...this.out.map((e) => (e.ts ?? 0) * 1000 + (e.dur ?? 0) * 1000));
-    for (const pid of [...this.handler.keys()]) this.closeHandler(pid, last);
+    for (const [pid, h] of [...this.handler]) this.closeHandler(pid, h.exitAt ?? last);
     return { traceEvents: this.out, displayTimeUnit: 'ns' };
   }
 }

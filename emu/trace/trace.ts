@@ -23,6 +23,20 @@ export class Trace {
   private sinks: { cats: ReadonlySet<TraceCategory>; sink: Sink }[] = [];
   /** Kernel time in ns since boot (the kernel sets it). */
   clock: () => number = () => 0;
+  private last = -1;
+
+  /**
+   * An event's time: the kernel clock, made strictly increasing. Under
+   * --deterministic the clock moves only between slices, so the many events
+   * of one slice would share a time; each gets the next nanosecond instead,
+   * and times order the events as they were emitted. The guest's clock is
+   * not touched.
+   */
+  now(): number {
+    const t = this.clock();
+    this.last = t > this.last ? t : this.last + 1;
+    return this.last;
+  }
 
   /** sink gets the events of these categories (and only those). */
   listen(cats: readonly TraceCategory[], sink: Sink): void {
@@ -36,11 +50,11 @@ export class Trace {
   }
 
   note(p: Proc, what: NoteWhat, msg: string, extra: NoteExtra = {}): void {
-    if (this.notes) this.emit({ kind: 'note', pid: p.pid, what, msg, ...extra, t: this.clock() });
+    if (this.notes) this.emit({ kind: 'note', pid: p.pid, what, msg, ...extra, t: this.now() });
   }
 
   procev(p: Proc, what: ProcWhat, detail: string, extra: ProcExtra = {}): void {
-    if (this.proc) this.emit({ kind: 'proc', pid: p.pid, what, detail, ...extra, t: this.clock() });
+    if (this.proc) this.emit({ kind: 'proc', pid: p.pid, what, detail, ...extra, t: this.now() });
   }
 }
 

@@ -59,4 +59,17 @@ describe('p9emu asm', () => {
     expect(out.join('')).toContain('usage: p9emu asm FILE.s');
     expect(await asmMain([])).toBe(2);
   });
+  it('searches -I directories for #include and predefines -D macros, as go tool asm', async () => {
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, 'inc'));
+    fs.writeFileSync(path.join(dir, 'inc', 'num.h'), '#define CALLNUM NUM\n');
+    const src = path.join(dir, 'd.s');
+    fs.writeFileSync(src, '#include "num.h"\nTEXT f(SB),7,$0\n\tMOVL\t$CALLNUM, AX\n#ifdef EXTRA\n\tINT\t$3\n#endif\n\tRET\n');
+    const o = path.join(dir, 'd.out');
+    expect(await asmMain([src, '-o', o, '-I', path.join(dir, 'inc'), '-DNUM=28', '-D', 'EXTRA', '--json'])).toBe(0);
+    expect(JSON.parse(out.join('')).symbols[0].hex).toBe('b81c000000cd03c3');
+    expect(await asmMain([src, '-o', o])).toBe(1);
+    expect(err.join('')).toMatch(/cannot find num\.h/);
+    expect(await asmMain([src, '-D', '1x'])).toBe(2);
+  });
 });

@@ -80,22 +80,36 @@ loop:
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
 
-  it('gives one-line errors for a missing file, a malformed a.out, bad assembly and bad options', () => {
+  it('gives one-line errors: runtime errors status 1, usage errors status 2, never Node errno text', () => {
     const dir = mkdtempSync(join(tmpdir(), 'p9emu-'));
     const bad = join(dir, 'bad.out');
     writeFileSync(bad, Buffer.from([0, 0, 1, 0xeb, 0, 0]));
     const worse = join(dir, 'worse.s');
     writeFileSync(worse, 'TEXT _main(SB), 7, $0\n\tFOO AX\n');
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '');
+    const hello = 'test/prog/hello.s';
     for (const [args, code, pattern] of [
-      [['run', join(dir, 'nope')], 2, /^p9emu run: .*nope: (file does not exist|no such file)\n$/],
-      [['run', bad], 1, /^p9emu: a\.out: truncated header: 6 bytes, need 32\n$/],
-      [['run', worse], 2, /^p9emu run: .*worse\.s:2: unknown instruction FOO\n$/],
+      [['run', join(dir, 'nope')], 1, /^p9emu: .*nope: file does not exist\n$/],
+      [['run', bad], 1, /^p9emu: .*bad\.out: is not a valid Plan 9 386 a\.out \(truncated header: 6 bytes, need 32\)\n$/],
+      [['run', worse], 1, /^p9emu: .*worse\.s:2: unknown instruction FOO\n$/],
+      [['run', empty], 1, /^p9emu: .*empty: is empty, not a Plan 9 a\.out\n$/],
+      [['run', process.execPath], 1, /^p9emu: .*: is an ELF file, not a Plan 9 a\.out\n$/],
+      [['run', dir], 1, /^p9emu: .*: is a directory, not a Plan 9 a\.out\n$/],
+      [['run', '--trace', 'sys', '--trace-out', join(dir, 'no/such'), hello], 1, /^p9emu: --trace-out: .*no\/such: file does not exist\n$/],
       [['run', '--kernel', 'plan10', 'x'], 2, /^p9emu run: --kernel: 'plan10' is not 4e or 9front\n$/],
+      [['run', '--root', empty, hello], 2, /^p9emu run: --root: .*empty: not a directory\n$/],
+      [['run', '--root', join(dir, 'nope'), hello], 2, /^p9emu run: --root: .*nope: file does not exist\n$/],
+      [['run', '--trace', 'insn', '--insn-range', '2000-1000', hello], 2, /^p9emu run: --insn-range: '2000-1000' ends before it starts\n$/],
+      [['run', '--trace', 'insn', '--insn-range', 'nosuch', hello], 2, /^p9emu run: --insn-range: 'nosuch' is neither a text symbol nor ADDR-ADDR\n$/],
+      [['run', '--trace-syscalls', 'open,opne', hello], 2, /^p9emu run: --trace-syscalls: no system call 'opne'\n$/],
+      [['run', '--fail-syscall', 'opne@1:x', hello], 2, /^p9emu run: --fail-syscall: no system call 'opne'\n$/],
+      [['run', '--trace', 'insn', '--trace-format', 'perfetto', hello], 2, /^p9emu run: --trace insn: the perfetto format has no instruction view/],
     ] as const) {
       const r = p9emu([...args]);
-      expect(r.code).toBe(code);
       expect(r.stderr).toMatch(pattern);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.code).toBe(code);
+      expect(r.stderr).not.toMatch(/\n\s+at |E[A-Z]{3,}|lstat|open '/);
     }
   });
 });

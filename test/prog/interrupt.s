@@ -1,7 +1,7 @@
 // Handles notes once its handler is installed: prints a, installs the
 // handler, prints b and c, and exits "interrupted" if a note came, else "".
 // Before the handler exists, a note kills it (exit string: the note).
-#include "../../asm/sys_plan9_386.s"
+#include "lib.s"
 GLOBL	flag<>(SB), $4
 DATA	a<>+0(SB)/4, $"a\n\x00\x00"
 GLOBL	a<>(SB), $4
@@ -14,13 +14,8 @@ DATA	intr<>+8(SB)/4, $"ted\x00"
 GLOBL	intr<>(SB), $12
 
 TEXT put<>(SB), 7, $20
-	MOVL	$1, 0(SP)
 	MOVL	s+0(FP), AX
-	MOVL	AX, 4(SP)
-	MOVL	$2, 8(SP)
-	MOVL	$-1, 12(SP)
-	MOVL	$-1, 16(SP)
-	CALL	runtime·pwrite(SB)
+	WRITE($1, AX, $2)
 	RET
 
 TEXT _main(SB), 7, $4

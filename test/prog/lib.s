@@ -1,5 +1,7 @@
 // Helpers for the self-checking test programs: call macros (8c convention:
-// arguments at 0(SP), 4(SP)… of the caller's frame) and small routines.
+// arguments at 0(SP), 4(SP)… of the caller's frame), WRITE, the SYSCALL
+// stub macro, CHECK/FAIL for programs that check themselves and end in
+// exits("fail: …"), and small routines.
 #include "../../asm/sys_plan9_386.s"
 
 #define CALL1(fn, a) MOVL a, 0(SP); CALL fn(SB)
@@ -10,37 +12,22 @@
 #define WRITE(fd, buf, n) MOVL fd, 0(SP); MOVL buf, 4(SP); MOVL n, 8(SP); MOVL $-1, 12(SP); MOVL $-1, 16(SP); CALL runtime·pwrite(SB)
 
 GLOBL	pbuf<>(SB), $128
+GLOBL	wbuf<>(SB), $64
+
+// A system call stub: the number in AX, INT $64, the result in AX.
+#define SYSCALL(name, n) TEXT name(SB), 7, $0; MOVL $n, AX; INT $64; RET
+// End the program with a failure status (msg: the address of its text).
+#define FAIL(msg) MOVL msg, 0(SP); CALL runtime·exits(SB)
+// After a compare: unless jcc jumps (the check holds), FAIL(msg).
+#define CHECK(jcc, msg) jcc 3(PC); FAIL(msg)
 
 // System calls the 2012 stub file lacks.
-TEXT alarm(SB), 7, $0
-	MOVL	$6, AX
-	INT	$64
-	RET
-
-TEXT rendezvous(SB), 7, $0
-	MOVL	$34, AX
-	INT	$64
-	RET
-
-TEXT segattach(SB), 7, $0
-	MOVL	$30, AX
-	INT	$64
-	RET
-
-TEXT segdetach(SB), 7, $0
-	MOVL	$31, AX
-	INT	$64
-	RET
-
-TEXT segfree(SB), 7, $0
-	MOVL	$32, AX
-	INT	$64
-	RET
-
-TEXT exec(SB), 7, $0
-	MOVL	$7, AX
-	INT	$64
-	RET
+SYSCALL(alarm, 6)
+SYSCALL(rendezvous, 34)
+SYSCALL(segattach, 30)
+SYSCALL(segdetach, 31)
+SYSCALL(segfree, 32)
+SYSCALL(exec, 7)
 
 // print(s): write the NUL-terminated string s to fd 1.
 TEXT print(SB), 7, $20
@@ -62,6 +49,15 @@ TEXT printerr(SB), 7, $20
 	CALL2(runtime·errstr, $pbuf<>(SB), $128)
 	CALL1(print, $pbuf<>(SB))
 	CALL1(print, $nl<>(SB))
+	RET
+
+// wait(): await a child, and print its wait record and a newline.
+TEXT wait(SB), 7, $24
+	CALL2(runtime·await, $wbuf<>(SB), $63)
+	MOVL	$wbuf<>(SB), CX
+	MOVB	$10, 0(CX)(AX*1)
+	MOVB	$0, 1(CX)(AX*1)
+	CALL1(print, $wbuf<>(SB))
 	RET
 
 // printd(): print AX as one character: '-' for -1, else '0'+AX.

@@ -4,7 +4,7 @@
 // flag and XMM0 must be as they were at the INT, and SSE must work again. Output (stdout): the Ureg (76 bytes),
 // the message buffer (128 bytes), then 4 words: the handler's ESP at entry
 // and the three words there (fake pc, Ureg*, msg).
-#include "../../asm/sys_plan9_386.s"
+#include "lib.s"
 
 DATA	path<>+0(SB)/8, $"/proc/1/"
 DATA	path<>+8(SB)/8, $"note\x00\x00\x00\x00"
@@ -47,36 +47,25 @@ TEXT _main(SB), 7, $32
 	MOVL	$0x66666666, BP
 	STC
 	CALL	runtime·pwrite(SB)
-	JCC	badflags
+	CHECK(JCS, $failc<>(SB))
 	CMPL	BX, $0x11111111
-	JNE	badregs
+	CHECK(JEQ, $failbx<>(SB))
 	CMPL	CX, $0x22222222
-	JNE	badregs
+	CHECK(JEQ, $failbx<>(SB))
 	CMPL	DX, $0x33333333
-	JNE	badregs
+	CHECK(JEQ, $failbx<>(SB))
 	CMPL	SI, $0x44444444
-	JNE	badregs
+	CHECK(JEQ, $failbx<>(SB))
 	CMPL	DI, $0x55555555
-	JNE	badregs
+	CHECK(JEQ, $failbx<>(SB))
 	CMPL	BP, $0x66666666
-	JNE	badregs
+	CHECK(JEQ, $failbx<>(SB))
 	CMPL	AX, $5
-	JNE	badregs
+	CHECK(JEQ, $failbx<>(SB))
 	MOVL	X0, AX
 	CMPL	AX, $0x7f00ff01
-	JNE	badxmm
+	CHECK(JEQ, $failx<>(SB))
 	MOVL	$0, 0(SP)
-	CALL	runtime·exits(SB)
-badregs:
-	MOVL	$failbx<>(SB), AX
-	JMP	die
-badxmm:
-	MOVL	$failx<>(SB), AX
-	JMP	die
-badflags:
-	MOVL	$failc<>(SB), AX
-die:
-	MOVL	AX, 0(SP)
 	CALL	runtime·exits(SB)
 	RET
 
@@ -90,21 +79,11 @@ TEXT handler(SB), 7, $32
 	MOVL	AX, words<>+8(SB)
 	MOVL	40(SP), AX
 	MOVL	AX, words<>+12(SB)
-	MOVL	$1, 0(SP)
 	MOVL	36(SP), AX
-	MOVL	AX, 4(SP)
-	MOVL	$76, 8(SP)
-	MOVL	$-1, 12(SP)
-	MOVL	$-1, 16(SP)
-	CALL	runtime·pwrite(SB)
+	WRITE($1, AX, $76)
 	MOVL	40(SP), AX
-	MOVL	AX, 4(SP)
-	MOVL	$128, 8(SP)
-	CALL	runtime·pwrite(SB)
-	MOVL	$words<>(SB), AX
-	MOVL	AX, 4(SP)
-	MOVL	$16, 8(SP)
-	CALL	runtime·pwrite(SB)
+	WRITE($1, AX, $128)
+	WRITE($1, $words<>(SB), $16)
 	// Clobber every general register and flag the interrupted code had
 	// (not XMM0: any x87/MMX/SSE instruction here would be fatal, as on
 	// Plan 9; notes.s 'f' tests that).

@@ -53,7 +53,6 @@ GLOBL	restored<>(SB), $16
 GLOBL	fd<>(SB), $4
 DATA	fpok<>+0(SB)/8, $"fp ok\n\x00\x00"
 GLOBL	fpok<>(SB), $8
-GLOBL	wbuf<>(SB), $64
 
 TEXT _main(SB), 7, $24
 	MOVL	32(SP), AX	// argv[1]
@@ -234,13 +233,4 @@ fdone:
 
 TEXT dhandler(SB), 7, $8
 	CALL1(runtime·noted, $1)
-	RET
-
-// wait(): await, and print the record and a newline.
-TEXT wait(SB), 7, $24
-	CALL2(runtime·await, $wbuf<>(SB), $63)
-	MOVL	$wbuf<>(SB), CX
-	MOVB	$10, 0(CX)(AX*1)
-	MOVB	$0, 1(CX)(AX*1)
-	CALL1(print, $wbuf<>(SB))
 	RET

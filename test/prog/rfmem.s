@@ -2,10 +2,9 @@
 // stack, and starts with every register (XMM0 included) as at the INT;
 // a child without RFMEM gets copies of data and bss. The parent prints
 // each await() record on stdout and exits "" when everything held.
-#include "../../asm/sys_plan9_386.s"
+#include "lib.s"
 
 GLOBL	shared<>(SB), $4
-GLOBL	wbuf<>(SB), $64
 DATA	e1<>+0(SB)/8, $"rfmem: n"
 DATA	e1<>+8(SB)/8, $"ot share"
 DATA	e1<>+16(SB)/8, $"d\x00\x00\x00\x00\x00\x00\x00"
@@ -71,20 +70,3 @@ child2:
 	MOVL	$99, shared<>(SB)
 	MOVL	$0, 0(SP)
 	CALL	runtime·exits(SB)
-
-// wait(): await into wbuf, then write the record and a newline to fd 1.
-TEXT wait(SB), 7, $24
-	MOVL	$wbuf<>(SB), AX
-	MOVL	AX, 0(SP)
-	MOVL	$63, 4(SP)
-	CALL	runtime·await(SB)
-	MOVL	$wbuf<>(SB), CX
-	MOVB	$10, 0(CX)(AX*1)
-	INCL	AX
-	MOVL	$1, 0(SP)
-	MOVL	CX, 4(SP)
-	MOVL	AX, 8(SP)
-	MOVL	$-1, 12(SP)
-	MOVL	$-1, 16(SP)
-	CALL	runtime·pwrite(SB)
-	RET

@@ -37,7 +37,6 @@ GLOBL	mkept<>(SB), $8
 GLOBL	xargv<>(SB), $12
 GLOBL	shva<>(SB), $4
 GLOBL	memva<>(SB), $4
-GLOBL	wbuf<>(SB), $64
 
 // bad(): print "-", the error and a newline.
 TEXT bad(SB), 7, $8

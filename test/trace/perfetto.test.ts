@@ -6,6 +6,21 @@ import { runDemo } from '../../emu/demo/demo.ts';
 import { unicornMachine } from '../../emu/cpu/machine.ts';
 import { PerfettoBuilder, type ChromeEvent } from '../../emu/trace/perfetto.ts';
 import { deterministic } from '../../emu/det/deterministic.ts';
+import type { TraceEvent } from '../../emu/trace/event.ts';
+
+/** Slices on one track that overlap without one containing the other ('pid name [a,b) x name [c,d)'). */
+function badNesting(ev: ChromeEvent[]): string[] {
+  const ns = (us: number) => Math.round(us * 1000);
+  const xs = ev.filter((e) => e.ph === 'X').map((e) => ({ pid: e.pid, name: e.name, a: ns(e.ts!), b: ns(e.ts! + e.dur!) }));
+  const bad: string[] = [];
+  for (const p of xs) {
+    for (const q of xs) {
+      if (p === q || p.pid !== q.pid) continue;
+      if (p.a < q.a && q.a < p.b && p.b < q.b) bad.push(`${p.pid} ${p.name} [${p.a},${p.b}) x ${q.name} [${q.a},${q.b})`);
+    }
+  }
+  return bad;
+}
 
 /** The demo runs once for the whole file (several seconds under --deterministic). */
 let trace: Promise<ChromeEvent[]> | undefined;
@@ -13,14 +28,14 @@ function demoTrace(): Promise<ChromeEvent[]> {
   return (trace ??= demoRun());
 }
 
-async function demoRun(): Promise<ChromeEvent[]> {
+async function demoRun(det = true, events: TraceEvent[] = []): Promise<ChromeEvent[]> {
   const b = new PerfettoBuilder();
   // Deterministic: which of A and B forks first (and so gets pid 4) is
   // otherwise a matter of wall-clock time slices.
   await runDemo('after', {
     machine: unicornMachine(),
-    trace: { cats: ['sys', 'notes', 'proc'], sink: (e) => b.add(e) },
-    onkernel: (k) => deterministic(k),
+    trace: { cats: ['sys', 'notes', 'proc'], sink: (e) => (events.push(e), b.add(e)) },
+    onkernel: (k) => void (det && deterministic(k)),
   });
   // What a file holds: the JSON text, read back.
   return (JSON.parse(JSON.stringify(b.json())) as { traceEvents: ChromeEvent[] }).traceEvents;
@@ -56,5 +71,29 @@ describe('the perfetto trace of the after demo', () => {
     }
     const pwrite = sys.find((e) => (e.args as { call: string }).call.includes('/note'));
     expect(pwrite).toBeDefined();
+  });
+
+  it('nests the slices of every track, live and deterministic: an exits inside a handler ends inside it', async () => {
+    for (const det of [false, true]) {
+      const ev = await demoRun(det);
+      expect(badNesting(ev)).toEqual([]);
+      const exits = ev.filter((e) => e.ph === 'X' && e.name === 'exits' && [4, 5, 6].includes(e.pid));
+      expect(exits).toHaveLength(3);
+      for (const x of exits) {
+        const h = ev.find((e) => e.ph === 'X' && e.pid === x.pid && e.cat === 'note')!;
+        expect(x.ts!).toBeGreaterThan(h.ts!);
+        expect(x.ts! + x.dur!).toBeLessThan(h.ts! + h.dur!);
+      }
+    }
+  });
+
+  it('gives every event its own time under --deterministic', async () => {
+    const events: TraceEvent[] = [];
+    const ev = await demoRun(true, events);
+    const times = events.flatMap((e) => (e.kind === 'sys' ? [e.t0, e.t1] : e.kind === 'sysenter' || e.kind === 'insn' ? [] : [e.t]));
+    expect(times.length).toBeGreaterThan(100);
+    expect(new Set(times).size).toBe(times.length);
+    const starts = ev.filter((e) => e.ph === 'X').map((e) => `${e.pid} ${e.ts}`);
+    expect(new Set(starts).size).toBe(starts.length);
   });
 });

@@ -1,0 +1,236 @@
+// A booted guest for the API: one run of a program under the kernel model
+// with the CLI's options, hooks on system calls, notes and the event
+// stream, and the outcome (exit strings, console output, every event).
+
+import { statSync } from 'node:fs';
+import { run } from '../emu/run.ts';
+import { unicornMachine } from '../emu/cpu/machine.ts';
+import { BufferConsole } from '../emu/port/console.ts';
+import { instrument } from '../emu/instrument.ts';
+import type { Proc } from '../emu/port/proc.ts';
+import type { Plan9, SysOutcome } from '../emu/port/kernel.ts';
+import type { Regs } from '../emu/cpu/cpu.ts';
+import type { NoteEvent, SysArg, SysEnterEvent, TraceEvent } from '../emu/trace/event.ts';
+import { systab } from '../emu/port/systab.ts';
+import { errtext } from '../emu/hosterr.ts';
+import type { Program } from './program.ts';
+
+export interface BootOptions {
+  /** The kernel modelled: '4e' (default, Plan 9 4th edition as in 2012) or '9front' (--kernel). */
+  kernel?: '4e' | '9front';
+  /** Arguments after argv[0] (the program's name). */
+  args?: readonly string[];
+  /** /env entries (--env K=V). */
+  env?: Readonly<Record<string, string>>;
+  /** A host directory bound at / (--root), read-only unless rw (--rw). */
+  root?: string;
+  rw?: boolean;
+  /** Processors /dev/sysstat reports (--cpus, default 1). */
+  cpus?: number;
+  /** Instruction-count slices, virtual clock, seeded #c/random (--deterministic, --seed N). */
+  deterministic?: boolean;
+  seed?: number;
+  /** Kill every process after this many seconds of wall time (--timeout). */
+  timeout?: number;
+  /** The console's input (default: none, at end of file). */
+  stdin?: string;
+  /** Also copy the guest's stdout and stderr to the host's. */
+  echo?: boolean;
+}
+
+/** A hook's answer: the call's result (AX) is `ret`, or it fails with `error` (AX -1, errstr set). */
+export type SyscallOverride = { ret: number } | { error: string };
+
+/** A system call as a hook sees it. */
+export interface SyscallContext {
+  pid: number;
+  name: string;
+  num: number;
+  /** The arguments, decoded as the trace shows them (strings, fds with paths, buffers). */
+  args: SysArg[];
+  /** The raw argument words the kernel read from the stack. */
+  words: readonly number[];
+  /** The registers at the INT $64 (pc after it). */
+  regs: Regs;
+  /** At exit: the call's result and error string ('' unless ret is -1). */
+  ret?: number;
+  err?: string;
+  /** The process's memory. */
+  read(addr: number, len: number): Uint8Array;
+  write(addr: number, data: Uint8Array): void;
+  /** A NUL-terminated string at addr. */
+  string(addr: number): string;
+}
+
+export interface SyscallHook {
+  /** Before the call runs; an override replaces the call (it does not run). */
+  enter?(c: SyscallContext): SyscallOverride | void;
+  /** After the call returned, before the process sees the result; an override replaces it. */
+  exit?(c: SyscallContext): SyscallOverride | void;
+}
+
+export interface RunResult {
+  /** The first process's exit string ('' for success; 'deadlock' when everything blocked). */
+  exitstr: string;
+  /** The CLI's exit status for it: '' → 0, a decimal 1-255 → that number, else 1. */
+  code: number;
+  /** Every process's exit string, by pid. */
+  exits: Record<number, string>;
+  stdout: string;
+  stderr: string;
+  stdoutBytes: Uint8Array;
+  /** Every event of the run (sys, notes, proc), as the JSONL trace writes them. */
+  events: TraceEvent[];
+  deadlock: boolean;
+  timedout: boolean;
+}
+
+type Which = string | number | '*';
+
+/** A program booted with its options; hooks are added before run(). */
+export class Guest {
+  private readonly sysHooks: { which: Which; hook: SyscallHook }[] = [];
+  private readonly eventFns: ((ev: TraceEvent) => void)[] = [];
+  private ran = false;
+  readonly events: TraceEvent[] = [];
+
+  constructor(readonly program: Program, readonly options: BootOptions = {}) {
+    checkOptions(options);
+  }
+
+  /** Call fn with each event as it happens (sys, sysenter, note, proc, fault). Returns the remover. */
+  onEvent(fn: (ev: TraceEvent) => void): () => void {
+    this.eventFns.push(fn);
+    return () => void this.eventFns.splice(this.eventFns.indexOf(fn) >>> 0, 1);
+  }
+
+  /** Hook the system call named (or numbered) `which`, or every call ('*'). Returns the remover. */
+  onSyscall(which: Which, hook: SyscallHook): () => void {
+    if (which !== '*' && !systab.some((s) => s !== undefined && (s.name === which || systab.indexOf(s) === which))) {
+      throw new Error(`onSyscall: no system call '${which}'`);
+    }
+    const h = { which, hook };
+    this.sysHooks.push(h);
+    return () => void this.sysHooks.splice(this.sysHooks.indexOf(h) >>> 0, 1);
+  }
+
+  /** Note events: post, drop, deliver, noted, killed. */
+  onNote(fn: (ev: NoteEvent) => void): () => void {
+    return this.onEvent((ev) => {
+      if (ev.kind === 'note') fn(ev);
+    });
+  }
+
+  /** Run until every process has exited (or the timeout). A Guest runs once. */
+  async run(): Promise<RunResult> {
+    if (this.ran) throw new Error('Guest.run: a guest runs once; boot the program again');
+    this.ran = true;
+    const o = this.options;
+    const cons = new BufferConsole(o.stdin ?? '', true, o.echo ?? false);
+    const det = o.deterministic || o.seed !== undefined ? { seed: o.seed ?? 0 } : undefined;
+    const ins = await instrument({ det }, [this.program.image]);
+    const exits: Record<number, string> = {};
+    const enters = new Map<number, SysEnterEvent>();
+    const sink = (ev: TraceEvent): void => {
+      this.events.push(ev);
+      if (ev.kind === 'sysenter') enters.set(ev.pid, ev);
+      if (ev.kind === 'proc' && ev.what === 'exits') exits[ev.pid] = ev.status ?? '';
+      for (const f of [...this.eventFns]) f(ev);
+    };
+    try {
+      const r = await run(this.program.image, {
+        machine: unicornMachine(),
+        console: cons,
+        flavor: o.kernel ?? '4e',
+        argv: [this.program.name, ...(o.args ?? [])],
+        name: this.program.name,
+        env: { ...o.env },
+        root: o.root !== undefined ? { dir: o.root, writable: o.rw ?? false } : null,
+        ncpu: o.cpus ?? 1,
+        timeoutMs: o.timeout !== undefined ? o.timeout * 1000 : undefined,
+        trace: { cats: ['sys', 'notes', 'proc'], sink },
+        onkernel: (k) => {
+          ins.onkernel(k);
+          this.installSyscallHooks(k, enters);
+        },
+      });
+      const stdoutBytes = new Uint8Array(Buffer.concat(cons.out));
+      return {
+        exitstr: r.exitstr, code: r.code, exits, stdoutBytes,
+        stdout: new TextDecoder().decode(stdoutBytes), stderr: cons.stderr(),
+        events: this.events, deadlock: r.deadlock, timedout: r.timedout,
+      };
+    } finally {
+      ins.close();
+    }
+  }
+
+  private hooksFor(name: string, num: number): SyscallHook[] {
+    return this.sysHooks.filter((h) => h.which === '*' || h.which === name || h.which === num).map((h) => h.hook);
+  }
+
+  private installSyscallHooks(k: Plan9, enters: Map<number, SysEnterEvent>): void {
+    const before = k.sysbefore;
+    const ctx = (up: Proc): SyscallContext => {
+      const ev = enters.get(up.pid);
+      return {
+        pid: up.pid, name: ev?.name ?? systab[up.scallnr]?.name ?? `sys${up.scallnr}`, num: up.scallnr,
+        args: ev?.args ?? [], words: [...up.sysargs], regs: up.cpu.regs(),
+        read: (a, n) => up.as.read(a, n),
+        write: (a, d) => up.as.write(a, d),
+        string: (a) => up.as.str(a, 1 << 16) ?? '',
+      };
+    };
+    k.sysbefore = (up, name) => {
+      const given = before?.(up, name) ?? null;
+      if (given) return given;
+      const hooks = this.hooksFor(name, up.scallnr).filter((h) => h.enter);
+      if (hooks.length === 0) return null;
+      const c = ctx(up);
+      for (const h of hooks) {
+        const o = h.enter!(c);
+        if (o) return outcome(o);
+      }
+      return null;
+    };
+    k.sysafter = (up, ret) => {
+      const name = systab[up.scallnr]?.name ?? '';
+      const hooks = this.hooksFor(name, up.scallnr).filter((h) => h.exit);
+      if (hooks.length === 0) return null;
+      const c = { ...ctx(up), ret: ret | 0, err: ret === -1 ? up.errstr : '' };
+      for (const h of hooks) {
+        const o = h.exit!(c);
+        if (o) return outcome(o);
+      }
+      return null;
+    };
+  }
+}
+
+function outcome(o: SyscallOverride): SysOutcome {
+  return 'error' in o ? { err: o.error } : { ret: o.ret };
+}
+
+/** The CLI's checks on the same options, as Errors. */
+function checkOptions(o: BootOptions): void {
+  if (o.kernel !== undefined && o.kernel !== '4e' && o.kernel !== '9front') throw new Error(`kernel: '${o.kernel}' is not 4e or 9front`);
+  if (o.cpus !== undefined && !(Number.isInteger(o.cpus) && o.cpus >= 1 && o.cpus <= 64)) throw new Error('cpus: a whole number from 1 to 64');
+  if (o.timeout !== undefined && !(o.timeout > 0 && Number.isFinite(o.timeout))) throw new Error('timeout: a number of seconds above 0');
+  if (o.seed !== undefined && !(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) throw new Error('seed: a whole number from 0 to 4294967295');
+  const why = o.root !== undefined ? notDirectory(o.root) : null;
+  if (why) throw new Error(`root: ${why}`);
+}
+
+/** --root's check: why DIR is not a directory to bind ('DIR: not a directory'), or null. */
+export function notDirectory(dir: string): string | null {
+  try {
+    return statSync(dir).isDirectory() ? null : `${dir}: not a directory`;
+  } catch (e) {
+    return `${dir}: ${errtext(e)}`;
+  }
+}
+
+/** Boot `program` with the CLI's options; add hooks, then run(). */
+export function boot(program: Program, options: BootOptions = {}): Guest {
+  return new Guest(program, options);
+}

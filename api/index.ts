@@ -1,0 +1,15 @@
+// p9emu's library API: what `import { ... } from 'p9emu'` gives
+// (docs/api.md). Everything here is the published surface; the rest of
+// the tree is internal.
+
+export { assemble, load, stubsDir, ProgramError, type Program, type Symbol, type AssembleOptions } from './program.ts';
+export {
+  boot, Guest,
+  type BootOptions, type RunResult, type SyscallContext, type SyscallHook, type SyscallOverride,
+} from './guest.ts';
+export { checkAbi, type AbiOptions } from './abi.ts';
+export type { Regs, Reg } from '../emu/cpu/cpu.ts';
+export type {
+  TraceEvent, SysEvent, SysEnterEvent, NoteEvent, ProcEvent, FaultEvent, InsnEvent, SysArg, NoteWhat, ProcWhat,
+} from '../emu/trace/event.ts';
+export type { StubReport, ArgRead } from '../emu/abi/check.ts';
