@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, skipWithoutGo } from '../go/gobuild.ts';
+import { assembleProg } from '../kit/runprog.ts';
+import { parseAout } from '../../emu/aout.ts';
+
+const main = parseAout(assembleProg('dbg.s')).syms.find((s) => s.name === '_main')!.value;
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -26,8 +30,7 @@ describe('post-mortem', () => {
     // pick left 'A' (0x41) in BX; CX is the nil pointer.
     expect(r.stderr).toMatch(/\tAX    [0-9a-f]{8}  BX    00000041  CX    00000000  DX    [0-9a-f]{8}\n/);
     expect(r.stderr).toContain(`\tPC    ${pc}  `);
-    // MOVL $0, CX (5 bytes) before the load at pc; _main starts at 0x119d.
-    expect(r.stderr).toContain(`\n_main+0x${(parseInt(pc, 16) - 0x119d).toString(16)}\n`);
+    expect(r.stderr).toContain(`\n_main+0x${(parseInt(pc, 16) - main).toString(16)}\n`);
     expect(r.stderr).toMatch(new RegExp(`\\n=>\\t0x${parseInt(pc, 16).toString(16)}\\tMOVL \\(CX\\), AX\\n`));
     expect(r.stderr).toMatch(/\n  \t0x[0-9a-f]+\tMOVL \$0, CX\n=>/);
     expect(r.stderr.endsWith(`p9emu: exits: sys: trap: fault read addr=0x0 pc=0x${pc}\n`)).toBe(true);
