@@ -13,6 +13,8 @@ import type { Regs } from '../emu/cpu/cpu.ts';
 import type { NoteEvent, SysArg, SysEnterEvent, TraceEvent } from '../emu/trace/event.ts';
 import { systab } from '../emu/port/systab.ts';
 import { errtext } from '../emu/hosterr.ts';
+import { addCodeHook } from '../emu/cpu/codehook.ts';
+import { killproc } from '../emu/port/note.ts';
 import type { Program } from './program.ts';
 
 export interface BootOptions {
@@ -62,6 +64,16 @@ export interface SyscallContext {
   string(addr: number): string;
 }
 
+/** An instruction about to run, as a code hook sees it (it has not run yet). */
+export interface CodeContext {
+  pid: number;
+  pc: number;
+  regs: Regs;
+  read(addr: number, len: number): Uint8Array;
+  write(addr: number, data: Uint8Array): void;
+  string(addr: number): string;
+}
+
 export interface SyscallHook {
   /** Before the call runs; an override replaces the call (it does not run). */
   enter?(c: SyscallContext): SyscallOverride | void;
@@ -91,6 +103,9 @@ type Which = string | number | '*';
 export class Guest {
   private readonly sysHooks: { which: Which; hook: SyscallHook }[] = [];
   private readonly eventFns: ((ev: TraceEvent) => void)[] = [];
+  private readonly codeHooks: { addr: number; fn: (c: CodeContext) => void }[] = [];
+  /** The first error a hook threw: the run is stopped and run() rejects with it. */
+  private hookError: unknown = null;
   private ran = false;
   readonly events: TraceEvent[] = [];
 
@@ -119,6 +134,15 @@ export class Guest {
     return this.onEvent((ev) => {
       if (ev.kind === 'note') fn(ev);
     });
+  }
+
+  /**
+   * Call fn before each execution of the instruction at `at` (an address,
+   * or a symbol of the program), in every process. Add before run().
+   */
+  onCode(at: number | string, fn: (c: CodeContext) => void): void {
+    const addr = typeof at === 'number' ? at >>> 0 : this.program.addr(at);
+    this.codeHooks.push({ addr, fn });
   }
 
   /** Run until every process has exited (or the timeout). A Guest runs once. */
@@ -152,8 +176,10 @@ export class Guest {
         onkernel: (k) => {
           ins.onkernel(k);
           this.installSyscallHooks(k, enters);
+          this.installCodeHooks(k);
         },
       });
+      if (this.hookError !== null) throw this.hookError;
       const stdoutBytes = new Uint8Array(Buffer.concat(cons.out));
       return {
         exitstr: r.exitstr, code: r.code, exits, stdoutBytes,
@@ -163,6 +189,32 @@ export class Guest {
     } finally {
       ins.close();
     }
+  }
+
+  /** Run a user hook; a throw stops the run (every process killed) and run() rejects with it. */
+  private guard<T>(k: Plan9, f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      this.hookError ??= e;
+      for (const p of [...k.procs.values()]) killproc(p);
+      return undefined;
+    }
+  }
+
+  private installCodeHooks(k: Plan9): void {
+    if (this.codeHooks.length === 0) return;
+    k.cpuhooks.push((p) => {
+      for (const h of this.codeHooks) {
+        addCodeHook(p.cpu, h.addr, h.addr, (pc) => {
+          this.guard(k, () => h.fn({
+            pid: p.pid, pc, regs: p.cpu.regs(),
+            read: (a, n) => p.as.read(a, n), write: (a, d) => p.as.write(a, d), string: (a) => p.as.str(a, 1 << 16) ?? '',
+          }));
+          if (this.hookError !== null) p.cpu.stop();
+        });
+      }
+    });
   }
 
   private hooksFor(name: string, num: number): SyscallHook[] {
@@ -188,7 +240,7 @@ export class Guest {
       if (hooks.length === 0) return null;
       const c = ctx(up);
       for (const h of hooks) {
-        const o = h.enter!(c);
+        const o = this.guard(k, () => h.enter!(c));
         if (o) return outcome(o);
       }
       return null;
@@ -199,7 +251,7 @@ export class Guest {
       if (hooks.length === 0) return null;
       const c = { ...ctx(up), ret: ret | 0, err: ret === -1 ? up.errstr : '' };
       for (const h of hooks) {
-        const o = h.exit!(c);
+        const o = this.guard(k, () => h.exit!(c));
         if (o) return outcome(o);
       }
       return null;

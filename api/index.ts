@@ -5,7 +5,7 @@
 export { assemble, load, stubsDir, ProgramError, type Program, type Symbol, type AssembleOptions } from './program.ts';
 export {
   boot, Guest,
-  type BootOptions, type RunResult, type SyscallContext, type SyscallHook, type SyscallOverride,
+  type BootOptions, type RunResult, type SyscallContext, type SyscallHook, type SyscallOverride, type CodeContext,
 } from './guest.ts';
 export { checkAbi, type AbiOptions } from './abi.ts';
 export type { Regs, Reg } from '../emu/cpu/cpu.ts';
