@@ -15,6 +15,8 @@ import type { Plan9 } from '../emu/port/kernel.ts';
 import { ArgCursor } from './argv.ts';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
+import { hostinterrupt } from './hostintr.ts';
+import { istree, treeflavor, treeprogram } from '../emu/tree/tree.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import type { Flavor } from '../emu/port/dat.ts';
 import { instrument } from '../emu/instrument.ts';
@@ -28,14 +30,20 @@ first; entry _main if defined, else the first TEXT symbol), under the
 Plan 9 kernel model. Its stdout and stderr are the host's, byte for byte.
 The exit code is 0 for an empty exit string, N for a decimal exit string
 1-255, and 1 otherwise; a non-empty exit string is also printed to stderr
-as 'p9emu: exits: STRING'.
+as 'p9emu: exits: STRING'. A run that went wrong exits 70 (an internal
+error was contained), 125 (deadlock) or 124 (--timeout), with a line
+saying so.
 
 options:
   --kernel K       4e (default: Plan 9 4th edition, as in 2012) or 9front
   --entry SYM      entry symbol for a .s PROGRAM
   --env K=V        set /env/K (repeatable)
-  --root DIR       bind the host directory DIR at / (read-only)
-  --rw             allow writes under --root
+  --root DIR       bind the host directory DIR at / (read-only); a Plan 9
+                   tree (DIR/lib/namespace and DIR/386/bin) is booted instead:
+                   its lib/namespace builds the name space (/bin is
+                   /386/bin and /rc/bin), PROGRAM is looked up in it, and
+                   without --kernel the tree's kernel is picked and printed
+  --rw             allow writes under --root (else they fail: permission denied)
   --cpus N         processors reported by /dev/sysstat (default 1)
   --timeout SECS   kill every process after SECS seconds of wall time (a runaway guest)
   --post-mortem    print the post-mortem view (registers, backtrace, code at pc) of every
@@ -45,12 +53,17 @@ options:
   --gdb [HOST:]PORT  stop before the first instruction and wait for gdb ('target remote
                    :PORT'; PORT 0 picks a free one); the symbols for gdb are written
                    to an ELF file whose path is printed (docs/debug.md)
+  --mem SIZE       guest memory for the whole machine, e.g. 512M or 2G (default 1G):
+                   past it exec, brk, segattach and rfork fail
+  --procs N        live processes at most (default 256): past it rfork fails
   -h, --help       show this help
 ${optionsHelp}`;
 
 export interface RunArgs {
   instr: InstrumentArgs;
   flavor: Flavor;
+  /** --kernel was given. */
+  kernelset: boolean;
   entry?: string;
   env: Record<string, string>;
   root: string | null;
@@ -60,12 +73,14 @@ export interface RunArgs {
   gdb?: { host: string; port: number };
   postMortem: boolean;
   core?: string;
+  mem?: number;
+  procs?: number;
   program: string;
   args: string[];
 }
 
 export function newRunArgs(): RunArgs {
-  return { instr: newInstrumentArgs(), flavor: '4e', env: {}, root: null, rw: false, ncpu: 1, postMortem: false, program: '', args: [] };
+  return { instr: newInstrumentArgs(), flavor: '4e', kernelset: false, env: {}, root: null, rw: false, ncpu: 1, postMortem: false, program: '', args: [] };
 }
 
 function parse(argv: string[]): RunArgs {
@@ -94,6 +109,7 @@ export function parseOptions(c: ArgCursor, o: RunArgs): void {
         const k = val(a);
         if (k !== '4e' && k !== '9front') throw new UsageError(`--kernel: '${k}' is not 4e or 9front`);
         o.flavor = k;
+        o.kernelset = true;
         break;
       }
       case '--entry': o.entry = val(a); break;
@@ -126,6 +142,19 @@ export function parseOptions(c: ArgCursor, o: RunArgs): void {
         o.timeoutMs = secs * 1000;
         break;
       }
+      case '--mem': {
+        const m = /^([0-9]+)([KMG]?)$/i.exec(val(a));
+        const n = m ? Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase()) : NaN;
+        if (!(n >= 1 << 20) || n > 2 ** 32) throw new UsageError('--mem: a size from 1M to 4G (bytes, or with K, M or G)');
+        o.mem = n;
+        break;
+      }
+      case '--procs': {
+        const n = Number(val(a));
+        if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError('--procs: a whole number from 1 to 1000');
+        o.procs = n;
+        break;
+      }
       case '--cpus': {
         const n = Number(val(a));
         if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--cpus: a whole number from 1 to 64');
@@ -145,9 +174,16 @@ export async function runMain(argv: string[]): Promise<number> {
   }
   let o: RunArgs;
   let prog;
+  let tree = false;
   try {
     o = parse(argv);
-    prog = loadProgram(o.program, { entry: o.entry });
+    tree = o.root !== null && istree(o.root);
+    if (tree && !o.kernelset) {
+      const f = treeflavor(o.root!);
+      o.flavor = f.flavor;
+      process.stderr.write(`p9emu: kernel ${f.flavor} (${f.why})\n`);
+    }
+    prog = loadProgram(tree ? treeprogram(o.root!, o.program) : o.program, { entry: o.entry });
     checkInstrument(o.instr, prog.image);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -160,6 +196,7 @@ export async function runMain(argv: string[]): Promise<number> {
   const ins = await instrument(toInstrumentation(o.instr), [prog.image]);
   const gdb = o.gdb ? await gdbServer(prog, o.gdb) : null;
   const deaths = new Deaths(prog.image, o.postMortem, o.core);
+  let unhook = () => {};
   try {
     const r = await run(prog.image, {
       machine: unicornMachine(),
@@ -168,9 +205,12 @@ export async function runMain(argv: string[]): Promise<number> {
       argv: [prog.name, ...o.args],
       name: prog.name,
       env: o.env,
-      root: o.root ? { dir: o.root, writable: o.rw } : null,
+      root: o.root && !tree ? { dir: o.root, writable: o.rw } : null,
+      tree: o.root && tree ? { dir: o.root, writable: o.rw } : null,
       ncpu: o.ncpu,
       timeoutMs: o.timeoutMs,
+      mem: o.mem,
+      procs: o.procs,
       trace: ins.trace,
       onkernel: (k) => {
         ins.onkernel(k);
@@ -178,14 +218,23 @@ export async function runMain(argv: string[]): Promise<number> {
         gdb?.attach(k);
       },
       onend: (_k, first) => gdb?.end(first.pid, first.exitstr),
+      onboot: (k, first) => {
+        unhook = hostinterrupt(k, first, () => {
+          ins.close();
+          cons.close();
+        });
+      },
     });
     await deaths.report();
     if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
+    if (r.internal.length > 0) process.stderr.write(`p9emu: ${r.internal.length} internal error(s) contained; see above\n`);
+    for (const b of r.blocked) process.stderr.write(`p9emu: blocked: ${b}\n`);
     if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
     return r.code;
   } finally {
     gdb?.close();
+    unhook();
     ins.close();
     cons.close();
   }

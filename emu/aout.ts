@@ -5,8 +5,12 @@
 //   32-byte big-endian header: magic text data bss syms entry spsz pcsz
 //   text  (loaded at UTZERO together with the header, so code starts at 0x1020)
 //   data  (loaded at the next page boundary after the text)
-//   symbol table: per symbol a 4-byte big-endian value, a type byte with
-//   0x80 set, and a NUL-terminated name (Go cmd/link putplan9sym)
+//   symbol table (syms bytes; aoutsym.ts), then the pc/sp table (spsz
+//   bytes) and the pc/line table (pcsz bytes)
+//
+// The kernel reads the header, text and data only (9front sysexec): a
+// symbol or pc table that is damaged or runs past the end of the file
+// costs the symbols and gives one warning, never the exec.
 //
 // Shared by the assembler (buildAout) and the emulator's loader (parseAout).
 
@@ -16,12 +20,9 @@ export const BY2PG = 4096;
 /** 386 magic: _MAGIC(0, 11) = 4*11*11+7. */
 export const I_MAGIC = 0x1eb;
 
-export interface AoutSym {
-  name: string;
-  /** One of T t D d B b (text/data/bss; lower case = file-local), or another Plan 9 type letter. */
-  type: string;
-  value: number;
-}
+import { decodesyms, encodesyms, type AoutSym } from './aoutsym.ts';
+
+export type { AoutSym };
 
 export interface Aout {
   magic: number;
@@ -33,6 +34,12 @@ export interface Aout {
   syms: AoutSym[];
   spsz: number;
   pcsz: number;
+  /** The pc/sp table (pcvalue scale 4), empty when absent or damaged. */
+  sptab: Uint8Array;
+  /** The pc/line table (pcvalue scale 1), empty when absent or damaged. */
+  pctab: Uint8Array;
+  /** Why the symbols or pc tables were dropped ('' when they were not). */
+  symwarn: string;
 }
 
 export function pground(n: number): number {
@@ -44,36 +51,35 @@ export function dataBase(textSize: number): number {
   return pground(UTZERO + HDRSZ + textSize);
 }
 
+/** Guest memory an image's text, data and bss take when loaded (the stack apart). */
+export function imagesize(a: Aout): number {
+  return pground(dataBase(a.text.length) + a.data.length + a.bss) - UTZERO;
+}
+
 export interface AoutImage {
   text: Uint8Array;
   data: Uint8Array;
   bss: number;
   entry: number;
-  syms: AoutSym[];
+  syms: readonly AoutSym[];
+  /** The pc/sp and pc/line tables after the symbols (none when absent). */
+  sptab?: Uint8Array;
+  pctab?: Uint8Array;
 }
 
 export function buildAout(img: AoutImage): Uint8Array {
-  const symtab = encodeSyms(img.syms);
-  const out = new Uint8Array(HDRSZ + img.text.length + img.data.length + symtab.length);
+  const parts = [img.text, img.data, encodesyms(img.syms), img.sptab ?? new Uint8Array(0), img.pctab ?? new Uint8Array(0)];
+  const out = new Uint8Array(HDRSZ + parts.reduce((n, p) => n + p.length, 0));
   const dv = new DataView(out.buffer);
-  const hdr = [I_MAGIC, img.text.length, img.data.length, img.bss, symtab.length, img.entry, 0, 0];
+  const [text, data, syms, sp, pc] = parts.map((p) => p.length) as [number, number, number, number, number];
+  const hdr = [I_MAGIC, text, data, img.bss, syms, img.entry, sp, pc];
   hdr.forEach((v, i) => dv.setUint32(i * 4, v >>> 0, false));
-  out.set(img.text, HDRSZ);
-  out.set(img.data, HDRSZ + img.text.length);
-  out.set(symtab, HDRSZ + img.text.length + img.data.length);
-  return out;
-}
-
-const utf8e = new TextEncoder();
-
-function encodeSyms(syms: AoutSym[]): Uint8Array {
-  const parts: number[] = [];
-  for (const s of syms) {
-    parts.push((s.value >>> 24) & 0xff, (s.value >>> 16) & 0xff, (s.value >>> 8) & 0xff, s.value & 0xff);
-    parts.push(s.type.charCodeAt(0) | 0x80);
-    parts.push(...utf8e.encode(s.name), 0);
+  let off = HDRSZ;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
   }
-  return Uint8Array.from(parts);
+  return out;
 }
 
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -99,50 +105,36 @@ export function parseAout(bytes: Uint8Array): Aout {
   if (dataEnd > bytes.length) throw new Error(`a.out: data (${data} bytes) extends beyond end of file (${bytes.length} bytes)`);
   const codeStart = UTZERO + HDRSZ;
   if (entry < codeStart || entry >= codeStart + text) throw new Error(`a.out: entry ${hex(entry)} outside text [${hex(codeStart)}, ${hex(codeStart + text)})`);
-  const symEnd = dataEnd + syms;
-  if (symEnd > bytes.length) throw new Error(`a.out: symbol table (${syms} bytes) extends beyond end of file (${bytes.length} bytes)`);
-  if (symEnd + spsz + pcsz > bytes.length) throw new Error('a.out: pc/sp tables extend beyond end of file');
+  const tables = symtables(bytes.subarray(dataEnd), syms, spsz, pcsz);
   return {
     magic,
     text: bytes.slice(HDRSZ, textEnd),
     data: bytes.slice(textEnd, dataEnd),
     bss,
     entry,
-    syms: decodeSyms(bytes.subarray(dataEnd, symEnd)),
     spsz,
     pcsz,
+    ...tables,
   };
 }
 
-const utf8 = new TextDecoder();
-
-function decodeSyms(b: Uint8Array): AoutSym[] {
-  const out: AoutSym[] = [];
-  let i = 0;
-  while (i < b.length) {
-    if (i + 5 > b.length) throw new Error(`a.out: truncated symbol table entry at offset ${i}`);
-    const value = ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
-    const t = b[i + 4]!;
-    if (!(t & 0x80)) throw new Error(`a.out: bad symbol type byte ${hex(t)} at offset ${i + 4}`);
-    const type = String.fromCharCode(t & 0x7f);
-    i += 5;
-    let name: string;
-    if (type === 'z' || type === 'Z') {
-      // File-name components: a list of 16-bit indexes ending in 0 (a.out(6)).
-      const start = i;
-      while (i + 1 < b.length && (b[i] !== 0 || b[i + 1] !== 0)) i += 2;
-      if (i + 1 >= b.length) throw new Error(`a.out: unterminated symbol name at offset ${start}`);
-      name = '';
-      i += 2;
-    } else {
-      const end = b.indexOf(0, i);
-      if (end < 0) throw new Error(`a.out: unterminated symbol name at offset ${i}`);
-      name = utf8.decode(b.subarray(i, end));
-      i = end + 1;
-    }
-    out.push({ name, type, value });
+/** The symbols and pc tables from what follows the data, or none and why. */
+function symtables(rest: Uint8Array, syms: number, spsz: number, pcsz: number): Pick<Aout, 'syms' | 'sptab' | 'pctab' | 'symwarn'> {
+  const none = { syms: [], sptab: new Uint8Array(0), pctab: new Uint8Array(0) };
+  if (syms > rest.length) return { ...none, symwarn: `symbol table (${syms} bytes) extends beyond end of file` };
+  let decoded: AoutSym[];
+  try {
+    decoded = decodesyms(rest.subarray(0, syms));
+  } catch (e) {
+    return { ...none, symwarn: `symbol table: ${(e as Error).message}` };
   }
-  return out;
+  if (syms + spsz + pcsz > rest.length) return { ...none, syms: decoded, symwarn: 'pc/sp tables extend beyond end of file' };
+  return {
+    syms: decoded,
+    sptab: rest.slice(syms, syms + spsz),
+    pctab: rest.slice(syms + spsz, syms + spsz + pcsz),
+    symwarn: '',
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import { Rendez, wakeup } from './port/rendez.ts';
 export class HostConsole implements Console {
   readonly rin = new Rendez();
   eof = false;
+  readonly interactive = process.stdin.isTTY === true;
   private buf: Buffer[] = [];
   private started = false;
 
@@ -52,8 +53,14 @@ export class HostConsole implements Console {
     });
   }
 
-  /** Let the host process exit even if stdin is still open. */
+  /** The host terminal in raw mode (rawon) or back in cooked mode, where the terminal edits lines. */
+  raw(on: boolean): void {
+    if (process.stdin.isTTY) process.stdin.setRawMode(on);
+  }
+
+  /** Let the host process exit even if stdin is still open; leave the terminal cooked. */
   close(): void {
+    this.raw(false);
     if (this.started) process.stdin.destroy();
   }
 }

@@ -9,9 +9,21 @@ import type { HostRoot } from './port/kernel.ts';
 import type { Proc } from './port/proc.ts';
 import { boot, type Plan9 } from './port/kernel.ts';
 import type { Sink, TraceCategory } from './trace/trace.ts';
+import type { InternalError } from './port/internal.ts';
 import { arch386, spawn } from './386/main.ts';
 import { pc } from './conf.ts';
 import { killproc } from './port/note.ts';
+import { MEMDEFAULT, PROCSDEFAULT } from './port/vmem.ts';
+import { deadlockreport } from './port/deadlock.ts';
+import { treeenv } from './tree/tree.ts';
+
+const USER = 'glenda';
+const SYSNAME = 'p9emu';
+
+/** Host exit statuses for runs that went wrong, apart from any the guest can give (1-255 by exit string). */
+export const EXIT_INTERNAL = 70;  // a host exception was contained (sysexits.h EX_SOFTWARE)
+export const EXIT_TIMEOUT = 124;  // --timeout ran out (as timeout(1))
+export const EXIT_DEADLOCK = 125; // every process blocked for good
 
 export interface RunOptions {
   machine: Machine;
@@ -21,8 +33,14 @@ export interface RunOptions {
   name?: string;
   env?: Record<string, string>;
   root?: HostRoot | null;
+  /** A Plan 9 tree as the root (emu/tree): its namespace, environment and /bin. */
+  tree?: HostRoot | null;
   ncpu?: number;
   brkmax?: number;
+  /** Guest memory for the machine in bytes (--mem; default MEMDEFAULT). */
+  mem?: number;
+  /** Live processes at most (--procs; default PROCSDEFAULT). */
+  procs?: number;
   trace?: { cats: readonly TraceCategory[]; sink: Sink };
   /** Wall-clock limit in ms: then every process is killed, as ctl kill does (--timeout). */
   timeoutMs?: number;
@@ -37,10 +55,18 @@ export interface RunOptions {
 export interface RunResult {
   /** The first process's exit string ('' for success). */
   exitstr: string;
-  /** Host exit code: '' → 0, a decimal 1–255 → that number, anything else → 1. */
+  /**
+   * Host exit code: EXIT_INTERNAL, EXIT_DEADLOCK or EXIT_TIMEOUT when the
+   * run went so; else by the first process's exit string: '' → 0, a
+   * decimal 1–255 → that number, anything else → 1.
+   */
   code: number;
+  /** Host exceptions contained in the kernel model, each of which ended one process. */
+  internal: InternalError[];
   /** True when the run ended with processes still blocked and nothing to wake them. */
   deadlock: boolean;
+  /** Then, each blocked process: 'pid 3 (cat) pwrite on fd 1 (#|/data1)' (deadlock.ts). */
+  blocked: string[];
   /** True when timeoutMs ran out and the processes were killed. */
   timedout: boolean;
   pid: number;
@@ -58,10 +84,13 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
       flavor: o.flavor ?? '4e',
       console: o.console,
       root: o.root ?? null,
-      env: o.env ?? {},
+      tree: o.tree ?? null,
+      env: o.tree ? { ...treeenv(o.tree.dir, USER, SYSNAME), ...o.env } : o.env ?? {},
       ncpu: o.ncpu ?? 1,
-      sysname: 'p9emu',
-      user: 'glenda',
+      sysname: SYSNAME,
+      user: USER,
+      mem: o.mem ?? MEMDEFAULT,
+      nproc: o.procs ?? PROCSDEFAULT,
     },
     o.machine,
     arch386,
@@ -81,13 +110,19 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
       },
     };
   }
+  let blocked: string[] = [];
+  let done = false;
   try {
     await k.run();
+    // Before shutdown, which ends the blocked processes too.
+    done = first.state === 'Dead' || first.state === 'Broken';
+    if (!timedout) blocked = deadlockreport(k);
     await o.onend?.(k, first);
   } finally {
     k.shutdown();
   }
-  const done = first.state === 'Dead' || first.state === 'Broken';
   const exitstr = done ? first.exitstr : 'deadlock';
-  return { exitstr, code: exitcode(exitstr), deadlock: !done, timedout, pid: first.pid };
+  const deadlock = !done;
+  const code = k.internal.length > 0 ? EXIT_INTERNAL : deadlock ? EXIT_DEADLOCK : timedout ? EXIT_TIMEOUT : exitcode(exitstr);
+  return { exitstr, code, deadlock, blocked, timedout, pid: first.pid, internal: k.internal };
 }

@@ -4,7 +4,8 @@
 // registers _main expects (AX = Tos).
 
 import type { Proc } from '../port/proc.ts';
-import { HDRSZ, UTZERO, dataBase, pground, type Aout } from '../aout.ts';
+import { HDRSZ, UTZERO, dataBase, imagesize, pground, type Aout } from '../aout.ts';
+import { memused } from '../port/vmem.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../cpu/cpu.ts';
 import { SG_CEXEC, Segment } from '../port/segment.ts';
 import { clearFpillegal } from './notify.ts';
@@ -50,6 +51,10 @@ export function loadaout(p: Proc, file: Uint8Array, aout: Aout, argv: readonly s
   const d = pground(t + aout.data.length);
   const b = pground(t + aout.data.length + aout.bss);
   if (b + brkmax > USTKBASE && b > USTKBASE) throw new ExecError('image too large');
+  // The first process's image (exec checked before its point of no return, sysexec).
+  if (memused(k) + imagesize(aout) > k.config.mem) {
+    throw new ExecError(`image needs ${mib(imagesize(aout))} of memory; the machine has ${mib(k.config.mem)} (--mem)`);
+  }
 
   const text = new Segment('text', UTZERO, t, alloc(t - UTZERO), PROT_READ | PROT_EXEC);
   text.mem.bytes.set(file.subarray(0, HDRSZ + ntext));
@@ -91,4 +96,8 @@ function buildstack(p: Proc, argv: readonly string[]): number {
   p.as.write(USTKTOP - ts, new Uint8Array(ts));
   p.as.setU32(USTKTOP - ts + TOS_PID, p.pid);
   return sp;
+}
+
+function mib(n: number): string {
+  return `${Math.ceil(n / (1 << 20))} MiB`;
 }

@@ -5,6 +5,7 @@
 import type { Arch, Plan9 } from '../port/kernel.ts';
 import type { Proc } from '../port/proc.ts';
 import { parseAout } from '../aout.ts';
+import { treens } from '../tree/tree.ts';
 import { Egrp } from '../port/devenv.ts';
 import { Fgrp } from '../port/fgrp.ts';
 import { consfd } from '../port/devcons.ts';
@@ -40,6 +41,7 @@ export interface SpawnOptions {
 export function spawn(k: Plan9, image: Uint8Array, opts: SpawnOptions = {}): Proc {
   const aout = parseAout(image);
   const name = opts.name ?? 'a.out';
+  if (aout.symwarn) k.warn(`${name}: ${aout.symwarn}; no symbols`);
   const p = k.newproc(name);
   try {
     p.fgrp = new Fgrp();
@@ -47,6 +49,10 @@ export function spawn(k: Plan9, image: Uint8Array, opts: SpawnOptions = {}): Pro
     p.egrp = new Egrp();
     for (const [key, v] of Object.entries({ ...BOOTENV, ...k.config.env })) p.egrp.set(key, new TextEncoder().encode(v));
     for (const fd of [0, 1, 2] as const) p.fgrp.fd[fd] = consfd(p, fd);
+    if (k.config.tree) {
+      const skipped = treens(p, k.config.tree);
+      if (skipped.length > 0) k.warn(`/lib/namespace: not bound (p9emu lacks them): ${skipped.join('; ')}`);
+    }
     if (opts.parent) {
       p.parent = opts.parent;
       p.ppid = opts.parent.pid;

@@ -25,6 +25,7 @@ import { pexit, pprint, reap } from '../port/pexit.ts';
 import { BY2WD, TOS_PID, VectorSYSCALL, tosaddr } from './mem.ts';
 import { sysenter, sysexit } from './systrace.ts';
 import { postnote } from '../port/note.ts';
+import { internalerror } from '../port/internal.ts';
 
 /** Register the INT $64 hook of a new process's CPU. */
 export function attachtrap(p: Proc): void {
@@ -112,7 +113,8 @@ function invoke(up: Proc, sc: Syscall): number | undefined {
       up.kernel.sched.park(up, e);
       return undefined;
     }
-    throw e;
+    internalerror(up, sc.name, e);
+    return -1;
   }
 }
 
@@ -248,8 +250,17 @@ function faultEvent(p: Proc, stop: Extract<Stop, { kind: 'trap' | 'fault' }>, no
     : { kind: 'fault', pid: p.pid, note, pc, vector: stop.vector, t };
 }
 
-/** Run p for one slice (the scheduler's dispatch). */
+/** Run p for one slice (the scheduler's dispatch); a host exception ends p alone. */
 export function dispatch(p: Proc): void {
+  try {
+    run1(p);
+  } catch (e) {
+    internalerror(p, 'trap', e);
+    reap(p);
+  }
+}
+
+function run1(p: Proc): void {
   const k = p.kernel;
   p.state = 'Running';
   if (p.sleeping) {
@@ -267,7 +278,14 @@ export function dispatch(p: Proc): void {
   for (;;) {
     const a = p.after;
     p.after = null;
-    if (a) complete(p, a);
+    // The second half of a call (fork's child, exec's image, noted): its failure is the call's.
+    if (a) {
+      try {
+        complete(p, a);
+      } catch (e) {
+        internalerror(p, systab[p.scallnr]?.name ?? 'trap', e);
+      }
+    }
     // A debugger sees a note before it goes out, and the process before it runs.
     if (dbg !== null && p.alive && a?.kind !== 'fork' && dbg.beforeNotes(p)) return k.sched.hold(p);
     if (p.alive && !kexit(p, trap, a?.kind === 'fork')) break;

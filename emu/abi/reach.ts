@@ -15,7 +15,7 @@ export interface TextSym {
 
 export function textSymbols(image: Uint8Array): TextSym[] {
   const a = parseAout(image);
-  const text = a.syms.filter((s) => s.type === 'T' || s.type === 't').sort((x, y) => x.value - y.value);
+  const text = a.syms.filter((s) => 'TtLl'.includes(s.type)).sort((x, y) => x.value - y.value);
   const end = UTZERO + HDRSZ + a.text.length;
   return text.map((s, i) => ({ name: s.name, addr: s.value >>> 0, end: text[i + 1]?.value ?? end, type: s.type }));
 }

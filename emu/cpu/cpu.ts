@@ -37,6 +37,8 @@ export interface HostMem {
   free(): void;
   /** Per page of the first len bytes, nonzero if the host ever backed it (untouched pages are zero); null if unknown. */
   resident?(len?: number): Uint8Array | null;
+  /** Make [off, off+len) read as zero without touching pages never used (brk shrinking, segfree). */
+  zero?(off: number, len: number): void;
 }
 
 /** Why run() returned. */

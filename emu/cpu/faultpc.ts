@@ -42,13 +42,42 @@ export function refineFaultPc(cpu: UnicornCpu, f: FaultInfo, eip: number): numbe
     return f.addr >= eip && f.addr - eip < 16 ? eip : f.addr;
   }
   try {
-    return replay(cpu, f, eip) ?? eip;
+    return walk(cpu, eip, f, (s) => s.probeStep(f)) ?? eip;
   } catch {
     return eip; // best effort only
   }
 }
 
-function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined {
+/** An access no instruction makes: steps that only find the next pc. */
+const NOWHERE: FaultInfo = { access: 'fetch', addr: -1 };
+
+/**
+ * The pc of the instruction `is` accepts (by its bytes), nearest the stale
+ * EIP by the same walk: for the instruction hooks, whose EIP is just as
+ * stale (privinsn.ts). The instruction itself is never stepped.
+ */
+export function findInsnPc(cpu: UnicornCpu, eip: number, is: (b: Uint8Array) => boolean): number {
+  try {
+    return walk(cpu, eip, NOWHERE, (s, pc) => is(insnBytes(s, pc))) ?? eip;
+  } catch {
+    return eip;
+  }
+}
+
+/** Up to 16 bytes at pc, fewer at the end of mapped memory. */
+function insnBytes(s: UnicornCpu, pc: number): Uint8Array {
+  for (let n = 16; n > 0; n--) {
+    try {
+      return s.readMem(pc, n);
+    } catch {
+      // shorter
+    }
+  }
+  return new Uint8Array(0);
+}
+
+/** Breadth-first from eip: the first pc where found(scratch, pc) holds, the scratch engine at the exact state. */
+function walk(cpu: UnicornCpu, eip: number, f: FaultInfo, found: (s: UnicornCpu, pc: number) => boolean): number | undefined {
   // Constructed lazily to avoid an import cycle at load time.
   const Scratch = cpu.constructor as new () => UnicornCpu;
   const scratch = new Scratch();
@@ -84,7 +113,7 @@ function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined 
       const pc = queue[i]!;
       scratch.restore(ctx);
       scratch.setReg('pc', pc);
-      if (scratch.probeStep(f)) return pc;
+      if (found(scratch, pc)) return pc;
       // The target access stays unmapped in the scratch engine (a probe
       // maps a zero page for every other access), so probe with it too.
       const succ = (fl: number): number => {

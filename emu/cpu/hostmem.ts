@@ -37,6 +37,7 @@ function checkSize(size: number): number {
 interface Libc {
   mmap: (addr: null, len: number, prot: number, flags: number, fd: number, off: number) => bigint;
   munmap: (addr: bigint, len: number) => number;
+  madvise: (addr: bigint, len: number, advice: number) => number;
   MAP_FLAGS: number;
 }
 
@@ -52,12 +53,14 @@ function getLibc(): Libc {
     // `void *` results come back as BigInt addresses in koffi 3.
     mmap: lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, intptr_t off)'),
     munmap: lib.func('int munmap(void *addr, size_t len)'),
+    madvise: lib.func('int madvise(void *addr, size_t len, int advice)'),
     MAP_FLAGS,
   };
   return libc;
 }
 
 const PROT_RW = 1 | 2; // host PROT_READ|PROT_WRITE
+const MADV_DONTNEED = 4; // Linux
 
 class NativeMem implements HostMem {
   readonly size: number;
@@ -87,6 +90,22 @@ class NativeMem implements HostMem {
     const vec = new Uint8Array(n);
     for (let i = 0; i < n; i++) vec[i] = raw[i * 8 + 7]! & 0xc0 ? 1 : 0;
     return vec;
+  }
+
+  /**
+   * Whole host pages are handed back (Linux MADV_DONTNEED: a private
+   * anonymous page then reads as zero and is no longer resident); only the
+   * partial pages at the ends are written. Writing zeros over the range
+   * instead made a brk that shrank a 2 GiB bss fault in all of it.
+   */
+  zero(off: number, len: number): void {
+    const first = hostRound(off), last = Math.floor((off + len) / HOSTPG) * HOSTPG;
+    if (process.platform !== 'linux' || last <= first || getLibc().madvise(this.handle + BigInt(first), last - first, MADV_DONTNEED) !== 0) {
+      this.bytes.fill(0, off, off + len);
+      return;
+    }
+    this.bytes.fill(0, off, first);
+    this.bytes.fill(0, last, off + len);
   }
 
   constructor(size: number) {

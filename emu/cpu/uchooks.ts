@@ -1,6 +1,7 @@
 // The engine's hooks, called inside uc_emu_start: INT (the system call,
 // or a trap to classify), invalid memory accesses (faults, and the replay
-// of faultpc.ts), invalid instructions, CPUID. A hook only records what
+// of faultpc.ts), invalid instructions, CPUID, and the instructions Plan 9
+// forbids that the engine would run (privinsn.ts). A hook only records what
 // happened (pending) and stops the engine; run() in unicorn.ts reports it.
 
 import type { HostMem, RunOptions, Stop } from './cpu.ts';
@@ -21,6 +22,8 @@ import { check } from './ucengine.ts';
 import { UcFpu } from './ucfpu.ts';
 import { unicornAlloc } from './hostmem.ts';
 import { VectorGPF, VectorSYSCALL } from '../386/mem.ts';
+import { PRIV_INSNS, icebpEnd, type PrivInsn } from './privinsn.ts';
+import type { UcLib } from './unicorn_ffi.ts';
 
 export abstract class UcHooks extends UcFpu {
   protected readonly callbacks: unknown[] = [];
@@ -47,6 +50,36 @@ export abstract class UcHooks extends UcFpu {
     const cpuid = k.register(() => this.onCpuid(), k.pointer(L.HookCpuid));
     this.callbacks.push(cpuid);
     check(L.uc_hook_add(this.uc, [0], UC_HOOK_INSN, cpuid, null, 1, 0, 'int', UC_X86_INS_CPUID), 'uc_hook_add(CPUID)');
+    this.engineKey = this.uc;
+    engines.set(this.uc, this);
+    const shared = privHooks(L);
+    PRIV_INSNS.forEach((pi, i) =>
+      check(L.uc_hook_add(this.uc, [0], UC_HOOK_INSN, shared[i], null, 1, 0, 'int', pi.insn), `uc_hook_add(${pi.kind})`));
+  }
+
+  /** This engine's key in `engines` (the handle, kept past uc_close). */
+  private engineKey = 0n;
+
+  /** The privileged instruction hooked in this run (its pc is found in run()). */
+  protected priv: PrivInsn | null = null;
+
+  /**
+   * IN, OUT, SYSCALL, SYSENTER (privinsn.ts): the fault Plan 9's CPU
+   * raises. The registers here are exact (the helpers sync them) but the
+   * block may run on past uc_emu_stop (exitreq.ts), so they are saved and
+   * put back in run(), as for a faulting store. Returns 0 for IN.
+   */
+  onPrivileged(pi: PrivInsn): number {
+    if (this.faultCtx === null) {
+      const out: unknown[] = [null];
+      check(this.L.uc_context_alloc(this.uc, out), 'uc_context_alloc');
+      this.faultCtx = out[0] as bigint;
+      this.L.uc_context_save(this.uc, this.faultCtx);
+      this.priv = pi;
+      this.pending = { kind: 'trap', vector: pi.vector, pc: 0 };
+    }
+    this.L.uc_emu_stop(this.uc);
+    return 0;
   }
 
   /**
@@ -161,8 +194,12 @@ export abstract class UcHooks extends UcFpu {
   }
 
   private onInvalidInsn(): boolean {
+    if (this.faultCtx !== null) return true; // an earlier fault in the block stands
     // EIP is the invalid instruction here (checked); emulation stops anyway.
-    this.pending = { kind: 'trap', vector: 6, pc: this.rawRead(X86.eip) };
+    const eip = this.rawRead(X86.eip);
+    // ICEBP is a trap: #DB with the saved pc after it.
+    const end = icebpEnd(this.peek(eip, 16) ?? this.peek(eip, 1) ?? new Uint8Array(0));
+    this.pending = end >= 0 ? { kind: 'trap', vector: 1, pc: (eip + end) >>> 0 } : { kind: 'trap', vector: 6, pc: eip };
     return true;
   }
 
@@ -189,6 +226,7 @@ export abstract class UcHooks extends UcFpu {
   }
 
   protected closeHooks(): void {
+    engines.delete(this.engineKey);
     // uc_close has freed the hooks; the koffi trampolines are ours to release.
     for (const cb of this.callbacks) this.L.koffi.unregister(cb as bigint);
     this.callbacks.length = 0;
@@ -196,4 +234,23 @@ export abstract class UcHooks extends UcFpu {
     for (const m of this.zeroPages) m.free();
     this.zeroPages.length = 0;
   }
+}
+
+/** Every open engine by handle, for the hooks all engines share. */
+const engines = new Map<bigint, UcHooks>();
+let shared: unknown[] | null = null;
+
+/**
+ * The privileged-instruction hooks, one koffi trampoline per kind for all
+ * engines (koffi allows 8192 trampolines at once; per-engine ones would
+ * cap the number of processes).
+ */
+function privHooks(L: UcLib): unknown[] {
+  const k = L.koffi;
+  shared ??= PRIV_INSNS.map((pi) => {
+    const proto = pi.kind === 'in' ? L.HookIn : pi.kind === 'out' ? L.HookOut : L.HookSyscall;
+    return k.register((uc: unknown) => engines.get(typeof uc === 'bigint' ? uc : (k.address(uc) as bigint))?.onPrivileged(pi) ?? 0,
+      k.pointer(proto));
+  });
+  return shared;
 }

@@ -9,7 +9,8 @@
 import type { Cpu, HostMem, RunOptions, Stop } from './cpu.ts';
 import { UC_ERR_INSN_INVALID, UC_ERR_OK, X86, ucErrorText, unicorn } from './unicorn_ffi.ts';
 import { watchdog } from './preempt.ts';
-import { refineFaultPc } from './faultpc.ts';
+import { findInsnPc, refineFaultPc } from './faultpc.ts';
+import { isPriv, type PrivInsn } from './privinsn.ts';
 import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
 import { fastStores } from './notdirty.ts';
 import { regfile } from './regfile.ts';
@@ -72,6 +73,7 @@ export class UnicornCpu extends UcHooks implements Cpu {
     this.pendingPc = undefined;
     this.stopRequested = false;
     this.hookError = undefined;
+    this.priv = null;
 
     // Unicorn's instruction counter is a code hook compiled into each block:
     // blocks translated without it never count, so flush when turning it on.
@@ -114,7 +116,9 @@ export class UnicornCpu extends UcHooks implements Cpu {
     if (p) {
       // Leave EIP where Stop.pc says, as the CPU's saved pc would be.
       const eip = this.rawRead(X86.eip);
-      const stop = p.kind === 'fault' ? { ...p, pc: this.probe ? eip : refineFaultPc(this, p, eip) } : p;
+      const priv = this.priv as PrivInsn | null;
+      const stop = p.kind === 'fault' ? { ...p, pc: this.probe ? eip : refineFaultPc(this, p, eip) }
+        : priv !== null ? { ...p, pc: this.probe ? eip : findInsnPc(this, eip, (b) => isPriv(priv.kind, b)) } : p;
       if ((stop.kind === 'fault' || stop.kind === 'trap') && stop.pc !== eip) this.rawWrite(X86.eip, stop.pc);
       return stop;
     }

@@ -91,6 +91,10 @@ export interface UcLib {
   HookInsnInvalid: Koffi.TypeObject;
   /** uc_cb_insn_cpuid_t: nonzero skips the engine's own CPUID. */
   HookCpuid: Koffi.TypeObject;
+  /** uc_cb_insn_in_t, uc_cb_insn_out_t, uc_cb_insn_syscall_t (privinsn.ts). */
+  HookIn: Koffi.TypeObject;
+  HookOut: Koffi.TypeObject;
+  HookSyscall: Koffi.TypeObject;
 }
 
 let koffiCache: KoffiModule | undefined;
@@ -140,6 +144,9 @@ function bind(path: string): UcLib {
   );
   const HookInsnInvalid = k.proto('bool p9uc_hook_insn_invalid(void *uc, void *user)');
   const HookCpuid = k.proto('int p9uc_hook_cpuid(void *uc, void *user)');
+  const HookIn = k.proto('uint32_t p9uc_hook_in(void *uc, uint32_t port, int size, void *user)');
+  const HookOut = k.proto('void p9uc_hook_out(void *uc, uint32_t port, int size, uint32_t value, void *user)');
+  const HookSyscall = k.proto('void p9uc_hook_syscall(void *uc, void *user)');
   return {
     koffi: k,
     path,
@@ -174,6 +181,9 @@ function bind(path: string): UcLib {
     HookMemEvent,
     HookInsnInvalid,
     HookCpuid,
+    HookIn,
+    HookOut,
+    HookSyscall,
   };
 }
 

@@ -12,6 +12,7 @@ import type { Machine } from '../cpu/cpu.ts';
 import { boot, type Plan9 } from '../port/kernel.ts';
 import { BufferConsole } from '../port/console.ts';
 import type { Sink, TraceCategory, TraceEvent } from '../trace/trace.ts';
+import { MEMDEFAULT, PROCSDEFAULT } from '../port/vmem.ts';
 
 export type Variant = 'before' | 'after' | 'fault';
 export const VARIANTS: readonly Variant[] = ['before', 'after', 'fault'];
@@ -75,7 +76,7 @@ export async function runDemo(variant: Variant, o: DemoOptions): Promise<DemoRes
   const t0 = performance.now();
   const cons = new BufferConsole('');
   const k = boot(
-    { flavor: '4e', console: cons, root: null, env: {}, ncpu: 1, sysname: 'p9emu', user: 'glenda' },
+    { flavor: '4e', console: cons, root: null, env: {}, ncpu: 1, sysname: 'p9emu', user: 'glenda', mem: MEMDEFAULT, nproc: PROCSDEFAULT },
     o.machine,
     arch386,
     pc,

@@ -14,6 +14,15 @@ export interface Console {
   readonly rin: Rendez;
   /** No more input will come. */
   readonly eof: boolean;
+  /**
+   * False when input comes from a host pipe or file, not a terminal: fd 0
+   * is then #c/stdin, not /dev/cons (another name and qid), so programs
+   * that ask (rc's Isatty: 4e compares fstat with /dev/cons's, 9front
+   * fd2path's name) do not prompt.
+   */
+  readonly interactive?: boolean;
+  /** /dev/consctl rawon (true) and rawoff: the host terminal's raw mode, when there is one. */
+  raw?(on: boolean): void;
 }
 
 /** A console backed by in-memory buffers (tests, the demo, captured runs). */
@@ -23,6 +32,9 @@ export class BufferConsole implements Console {
   readonly err: Uint8Array[] = [];
   private input: Uint8Array;
   eof: boolean;
+  interactive = true;
+  /** Every rawon/rawoff, in order (true = rawon). */
+  readonly rawmodes: boolean[] = [];
 
   constructor(input = '', eof = true, readonly tee = false) {
     this.input = new TextEncoder().encode(input);
@@ -39,6 +51,10 @@ export class BufferConsole implements Console {
     const r = this.input.subarray(0, n);
     this.input = this.input.subarray(r.length);
     return r.slice();
+  }
+
+  raw(on: boolean): void {
+    this.rawmodes.push(on);
   }
 
   stdout(): string {

@@ -9,14 +9,16 @@
 import { Chan, devdefaults, type Dev, type Dirtab } from './dev.ts';
 import type { Proc } from './proc.ts';
 import { DMDIR, NUMSIZE, OREAD, OWRITE } from './dat.ts';
-import { devattach, dirtab, eve, tabopen, tabread, tabstat, tabwalk } from './devdir.ts';
-import { Egreg, Eperm, error } from './error.ts';
+import { devattach, devdir, dirtab, eve, tabopen, tabread, tabstat, tabwalk } from './devdir.ts';
+import { Ebadctl, Egreg, Eperm, error } from './error.ts';
 import { numfield, readnum, readstr } from './readnum.ts';
 import { sleep } from './rendez.ts';
 
 enum Q {
-  dir, bintime, cons, consctl, cputime, hostdomain, hostowner, null_,
+  dir, bintime, cons, consctl, cputime, drivers, hostdomain, hostowner, null_,
   osversion, pid, ppid, random, swap, sysname, sysstat, time, user, zero,
+  /** fd 0 when the host's input is a pipe or file: cons's input under another qid (consfd). */
+  stdin,
 }
 
 const VLNUMSIZE = 22;
@@ -27,6 +29,7 @@ const consdir9front = [
   dirtab('cons', Q.cons, 0, 0o660),
   dirtab('consctl', Q.consctl, 0, 0o220),
   dirtab('cputime', Q.cputime, 6 * NUMSIZE, 0o444),
+  dirtab('drivers', Q.drivers, 0, 0o444),
   dirtab('hostdomain', Q.hostdomain, 48, 0o664),
   dirtab('hostowner', Q.hostowner, 0, 0o664),
   dirtab('null', Q.null_, 0, 0o666),
@@ -94,7 +97,8 @@ function consread(up: Proc, c: Chan, n: number, off: number): Uint8Array {
   const cfg = up.kernel.config;
   switch (Number(c.qid.path)) {
     case Q.dir: return tabread(up, c, consdir(up), n, off);
-    case Q.cons: {
+    case Q.cons:
+    case Q.stdin: {
       let data: Uint8Array | null = null;
       sleep(cfg.console.rin, () => (data = cfg.console.read(n)) !== null);
       return data!;
@@ -113,9 +117,40 @@ function consread(up: Proc, c: Chan, n: number, off: number): Uint8Array {
     case Q.random: return up.kernel.random(n);
     case Q.zero: return new Uint8Array(n);
     case Q.osversion: return readstr('2000', n, off);
+    case Q.drivers: return readstr(drivers(up), n, off);
     case Q.swap: return readstr(swaptext(), n, off);
     default: return error(Egreg);
   }
+}
+
+/** One line per device of the machine, '#c cons' (devcons.c Qdrivers). */
+function drivers(up: Proc): string {
+  return up.kernel.conf.devtab.map((d) => `#${d.dc} ${d.name}\n`).join('');
+}
+
+/**
+ * rawon and rawoff (4e devcons; in 9front kbdfs serves the same file, and
+ * p9emu stands in for it as for cons): the host terminal's raw mode. As in
+ * 4e, closing the consctl that turned raw on turns it off.
+ */
+function consctl(up: Proc, c: Chan, msg: string): void {
+  const cons = up.kernel.config.console;
+  for (const line of msg.split('\n')) {
+    const cmd = line.trim();
+    if (cmd === 'rawon' || cmd === 'rawoff') {
+      cons.raw?.(cmd === 'rawon');
+      c.aux = cmd === 'rawon' ? RAW : undefined;
+    } else if (cmd !== '' && cmd !== 'holdon' && cmd !== 'holdoff') {
+      error(Ebadctl);
+    }
+  }
+}
+
+/** c.aux of a consctl that turned raw mode on. */
+const RAW = 'raw';
+
+function consclose(up: Proc, c: Chan): void {
+  if (Number(c.qid.path) === Q.consctl && c.aux === RAW) up.kernel.config.console.raw?.(false);
 }
 
 function conswrite(up: Proc, c: Chan, data: Uint8Array): number {
@@ -124,8 +159,7 @@ function conswrite(up: Proc, c: Chan, data: Uint8Array): number {
       up.kernel.config.console.write(c.aux === 2 ? 2 : 1, data);
       return data.length;
     case Q.consctl:
-      // 9front has no kernel line discipline; 4e takes rawon/rawoff, which mean nothing here.
-      if (up.kernel.flavor === '9front') error(Egreg);
+      consctl(up, c, new TextDecoder().decode(data));
       return data.length;
     case Q.null_:
     case Q.sysstat:
@@ -146,9 +180,9 @@ export const devcons: Dev = {
   name: 'cons',
   attach: (_up, spec) => devattach(devcons, spec),
   walk: (up, c, name) => tabwalk(c, consdir(up), name),
-  stat: (up, c) => tabstat(up, c, consdir(up)),
+  stat: (up, c) => (Number(c.qid.path) === Q.stdin ? devdir(up, c, c.qid, 'stdin', 0, eve(up), 0o440) : tabstat(up, c, consdir(up))),
   open: (up, c, omode) => tabopen(up, c, consdir(up), omode),
-  close: () => {},
+  close: consclose,
   read: consread,
   write: (up, c, data) => conswrite(up, c, data),
 };
@@ -160,7 +194,12 @@ export const devcons: Dev = {
  */
 export function consfd(up: Proc, fd: 0 | 1 | 2): Chan {
   const c = devcons.walk(up, devattach(devcons, ''), 'cons')!;
-  c.path = '/dev/cons';
+  if (fd === 0 && up.kernel.config.console.interactive === false) {
+    c.qid = { ...c.qid, path: Q.stdin };
+    c.path = '#c/stdin';
+  } else {
+    c.path = '/dev/cons';
+  }
   if (fd === 2) c.aux = 2;
   c.mode = fd === 0 ? OREAD : OWRITE;
   c.open = true;

@@ -34,6 +34,8 @@ export const Eprocdied = 'process exited';
 export const Enochild = 'no living children';
 export const Eioload = 'i/o error in demand load';
 export const Enovmem = 'virtual memory allocation failed';
+/** rfork past --procs: the reason 9front's newproc waits under (resrcwait "no procs"). */
+export const Enoproc = 'no procs';
 export const Ebadfd = 'fd out of range or not open';
 export const Enofd = 'no free file descriptors';
 export const Eisstream = 'seek on a stream';

@@ -16,6 +16,7 @@ import { Trace } from '../trace/trace.ts';
 import { hostClock, type Clock } from './clock.ts';
 import { randomBytes } from 'node:crypto';
 import { AddressSpace } from './segment.ts';
+import type { InternalError } from './internal.ts';
 
 export interface HostRoot {
   /** Host directory bound at / (under #/ names) — read-only unless writable. */
@@ -27,10 +28,16 @@ export interface KernelConfig {
   flavor: Flavor;
   console: Console;
   root: HostRoot | null;
+  /** A Plan 9 tree whose lib/namespace builds the first process's name space (emu/tree). */
+  tree?: HostRoot | null;
   env: Record<string, string>;
   ncpu: number;
   sysname: string;
   user: string;
+  /** Guest memory for the whole machine, bytes (--mem; vmem.ts). */
+  mem: number;
+  /** Live processes at most (--procs). */
+  nproc: number;
 }
 
 /** A system call's result decided outside the call: a value for AX, or an error string (AX -1). */
@@ -73,6 +80,8 @@ export class Plan9 {
   readonly procs = new Map<number, Proc>();
   readonly sched: Sched;
   readonly trace = new Trace();
+  /** Host exceptions contained so far (internal.ts). */
+  readonly internal: InternalError[] = [];
   private pidgen = 0;
   /** What now() and uptime() read: the host's, or a virtual clock (--deterministic). */
   clock: Clock = hostClock();
@@ -129,6 +138,11 @@ export class Plan9 {
   /** The name space a run's first process starts with. */
   newpgrp(): Pgrp {
     return this.conf.namespace(this);
+  }
+
+  /** One line to the host's stderr, 'p9emu: warning: msg' (a kernel print). */
+  warn(msg: string): void {
+    this.config.console.write(2, new TextEncoder().encode(`p9emu: warning: ${msg}\n`));
   }
 
   newnoteid(): number {

@@ -49,7 +49,7 @@ export class Segment {
   setTop(top: number): void {
     const old = this.top;
     if (top === old) return;
-    if (top < old) this.mem.bytes.fill(0, top - this.base, old - this.base);
+    if (top < old) zero(this.mem, top - this.base, old - top);
     for (const as of this.users) {
       // Growth maps only the new pages, behind the old ones: no unmap, so
       // nothing translated is dropped (Go grows its heap this way often).
@@ -66,6 +66,12 @@ export class Segment {
     copyPages(this.mem.bytes, mem.bytes, len, this.mem.resident?.(len) ?? null);
     return new Segment(this.type, this.base, this.top, mem, this.prot, this.attr);
   }
+}
+
+/** Bytes of mem read as zero again, untouched pages left untouched. */
+export function zero(mem: HostMem, off: number, len: number): void {
+  if (mem.zero) mem.zero(off, len);
+  else mem.bytes.fill(0, off, off + len);
 }
 
 const zeroPage = new Uint8Array(BY2PG);

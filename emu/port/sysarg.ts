@@ -4,7 +4,7 @@
 // a process that has no handler.
 
 import type { Proc } from './proc.ts';
-import { Ebadarg, error } from './error.ts';
+import { Ebadarg, Etoolong, error } from './error.ts';
 import { NDebug } from './dat.ts';
 import { postnote } from './note.ts';
 
@@ -36,10 +36,19 @@ export function validstr(up: Proc, addr: number, max = 8192): string {
   return s ?? badaddr(up);
 }
 
-/** A path argument: the first byte must be mapped, then the string (9front validaddr + validnamedup). */
+/** Names are shorter than 64 KiB, to fit a 9P string (9front/4e chan.c validname0). */
+const NAMEMAX = 1 << 16;
+
+/**
+ * A path argument (9front validaddr + validnamedup): the first byte
+ * mapped, then every byte to the NUL, found within NAMEMAX bytes, else
+ * 'name too long' (an error string, not a note).
+ */
 export function namearg(up: Proc, addr: number): string {
   validaddr(up, addr, 1, false);
-  return validstr(up, addr);
+  const s = up.as.str(addr >>> 0, NAMEMAX - 1);
+  if (s !== undefined) return s;
+  return up.as.okaddr(addr >>> 0, NAMEMAX, false) ? error(Etoolong) : badaddr(up);
 }
 
 /** A signed 32-bit argument word. */

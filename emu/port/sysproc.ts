@@ -11,15 +11,17 @@ import {
 import { Egrp } from './devenv.ts';
 import { Fgrp } from './fgrp.ts';
 import { Rgrp } from './rgrp.ts';
-import { copyout, int, putvlong, validaddr, validstr } from './sysarg.ts';
+import { copyout, int, namearg, putvlong, validaddr, validstr } from './sysarg.ts';
 import type { Chan } from './dev.ts';
 import { withchan, namec } from './chan.ts';
 import { closeOnExec } from './sysfile.ts';
-import { HDRSZ, I_MAGIC, parseAout, pground, type Aout } from '../aout.ts';
+import { HDRSZ, I_MAGIC, imagesize, parseAout, pground, type Aout } from '../aout.ts';
 import { kstrcpy, postnote } from './note.ts';
 import { pexit } from './pexit.ts';
 import { quote } from './parse.ts';
 import { semaphore } from './sema.ts';
+import { memcheck, proccheck } from './vmem.ts';
+import type { Segment } from './segment.ts';
 
 const utf8 = new TextEncoder();
 
@@ -183,6 +185,8 @@ export function sysrfork(up: Proc, a: readonly number[]): number {
     }
     return 0;
   }
+  proccheck(k);
+  memcheck(k, up.as.segs.reduce((n, s) => (forkshares(s, flag) ? n : n + s.top - s.base), 0));
   const p = forkproc(up, flag);
   k.trace.procev(up, 'rfork', `flags=${rforkflags(flag)} child=${p.pid}`, { flags: flag, flagnames: rforkflags(flag).split('|'), child: p.pid });
   // The parent yields so the child usually runs first, and takes no notes on this return.
@@ -242,11 +246,11 @@ function forkproc(up: Proc, flag: number): Proc {
 export function forkmem(up: Proc, p: Proc, flag: number): void {
   const k = up.kernel;
   k.newcpu(p);
-  for (const s of up.as.segs) {
-    const share = s.type === 'text' || s.type === 'shared'
-      || (flag & RFMEM && (s.type === 'data' || s.type === 'bss' || s.type === 'memory'));
-    p.as.attach(share ? s : s.copy(k.machine.alloc));
-  }
+  for (const s of up.as.segs) p.as.attach(forkshares(s, flag) ? s : s.copy(k.machine.alloc));
+}
+
+function forkshares(s: Segment, flag: number): boolean {
+  return s.type === 'text' || s.type === 'shared' || (flag & RFMEM) !== 0 && (s.type === 'data' || s.type === 'bss' || s.type === 'memory');
 }
 
 const RFNAMES: [number, string][] = [
@@ -293,7 +297,7 @@ export function syssegbrk(up: Proc, a: readonly number[]): number {
 const MAXBRK = 0x7c000000;  // 1984·256 pages (SEGMAXSIZE)
 
 function ibrk(up: Proc, addr: number): number {
-  const bss = up.as.byType('bss')!;
+  const bss = up.as.byType('bss') ?? error(Ebadarg);  // segdetach may have taken it (9front ibrk)
   const data = up.as.byType('data');
   if (addr === 0) return bss.base;
   if (addr < bss.base) {
@@ -304,6 +308,7 @@ function ibrk(up: Proc, addr: number): number {
   if (top < bss.top && bss.users.size > 1) error(Einuse);
   if (top - bss.base > MAXBRK || top - bss.base > bss.limit) error(Enovmem);
   if (up.as.overlap(bss.base, top - bss.base, bss)) error(Esoverlap);
+  memcheck(up.kernel, top - bss.top);
   bss.setTop(top);
   return 0;
 }
@@ -337,8 +342,7 @@ export function sysnsec(up: Proc, a: readonly number[]): number {
  * registers. AX becomes the Tos address.
  */
 export function sysexec(up: Proc, a: readonly number[]): number {
-  validaddr(up, a[0]!, 1, false);
-  const file = validstr(up, a[0]!);
+  const file = namearg(up, a[0]!);
   let argv = execargv(up, a[1]! >>> 0);
   if (argv.length === 0 && up.kernel.flavor === '9front') error(Ebadarg);
   let name = file;
@@ -357,6 +361,10 @@ export function sysexec(up: Proc, a: readonly number[]): number {
     ({ image, text } = readexec(up, name));
   }
   const aout = checkaout(image);
+  if (aout.symwarn) up.kernel.warn(`${name}: ${aout.symwarn}; no symbols`);
+  // The new image must fit once this process's own memory is given back.
+  const mine = up.as.segs.reduce((n, s) => (s.users.size === 1 ? n + s.top - s.base : n), 0);
+  memcheck(up.kernel, imagesize(aout), mine);
   // The point of no return.
   up.text = name.slice(name.lastIndexOf('/') + 1);
   up.textchan = text;

@@ -8,8 +8,9 @@ import type { Proc } from './proc.ts';
 import { PROT_READ, PROT_WRITE } from '../cpu/cpu.ts';
 import { BY2PG, pground } from '../aout.ts';
 import { Ebadarg, Enovmem, Esoverlap, error } from './error.ts';
-import { SG_CEXEC, SG_RONLY, Segment, type SegType } from './segment.ts';
+import { SG_CEXEC, SG_RONLY, Segment, zero, type SegType } from './segment.ts';
 import { validstr } from './sysarg.ts';
+import { memcheck } from './vmem.ts';
 
 const PHYSSEG: Record<string, SegType> = { shared: 'shared', memory: 'memory' };
 
@@ -35,6 +36,7 @@ export function syssegattach(up: Proc, a: readonly number[]): number {
     if (va + len > ustktop) error(Enovmem);
     if (up.as.overlap(va, len)) error(Esoverlap);
   }
+  memcheck(up.kernel, len);
   const prot = attr & SG_RONLY ? PROT_READ : PROT_READ | PROT_WRITE;
   up.as.attach(new Segment(type, va, va + len, up.kernel.machine.alloc(len), prot, attr & (SG_RONLY | SG_CEXEC)));
   return va;
@@ -67,7 +69,12 @@ function pages(up: Proc, va: number, len: number, round: 'in' | 'out'): [number,
 /** segfree(va, len): the whole pages in the range read as zero again. */
 export function syssegfree(up: Proc, a: readonly number[]): number {
   const [from, to] = pages(up, a[0]! >>> 0, a[1]! >>> 0, 'in');
-  if (to > from) up.as.write(from, new Uint8Array(to - from));
+  for (let p = from; p < to; ) {
+    const s = up.as.seg(p)!;
+    const end = Math.min(s.top, to);
+    zero(s.mem, p - s.base, end - p);
+    p = end;
+  }
   return 0;
 }
 

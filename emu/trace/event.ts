@@ -73,7 +73,7 @@ export interface NoteEvent {
   t: number;
 }
 
-export type ProcWhat = 'rfork' | 'exec' | 'exits' | 'wait' | 'postmortem';
+export type ProcWhat = 'rfork' | 'exec' | 'exits' | 'wait' | 'internal' | 'blocked' | 'postmortem';
 
 export interface ProcEvent {
   kind: 'proc';
@@ -85,9 +85,9 @@ export interface ProcEvent {
   flags?: number;
   flagnames?: string[];
   child?: number;
-  /** exec: the program name. */
+  /** exec: the program name; internal: the call. */
   name?: string;
-  /** exits: the exit string; wait: the child's wait message. */
+  /** exits: the exit string; wait: the child's wait message; internal: the exception's message. */
   status?: string;
   /** postmortem (a death by a note, --post-mortem any death): where it was (emu/debug/postmortem.ts). */
   postmortem?: {

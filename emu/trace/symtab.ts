@@ -1,5 +1,5 @@
 // Addresses to symbol+offset, from a Plan 9 a.out's symbol table (text
-// symbols only: T and t).
+// symbols only: T t, and L l for Go ≤1.4 leaf functions).
 
 import type { AoutSym } from '../aout.ts';
 
@@ -8,7 +8,7 @@ export class Symtab {
   private readonly names: string[];
 
   constructor(syms: readonly AoutSym[]) {
-    const text = syms.filter((s) => s.type === 'T' || s.type === 't').sort((a, b) => a.value - b.value);
+    const text = syms.filter((s) => 'TtLl'.includes(s.type)).sort((a, b) => a.value - b.value);
     this.addrs = text.map((s) => s.value >>> 0);
     this.names = text.map((s) => s.name);
   }

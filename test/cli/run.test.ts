@@ -76,7 +76,7 @@ loop:
   it('kills a runaway guest that never enters the kernel after --timeout', () => {
     const t0 = Date.now();
     const r = p9emu(['run', '--timeout', '0.3', 'test/prog/spin.s']);
-    expect(r).toEqual({ code: 1, stdout: '', stderr: 'p9emu: timeout: killed after 0.3 s\np9emu: exits: Killed\n' });
+    expect(r).toEqual({ code: 124, stdout: '', stderr: 'p9emu: timeout: killed after 0.3 s\np9emu: exits: Killed\n' });
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
 

@@ -20,6 +20,10 @@ describe('CPU faults become sys: notes', () => {
     ['b', 'sys: breakpoint'],
     ['x', 'sys: trap: fault read addr=0x10'],
     ['i', 'sys: trap: general protection violation'],
+    ['o', 'sys: trap: general protection violation'],
+    ['e', 'sys: trap: general protection violation'],
+    ['s', 'sys: trap: invalid opcode'],
+    ['k', 'sys: trap: debug exception'],
   ];
   for (const [arg, text] of cases) {
     it(`kills a process with no handler with '${text} pc=…' (${arg})`, async () => {

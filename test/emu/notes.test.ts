@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runProg } from '../kit/runprog.ts';
 import { deterministic } from '../../emu/det/deterministic.ts';
 import type { Plan9 } from '../../emu/port/kernel.ts';
+import { killproc } from '../../emu/port/note.ts';
 
 const notes = (v: string, o = {}) => runProg('notes.s', { argv: ['notes', v], ...o });
 
@@ -77,16 +78,27 @@ describe('notes', () => {
   it('let the parent run while a child takes a note after every system call, and kill the child through ctl', async () => {
     // Every note stops the CPU for delivery and noted: the time slice must
     // span those stops, or the child keeps the CPU for ever.
-    // Under --deterministic a slice is counted in runs rather than time;
-    // that run makes ~450k note events (13-40 s on a loaded 2-core host),
-    // so the guard against "for ever" is far above it.
+    // Under --deterministic a slice is counted in runs rather than time.
+    // A child that kept the CPU would run for ever: it is cut by a budget
+    // of system calls (about 400,000 are needed under --deterministic,
+    // where the parent's 60 ms of sleep are 6,000 dispatches of 10 µs), not
+    // by wall time.
+    const BUDGET = 4_000_000;
     for (const det of [false, true]) {
-      const r = await notes('p', { timeoutMs: 200_000, ...(det ? { onkernel: (k: Plan9) => void deterministic(k) } : {}) });
-      expect(r.timedout).toBe(false);
+      let calls = 0;
+      const r = await notes('p', {
+        onkernel: (k: Plan9) => {
+          if (det) deterministic(k);
+          k.trace.listen(['sys'], (e) => {
+            if (e.kind === 'sys' && ++calls === BUDGET) for (const p of [...k.procs.values()]) killproc(p);
+          });
+        },
+      });
+      expect(calls).toBeLessThan(BUDGET);
       const lines = r.stdout.toString().trim().split('\n');
       expect(lines.slice(0, 2)).toEqual(['tick', 'tick']);
       expect(lines[2]).toMatch(/^2 \d+ \d+ \d+ 'notes 2: Killed'$/);
       expect(r.exitstr).toBe('');
     }
-  }, 420_000);
+  }, 600_000);
 });

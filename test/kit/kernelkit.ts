@@ -18,6 +18,7 @@ import { Fgrp } from '../../emu/port/fgrp.ts';
 import { Plan9 } from '../../emu/port/kernel.ts';
 import { Sleep } from '../../emu/port/rendez.ts';
 import { Segment } from '../../emu/port/segment.ts';
+import { MEMDEFAULT, PROCSDEFAULT } from '../../emu/port/vmem.ts';
 
 /** The data segment every test process gets, and its size. */
 export const DATA = 0x10000;
@@ -47,7 +48,7 @@ export class TestKernel extends Plan9 {
     const console = new BufferConsole(o.input ?? '', o.eof ?? true);
     const config = {
       flavor: o.flavor ?? '9front', console, root: o.root ?? null,
-      env: o.env ?? {}, ncpu: 2, sysname: 'gnot', user: 'glenda',
+      env: o.env ?? {}, ncpu: 2, sysname: 'gnot', user: 'glenda', mem: MEMDEFAULT, nproc: PROCSDEFAULT,
     } as const;
     super(config, fakeMachine(), arch386, pc);
     this.console = console;

@@ -30,12 +30,16 @@ export async function runProg(
   name: string,
   o: Partial<RunOptions> & { src?: string; input?: string } = {},
 ): Promise<Ran> {
+  return runImage(assembleProg(name, o.src), { name: name.replace(/\.s$/, ''), ...o });
+}
+
+/** Run an a.out the test built itself. */
+export async function runImage(image: Uint8Array, o: Partial<RunOptions> & { input?: string } = {}): Promise<Ran> {
   const cons = new BufferConsole(o.input ?? '');
   const events: TraceEvent[] = [];
-  const r = await run(assembleProg(name, o.src), {
+  const r = await run(image, {
     machine: unicornMachine(),
     console: cons,
-    name: name.replace(/\.s$/, ''),
     trace: { cats: ['sys', 'notes', 'proc'], sink: (e) => events.push(e) },
     brkmax: 16 << 20,
     ...o,

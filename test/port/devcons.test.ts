@@ -86,11 +86,28 @@ describe('#c', () => {
     expect(c.mode).toBe(OREAD);
   });
 
-  it('consctl is Egreg in 9front and accepted in 4e', () => {
-    const a = setup({ flavor: '9front' });
-    expect(errof(() => write(a.p, open(a.p, '/dev/consctl', OWRITE), 'rawon'))).toBe('the front fell off');
-    const b = setup({ flavor: '4e' });
-    expect(write(b.p, open(b.p, '/dev/consctl', OWRITE), 'rawon')).toBe(5);
+  it('consctl rawon/rawoff set the host terminal raw and cooked; closing it turns raw off (4e; kbdfs in 9front)', () => {
+    for (const flavor of ['4e', '9front'] as const) {
+      const { k, p } = setup({ flavor });
+      const c = open(p, '/dev/consctl', OWRITE);
+      expect(write(p, c, 'rawon')).toBe(5);
+      expect(write(p, c, 'rawoff\nrawon\n')).toBe(13);
+      expect(k.console.rawmodes).toEqual([true, false, true]);
+      c.dev.close(p, c);
+      expect(k.console.rawmodes).toEqual([true, false, true, false]);
+      expect(errof(() => write(p, open(p, '/dev/consctl', OWRITE), 'bogus'))).toBe('bad process or channel control request');
+    }
+  });
+
+  it('fd 0 is #c/stdin, not cons, when the host input is not a terminal (rc does not prompt)', () => {
+    const { k, p } = setup({ input: 'x' });
+    expect(consfd(p, 0).path).toBe('/dev/cons');
+    k.console.interactive = false;
+    const c = consfd(p, 0);
+    expect(c.path).toBe('#c/stdin');
+    expect(c.qid.path).not.toBe(open(p, '/dev/cons', OREAD).qid.path);
+    expect(c.dev.stat(p, c).name).toBe('stdin');
+    expect(text(c.dev.read(p, c, 10, 0))).toBe('x');
   });
 
   it('swap is only in 4e', () => {

@@ -2,6 +2,7 @@
 // kernel's note kills the process:
 //   r read 0   w write 0   d divide by zero   u invalid opcode
 //   g HLT (privileged)   b INT3   x jump to unmapped memory   i INT $0x21
+//   o OUTB (I/O at IOPL 0)   e SYSENTER   s SYSCALL   k ICEBP
 TEXT _main(SB), 7, $0
 	MOVL	8(SP), AX	// argv[1]
 	MOVBLZX	0(AX), AX
@@ -21,6 +22,14 @@ TEXT _main(SB), 7, $0
 	JEQ	nx
 	CMPL	AX, $'i'
 	JEQ	intn
+	CMPL	AX, $'o'
+	JEQ	out
+	CMPL	AX, $'e'
+	JEQ	sysenter
+	CMPL	AX, $'s'
+	JEQ	syscall
+	CMPL	AX, $'k'
+	JEQ	icebp
 	RET
 rd:
 	CALL	rdfault(SB)
@@ -49,6 +58,22 @@ nx:
 	JMP	AX
 intn:
 	INT	$0x21
+	RET
+out:
+	MOVL	$0x80, DX
+	BYTE	$0xee	// OUTB AL, DX
+	RET
+sysenter:
+	MOVL	$1, AX
+	MOVL	$2, CX
+	BYTE	$0x0f; BYTE $0x34
+	RET
+syscall:
+	MOVL	$1, AX
+	BYTE	$0x0f; BYTE $0x05
+	RET
+icebp:
+	BYTE	$0xf1
 	RET
 
 // rdfault: the load from address 0 is its second instruction, 5 bytes in

@@ -1,0 +1,68 @@
+// Instructions Plan 9 forbids at CPL 3 that Unicorn 2.0.1 would run
+// (privinsn.ts): each stops at the instruction with Plan 9's exception,
+// the registers as they were before it, and nothing after it run.
+import { afterEach, describe, expect, it } from 'vitest';
+import { CODE, DATA, guest, type Guest } from './guest.ts';
+
+let g: Guest | undefined;
+afterEach(() => {
+  g?.close();
+  g = undefined;
+});
+
+const MOVL_1_AX = [0xb8, 1, 0, 0, 0];
+const INCL_BX = [0x43];
+
+const cases: [string, number[], number][] = [
+  ['IN AL, imm8', [0xe4, 0x80], 13],
+  ['IN EAX, DX', [0xed], 13],
+  ['OUT imm8, AL', [0xe6, 0x80], 13],
+  ['OUT DX, AL', [0xee], 13],
+  ['INSB', [0x6c], 13],
+  ['OUTSL with a segment prefix', [0x2e, 0x6f], 13],
+  ['SYSENTER', [0x0f, 0x34], 13],
+  ['SYSEXIT', [0x0f, 0x35], 13],
+  ['SYSCALL', [0x0f, 0x05], 6],
+  ['LGDT', [0x0f, 0x01, 0x10], 13],
+  ['LIDT', [0x0f, 0x01, 0x18], 13],
+  ['LLDT', [0x0f, 0x00, 0x10], 13],
+  ['LTR', [0x0f, 0x00, 0x18], 13],
+  ['MOV CR0, EAX', [0x0f, 0x22, 0xc0], 13],
+  ['WRMSR', [0x0f, 0x30], 13],
+  ['IRET', [0xcf], 13],
+  ['JMP FAR 0x1b:0', [0xea, 0, 0, 0, 0, 0x1b, 0], 13],
+  ['CALL FAR 0x08:0', [0x9a, 0, 0, 0, 0, 0x08, 0], 13],
+];
+
+describe('privileged instructions fault as under Plan 9', () => {
+  for (const [name, insn, vector] of cases) {
+    for (const mode of ['time', 'count'] as const) {
+      it(`${name} (${mode} slice): trap ${vector} at the instruction`, () => {
+        // A JMP first: the engine's EIP is then stale, an earlier block's start.
+        g = guest([0xeb, 0x00, ...MOVL_1_AX, 0xba, 0x80, 0, 0, 0, ...insn, ...INCL_BX, 0xf4]);
+        g.cpu.setReg('bx', 7);
+        g.cpu.setReg('di', DATA);  // INS stores (a zero) before the engine's I/O hook
+        g.cpu.setReg('si', DATA);
+        const stop = g.cpu.run(mode === 'count' ? { count: 1000 } : { timeoutUs: 1e9 });
+        expect(stop).toEqual({ kind: 'trap', vector, pc: CODE + 12 });
+        expect(g.cpu.reg('pc')).toBe(CODE + 12);
+        expect([g.cpu.reg('ax'), g.cpu.reg('bx'), g.cpu.reg('dx')]).toEqual([1, 7, 0x80]);
+      });
+    }
+  }
+
+  it('SYSENTER does not resume mid-instruction (engine adds 2 to a stale EIP)', () => {
+    g = guest([...MOVL_1_AX, 0x0f, 0x34, 0xf4]);
+    expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'trap', vector: 13, pc: CODE + 5 });
+  });
+
+  it('ICEBP is #DB with pc after it (the engine says invalid opcode)', () => {
+    g = guest([0x90, 0xf1, 0xf4]);
+    expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'trap', vector: 1, pc: CODE + 2 });
+  });
+
+  it('an allowed far jump (to the user code selector) still runs', () => {
+    g = guest([0xea, ...[CODE + 7, CODE >> 8, 0, 0].map((x) => x & 0xff), 0x23, 0x00, 0xf4]);
+    expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'trap', vector: 13, pc: CODE + 7 });
+  });
+});
