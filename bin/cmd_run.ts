@@ -1,7 +1,17 @@
 // p9emu run: run a Plan 9 386 a.out (or a .s file, assembled first) with
 // the host's stdin/stdout/stderr as its console.
 
-import { loadProgram, UsageError } from './program.ts';
+import { loadProgram, UsageError, type Program } from './program.ts';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAout } from '../emu/aout.ts';
+import { aoutToElf } from '../emu/debug/elfsyms.ts';
+import { goLineSections } from '../emu/debug/dwarfline.ts';
+import { Control } from '../emu/debug/control.ts';
+import { GdbStub } from '../emu/debug/gdbstub.ts';
+import { Deaths } from '../emu/debug/deaths.ts';
+import type { Plan9 } from '../emu/port/kernel.ts';
 import { ArgCursor } from './argv.ts';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
@@ -36,6 +46,13 @@ options:
   --rw             allow writes under --root (else they fail: permission denied)
   --cpus N         processors reported by /dev/sysstat (default 1)
   --timeout SECS   kill every process after SECS seconds of wall time (a runaway guest)
+  --post-mortem    print the post-mortem view (registers, backtrace, code at pc) of every
+                   process that ends, not only of those a sys: trap note kills
+  --core FILE      write the first process killed by a note (with --post-mortem: the first
+                   to end) to FILE; 'p9emu core FILE' shows it again
+  --gdb [HOST:]PORT  stop before the first instruction and wait for gdb ('target remote
+                   :PORT'; PORT 0 picks a free one); the symbols for gdb are written
+                   to an ELF file whose path is printed (docs/debug.md)
   --mem SIZE       guest memory for the whole machine, e.g. 512M or 2G (default 1G):
                    past it exec, brk, segattach and rfork fail
   --procs N        live processes at most (default 256): past it rfork fails
@@ -53,6 +70,9 @@ export interface RunArgs {
   rw: boolean;
   ncpu: number;
   timeoutMs?: number;
+  gdb?: { host: string; port: number };
+  postMortem: boolean;
+  core?: string;
   mem?: number;
   procs?: number;
   program: string;
@@ -60,7 +80,7 @@ export interface RunArgs {
 }
 
 export function newRunArgs(): RunArgs {
-  return { instr: newInstrumentArgs(), flavor: '4e', kernelset: false, env: {}, root: null, rw: false, ncpu: 1, program: '', args: [] };
+  return { instr: newInstrumentArgs(), flavor: '4e', kernelset: false, env: {}, root: null, rw: false, ncpu: 1, postMortem: false, program: '', args: [] };
 }
 
 function parse(argv: string[]): RunArgs {
@@ -107,6 +127,15 @@ export function parseOptions(c: ArgCursor, o: RunArgs): void {
         break;
       }
       case '--rw': o.rw = true; break;
+      case '--post-mortem': o.postMortem = true; break;
+      case '--core': o.core = val(a); break;
+      case '--gdb': {
+        const v = val(a);
+        const m = /^(?:(.*):)?(\d+)$/.exec(v);
+        if (!m || Number(m[2]) > 65535) throw new UsageError(`--gdb: '${v}' is not [HOST:]PORT`);
+        o.gdb = { host: m[1] || '127.0.0.1', port: Number(m[2]) };
+        break;
+      }
       case '--timeout': {
         const secs = Number(val(a));
         if (!(secs > 0) || !Number.isFinite(secs)) throw new UsageError('--timeout: a number of seconds above 0');
@@ -165,6 +194,8 @@ export async function runMain(argv: string[]): Promise<number> {
   }
   const cons = new HostConsole();
   const ins = await instrument(toInstrumentation(o.instr), [prog.image]);
+  const gdb = o.gdb ? await gdbServer(prog, o.gdb) : null;
+  const deaths = new Deaths(prog.image, o.postMortem, o.core);
   let unhook = () => {};
   try {
     const r = await run(prog.image, {
@@ -181,7 +212,12 @@ export async function runMain(argv: string[]): Promise<number> {
       mem: o.mem,
       procs: o.procs,
       trace: ins.trace,
-      onkernel: ins.onkernel,
+      onkernel: (k) => {
+        ins.onkernel(k);
+        deaths.attach(k);
+        gdb?.attach(k);
+      },
+      onend: (_k, first) => gdb?.end(first.pid, first.exitstr),
       onboot: (k, first) => {
         unhook = hostinterrupt(k, first, () => {
           ins.close();
@@ -189,6 +225,7 @@ export async function runMain(argv: string[]): Promise<number> {
         });
       },
     });
+    await deaths.report();
     if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
     if (r.internal.length > 0) process.stderr.write(`p9emu: ${r.internal.length} internal error(s) contained; see above\n`);
     for (const b of r.blocked) process.stderr.write(`p9emu: blocked: ${b}\n`);
@@ -196,8 +233,36 @@ export async function runMain(argv: string[]): Promise<number> {
     else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
     return r.code;
   } finally {
+    gdb?.close();
     unhook();
     ins.close();
     cons.close();
   }
+}
+
+/**
+ * --gdb: the stub listens before the kernel boots, so the address can be
+ * printed at once; the machine it serves is attached at boot.
+ */
+async function gdbServer(prog: Program, where: { host: string; port: number }) {
+  const elf = join(tmpdir(), `p9emu-${process.pid}-${prog.name}.elf`);
+  const aout = parseAout(prog.image);
+  writeFileSync(elf, aoutToElf(aout, goLineSections(aout) ?? []));
+  const stub = new GdbStub();
+  const a = await stub.listen({ host: where.host, port: where.port });
+  process.stderr.write(`p9emu: gdb: listening on ${a.address}:${a.port}; in gdb: symbol-file ${elf}; target remote ${a.address}:${a.port}\n`);
+  let control: Control | null = null;
+  return {
+    attach(k: Plan9) {
+      control = new Control(k);
+      stub.serve(control);
+    },
+    end(pid: number, exitstr: string) {
+      control?.exited(pid, exitstr);
+    },
+    close() {
+      stub.close();
+      rmSync(elf, { force: true });
+    },
+  };
 }

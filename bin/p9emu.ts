@@ -40,6 +40,20 @@ const commands: Record<string, Command> = {
       return { main: m.exploreMain, usage: m.usage };
     },
   },
+  syms: {
+    summary: "write a Plan 9 a.out's symbols as an ELF file for gdb",
+    load: async () => {
+      const m = await import('./cmd_syms.ts');
+      return { main: m.symsMain, usage: m.usage };
+    },
+  },
+  core: {
+    summary: 'show the post-mortem view of a core file written by run --core',
+    load: async () => {
+      const m = await import('./cmd_core.ts');
+      return { main: m.coreMain, usage: m.usage };
+    },
+  },
   demo: {
     summary: 'run the built-in demonstration',
     load: async () => {

@@ -48,6 +48,8 @@ export interface RunOptions {
   onkernel?: (k: Plan9) => void;
   /** Called after boot, before the first process runs (tests post notes here). */
   onboot?: (k: Plan9, first: Proc) => void;
+  /** Called when nothing can run any more, before the machine is freed (a debugger's last stop). */
+  onend?: (k: Plan9, first: Proc) => void | Promise<void>;
 }
 
 export interface RunResult {
@@ -115,6 +117,7 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
     // Before shutdown, which ends the blocked processes too.
     done = first.state === 'Dead' || first.state === 'Broken';
     if (!timedout) blocked = deadlockreport(k);
+    await o.onend?.(k, first);
   } finally {
     k.shutdown();
   }

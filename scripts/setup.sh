@@ -1,12 +1,13 @@
 #!/bin/sh
 # p9emu setup: make sure the system packages (libunicorn2; for the tests
 # golang-1.19-go and golang-1.23-go, the Go releases the real-Go tests are
-# run with besides the machine's own, and tzdata), the npm dependencies and
+# run with besides the machine's own, tzdata, and gdb, which the tests of the
+# gdb stub drive), the npm dependencies and
 # the CLI bundle (dist/) are present. Run by `npm start`, `npm test` and
 # `npm run bench`; safe to run again (does nothing when all is there).
 #   --quiet  print nothing when everything is already present
 #   --add-backports  only add Debian's backports suite to the apt sources (see add_backports)
-# Env: CI=true makes the Go releases and tzdata mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
+# Env: CI=true makes the Go releases, tzdata and gdb mandatory; P9EMU_LIBUNICORN=/path/libunicorn.so.2
 # names the Unicorn library to use instead of the system one; P9EMU_GO_VERSION=1.NN
 # pins another Go for the fixtures (test/kit/gopin.ts); P9EMU_APT_DIR and P9EMU_OS_RELEASE
 # name another /etc/apt and /etc/os-release (for the tests of --add-backports).
@@ -21,7 +22,7 @@ err() { echo "setup: $*" >&2; }
 GOVERS="1.19 1.23"
 case " $GOVERS " in *" ${P9EMU_GO_VERSION:-1.19} "*) ;; *) GOVERS="$GOVERS ${P9EMU_GO_VERSION}";; esac
 GOPKGS=$(for v in $GOVERS; do printf 'golang-%s-go ' "$v"; done)
-APT_CMD="sudo apt-get update && sudo apt-get install -y libunicorn2 ${GOPKGS}tzdata"
+APT_CMD="sudo apt-get update && sudo apt-get install -y libunicorn2 ${GOPKGS}tzdata gdb"
 APTDIR=${P9EMU_APT_DIR:-/etc/apt}
 OSREL=${P9EMU_OS_RELEASE:-/etc/os-release}
 BACKPORTS=$APTDIR/sources.list.d/p9emu-backports.sources
@@ -40,10 +41,11 @@ have_go() {
 # The zone files a zoneinfo.zip can be made from (bin/tzdata.ts), for a
 # GOROOT without one; its tests read them.
 have_tzdata() { [ -f /usr/share/zoneinfo/America/Los_Angeles ]; }
+have_gdb() { command -v gdb >/dev/null 2>&1; }
 missing() {
   m=; have_unicorn || m=libunicorn2
   for v in $GOVERS; do have_go "$v" || m="$m golang-$v-go"; done
-  have_tzdata || m="$m tzdata"; echo $m
+  have_tzdata || m="$m tzdata"; have_gdb || m="$m gdb"; echo $m
 }
 # Debian's backports suite of the archive the machine already uses, as a
 # second sources entry (deb822), unless some entry names it already: the
@@ -108,6 +110,14 @@ case " $need " in *" tzdata "*)
     err "run: $APT_CMD"; exit 1
   fi
   err "warning: tzdata not installed: the tests of the zoneinfo.zip made from it will be skipped"
+  err "to run them: $APT_CMD";;
+esac
+case " $need " in *" gdb "*)
+  if [ "${CI:-}" = true ]; then
+    err "missing Debian package gdb (needed under CI to test the gdb stub)"
+    err "run: $APT_CMD"; exit 1
+  fi
+  err "warning: gdb not installed: the tests of the gdb stub will be skipped"
   err "to run them: $APT_CMD";;
 esac
 

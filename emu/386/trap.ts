@@ -274,6 +274,7 @@ function run1(p: Proc): void {
   // reads its own pid in Tos at once, as Go's tstart_plan9 needs
   // (docs/go.md), although forkret itself skips kexit.
   let trap = VectorSYSCALL;
+  const dbg = k.debug;
   for (;;) {
     const a = p.after;
     p.after = null;
@@ -285,20 +286,25 @@ function run1(p: Proc): void {
         internalerror(p, systab[p.scallnr]?.name ?? 'trap', e);
       }
     }
+    // A debugger sees a note before it goes out, and the process before it runs.
+    if (dbg !== null && p.alive && a?.kind !== 'fork' && dbg.beforeNotes(p)) return k.sched.hold(p);
     if (p.alive && !kexit(p, trap, a?.kind === 'fork')) break;
     if (!p.alive) break;
     if (a?.kind === 'fork' || a?.kind === 'yield') {
       k.sched.ready(p);
       return;
     }
-    const opts = k.sched.runOptions();
+    if (dbg !== null && dbg.beforeRun(p)) return k.sched.hold(p);
+    let opts = k.sched.runOptions();
     if (opts === null) {
       // The slice ran out across stops (kexit above has already run).
       k.sched.requeue(p);
       return;
     }
+    if (dbg !== null) opts = dbg.runOptions(p, opts);
     p.state = 'Running';
     const stop = p.cpu.run(opts);
+    if (dbg !== null && p.alive && dbg.afterRun(p, stop)) return k.sched.hold(p);
     switch (stop.kind) {
       case 'stopped':
         if (!p.alive) break;
@@ -307,8 +313,9 @@ function run1(p: Proc): void {
         continue;
       case 'timeout':
       case 'count':
-        // A clock tick: notes go out on the way back, then others run.
-        if (!kexit(p, 32)) break;
+        // A clock tick: notes go out on the way back, then others run
+        // (under a debugger at the next dispatch, where it sees them first).
+        if (dbg === null && !kexit(p, 32)) break;
         k.sched.requeue(p);
         return;
       case 'fault':

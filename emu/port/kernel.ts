@@ -6,7 +6,7 @@
 // note.ts, fork in sysproc.ts, the scheduler in sched.ts.
 
 import type { Flavor } from './dat.ts';
-import type { Machine } from '../cpu/cpu.ts';
+import type { Machine, RunOptions, Stop } from '../cpu/cpu.ts';
 import type { Console } from './console.ts';
 import type { Dev } from './dev.ts';
 import type { Pgrp } from './pgrp.ts';
@@ -51,6 +51,23 @@ export interface Arch {
   dispatch(p: Proc): void;
 }
 
+/**
+ * Where a debugger may hold a process: the trap path asks at each point
+ * whether p must stop there (the CPU is idle at every one of them, so
+ * registers and memory can be read and changed). A held process is put
+ * back at the head of the run queue, not run.
+ */
+export interface DebugHooks {
+  /** After a run of p's CPU: hold it now (a breakpoint or watchpoint hit), before anything else happens. */
+  afterRun(p: Proc, stop: Stop): boolean;
+  /** Notes are about to go out to p (kexit): hold it with the note still queued. */
+  beforeNotes(p: Proc): boolean;
+  /** p is about to return to user mode, notes delivered: hold it (a finished step, a stop request). */
+  beforeRun(p: Proc): boolean;
+  /** How p's next run is bounded (a step: one instruction). */
+  runOptions(p: Proc, o: RunOptions): RunOptions;
+}
+
 /** The machine's configuration (9front's pc file; emu/conf.ts): its devices and first name space. */
 export interface Conf {
   /** The devices a # name reaches (9front devtab[]). */
@@ -76,6 +93,10 @@ export class Plan9 {
   sysafter: ((up: Proc, ret: number) => SysOutcome | null) | null = null;
   /** Run on every new process's CPU after the trap is attached (instruction trace, injection). */
   readonly cpuhooks: ((p: Proc) => void)[] = [];
+  /** A debugger's say at the trap path's safe points (emu/debug/control.ts); null when none. */
+  debug: DebugHooks | null = null;
+  /** Called for each process that exited, before its CPU and memory are freed (post-mortem, core files). */
+  readonly reapers: ((p: Proc) => void)[] = [];
   /**
    * Counters that name things, per kernel so that runs in one host process
    * (explore, tests) number alike: mount ids (9front chan.c mountid), pipe

@@ -64,6 +64,7 @@ export function pexit(up: Proc, exitstr: string, freemem: boolean): void {
 export function reap(up: Proc): void {
   if (up.state !== 'Moribund') return;
   up.state = up.psstate === 'Broken' ? 'Broken' : 'Dead';
+  for (const f of up.kernel.reapers) f(up);
   up.fpsave?.free();
   up.fpsave = null;
   up.fpsaved = false;

@@ -39,6 +39,13 @@ export class Sched {
   quantum = 0;
   /** A virtual clock: when every process waits for a timer, jump to it instead of waiting. */
   skipTo: ((at: number) => void) | null = null;
+  /**
+   * A debugger's hold on the whole machine (emu/debug/control.ts): while it
+   * returns a promise, nothing is dispatched; the loop waits for it and
+   * asks again. `eligible` narrows who may run (a single step).
+   */
+  gate: (() => Promise<void> | null) | null = null;
+  eligible: ((p: Proc) => boolean) | null = null;
   /** Run p until it stops running (machine-dependent). */
   dispatch: (p: Proc) => void = () => {
     throw new Error('sched: no dispatch');
@@ -72,6 +79,17 @@ export class Sched {
     this.ready(p);
   }
 
+  /** Head of the queue, not run: a debugger stopped the machine with p about to run. */
+  hold(p: Proc): void {
+    p.state = 'Ready';
+    this.runq.unshift(p);
+  }
+
+  /** Wake the loop when it waits for a timer or input (a debugger's interrupt). */
+  wake(): void {
+    this.kick?.();
+  }
+
   /** Back of the queue after a used-up slice. */
   requeue(p: Proc): void {
     this.ready(p);
@@ -100,7 +118,7 @@ export class Sched {
 
   /** Microseconds the next slice may run: unlimited (0) when nobody else could need the CPU. */
   slice(): number {
-    if (this.runq.length > 0 || this.limit || this.hostevents) return SLICE_US;
+    if (this.runq.length > 0 || this.limit || this.hostevents || this.gate) return SLICE_US;
     const t = this.timers[0];
     if (t) return Math.max(100, Math.min(SLICE_US, Math.ceil((t.at - this.now()) / 1000)));
     for (const p of this.live()) if (p.state === 'Wakeme' && p.sleeping?.r) return SLICE_US;
@@ -165,6 +183,14 @@ export class Sched {
     }
   }
 
+  /** The next process to dispatch: the queue's head, or the first `eligible` allows. */
+  private next(): Proc | undefined {
+    const ok = this.eligible;
+    if (!ok) return this.runq.shift();
+    const i = this.runq.findIndex(ok);
+    return i < 0 ? undefined : this.runq.splice(i, 1)[0];
+  }
+
   /**
    * Run until no process can run again: all exited, or every one left is
    * blocked with nothing (timer or host input) to wake it.
@@ -173,9 +199,15 @@ export class Sched {
   async run(hostWaiting: () => boolean): Promise<void> {
     let lastYield = Date.now();
     for (;;) {
+      const held = this.gate?.();
+      if (held) {
+        await held;
+        lastYield = Date.now();
+        continue;
+      }
       this.checkLimit();
       this.fireTimers();
-      const p = this.runq.shift();
+      const p = this.next();
       if (p) {
         if (p.state !== 'Ready') continue;
         this.current = p;

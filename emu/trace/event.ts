@@ -73,7 +73,7 @@ export interface NoteEvent {
   t: number;
 }
 
-export type ProcWhat = 'rfork' | 'exec' | 'exits' | 'wait' | 'internal' | 'blocked';
+export type ProcWhat = 'rfork' | 'exec' | 'exits' | 'wait' | 'internal' | 'blocked' | 'postmortem';
 
 export interface ProcEvent {
   kind: 'proc';
@@ -89,6 +89,13 @@ export interface ProcEvent {
   name?: string;
   /** exits: the exit string; wait: the child's wait message; internal: the exception's message. */
   status?: string;
+  /** postmortem (a death by a note, --post-mortem any death): where it was (emu/debug/postmortem.ts). */
+  postmortem?: {
+    note: string;
+    pc: number;
+    regs: Record<string, number>;
+    frames: Array<{ pc: number; where: string; file?: string; line?: number; guess?: boolean }>;
+  };
   t: number;
 }
 

@@ -60,7 +60,9 @@ describe('UnicornCpu time slice', () => {
       expect(g.cpu.run({ timeoutUs: 20_000 })).toEqual({ kind: 'timeout' });
       const ms = performance.now() - t0;
       expect(ms).toBeGreaterThanOrEqual(19);
-      expect(ms).toBeLessThan(1000); // first use starts the watchdog thread
+      // A bound on a hang only: the first use starts the watchdog thread, which
+      // took over a second on a loaded 2-core host.
+      expect(ms).toBeLessThan(60_000);
       const n = g.cpu.reg('ax');
       expect(n).toBeGreaterThan(1000);
       // The next slice continues the loop.

@@ -87,7 +87,7 @@ describe('set-up', () => {
   it('scripts/setup.sh names the install command when libunicorn is missing', () => {
     const r = run('sh', ['scripts/setup.sh', '--quiet'], { P9EMU_LIBUNICORN: '/nonexistent/libunicorn.so.2' });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('sudo apt-get install -y libunicorn2 golang-1.19-go golang-1.23-go tzdata');
+    expect(r.stderr).toContain('sudo apt-get install -y libunicorn2 golang-1.19-go golang-1.23-go tzdata gdb');
   });
 
   it('scripts/setup.sh --add-backports adds the suite\'s backports as a second entry of the same archive, once', () => {

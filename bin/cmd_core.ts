@@ -1,0 +1,52 @@
+// `p9emu core FILE`: the post-mortem view of a core file that
+// `p9emu run --core FILE` wrote (emu/debug/core.ts).
+
+import { readFileSync } from 'node:fs';
+import { ArgCursor } from './argv.ts';
+import { UsageError } from './program.ts';
+import { parseAout } from '../emu/aout.ts';
+import { CoreError, readCore } from '../emu/debug/core.ts';
+import { Debugsyms, formatPostMortem, postmortem } from '../emu/debug/postmortem.ts';
+
+export const usage = `usage: p9emu core FILE
+
+Print the post-mortem view of core FILE, written by 'p9emu run --core FILE':
+the note the process died of, its registers, pc as symbol+offset, a
+backtrace and the code around pc.`;
+
+export async function coreMain(argv: string[]): Promise<number> {
+  let file: string | undefined;
+  try {
+    for (const c = new ArgCursor(argv); !c.done; c.i++) {
+      const a = c.word;
+      if (a === '-h' || a === '--help') {
+        process.stdout.write(usage + '\n');
+        return 0;
+      }
+      if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+      if (file !== undefined) throw new UsageError(`unexpected argument ${a}`);
+      file = a;
+    }
+    if (file === undefined) throw new UsageError('no FILE given');
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`p9emu core: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file does not exist' : (e as Error).message}`);
+  }
+  try {
+    const { corpse, image } = readCore(bytes);
+    process.stdout.write(await formatPostMortem(postmortem(corpse, new Debugsyms(parseAout(image)))));
+    return 0;
+  } catch (e) {
+    if (e instanceof CoreError) throw new Error(`${file}: ${e.message}`);
+    throw e;
+  }
+}
