@@ -70,11 +70,20 @@ export function refineFaultPc(cpu: UnicornCpu, f: FaultInfo, eip: number): numbe
 
 let spare: UnicornCpu | undefined;
 
-function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined {
+/** The scratch engine at the faulting state, with copies of the code pages around eip mapped. */
+interface Scratch {
+  scratch: UnicornCpu;
+  ctx: CpuContext;       // the faulting engine's state
+  lo: number;            // the copied pages' range
+  hi: number;
+}
+
+/** Run fn on a scratch engine prepared from cpu's state around eip; undo it all afterwards. */
+function withScratch<T>(cpu: UnicornCpu, eip: number, fn: (s: Scratch) => T): T {
   // Constructed lazily to avoid an import cycle at load time, and kept:
   // an engine costs some 20 ms to make.
-  const Scratch = cpu.constructor as new () => UnicornCpu;
-  const scratch = (spare ??= new Scratch());
+  const Ctor = cpu.constructor as new () => UnicornCpu;
+  const scratch = (spare ??= new Ctor());
   const mems: HostMem[] = [];
   const mapped: number[] = [];
   const ctx = cpu.save();
@@ -97,6 +106,61 @@ function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined 
       scratch.map(p, m, 7);
       mapped.push(p);
     }
+    return fn({ scratch, ctx, lo, hi });
+  } finally {
+    ctx.free();
+    for (const p of mapped) scratch.unmap(p, 4096); // and its translations
+    for (const m of mems) m.free();
+  }
+}
+
+/**
+ * Breadth first from eip over the copied pages: visit(pc) with the scratch
+ * engine at the faulting state and pc set; a result other than undefined
+ * ends the walk. Every candidate is tried from the exact faulting state, so
+ * earlier instructions' effects are not replayed; a step only tells where
+ * the next instruction is. The flags at the fault are not those of earlier
+ * conditional branches, so each step is also tried under other flag values
+ * and every successor is explored. Steps probe with `probe` (an access that
+ * stays unmapped; every other access gets a zero page). edge(from, to) sees
+ * every successor found.
+ */
+function bfs<T>(
+  { scratch, ctx, lo, hi }: Scratch,
+  eip: number,
+  probe: FaultInfo,
+  visit: (pc: number) => T | undefined,
+  edge?: (from: number, to: number) => void,
+): T | undefined {
+  const seen = new Set<number>([eip]);
+  const queue = [eip];
+  for (let i = 0; i < MAX_STEPS && i < queue.length; i++) {
+    const pc = queue[i]!;
+    scratch.restore(ctx);
+    scratch.setReg('pc', pc);
+    const r = visit(pc);
+    if (r !== undefined) return r;
+    const succ = (fl: number): number => {
+      scratch.restore(ctx);
+      scratch.setRegs({ pc, flags: fl });
+      scratch.probeStep(probe);
+      return scratch.reg('pc');
+    };
+    for (const n of new Set(FLAG_PROBES.map(succ))) {
+      if (n === pc || n < lo || n >= hi) continue;
+      edge?.(pc, n);
+      if (!seen.has(n)) {
+        seen.add(n);
+        queue.push(n);
+      }
+    }
+  }
+  return undefined;
+}
+
+function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined {
+  return withScratch(cpu, eip, (s) => {
+    const { scratch, ctx } = s;
     // Whether a candidate is one that one of its predecessors (found so
     // far) can have led to.
     const preds = new Map<number, Set<number>>();
@@ -120,51 +184,30 @@ function replay(cpu: UnicornCpu, f: FaultInfo, eip: number): number | undefined 
       }
     };
     const fits = (c: number): boolean => c === eip || [...(preds.get(c) ?? [])].some((p) => !ruledout(p, c));
-    // Every candidate is tried from the exact faulting state, so earlier
-    // instructions' effects are not replayed; a step only tells where the
-    // next instruction is. The flags at the fault are not those of earlier
-    // conditional branches, so each step is also tried under other flag
-    // values and every successor is explored, breadth first.
-    const seen = new Set<number>([eip]);
-    const queue = [eip];
     const candidates: number[] = [];
-    for (let i = 0; i < MAX_STEPS && i < queue.length; i++) {
-      const pc = queue[i]!;
-      scratch.restore(ctx);
-      scratch.setReg('pc', pc);
-      if (scratch.probeStep(f)) {
+    // A probe for no access at all finds the successors: it maps a zero
+    // page for every access, so that a candidate completes too (the
+    // faulting instruction may be a later one that makes the same access).
+    const found = bfs(
+      s,
+      eip,
+      NOACCESS,
+      (pc) => {
+        if (!scratch.probeStep(f)) return undefined;
         // The nearest that fits wins; one that does not may yet fit by a
         // predecessor found later.
         if (fits(pc)) return pc;
         candidates.push(pc);
-      }
-      // Where it goes next: a probe for no access at all maps a zero page
-      // for every access, so that a candidate completes too (the faulting
-      // instruction may be a later one that makes the same access).
-      const succ = (fl: number): number => {
-        scratch.restore(ctx);
-        scratch.setRegs({ pc, flags: fl });
-        scratch.probeStep(NOACCESS);
-        return scratch.reg('pc');
-      };
-      const next = new Set(FLAG_PROBES.map(succ));
-      for (const n of next) {
-        if (n === pc || n < lo || n >= hi) continue;
-        let ps = preds.get(n);
-        if (!ps) preds.set(n, (ps = new Set()));
-        ps.add(pc);
-        if (!seen.has(n)) {
-          seen.add(n);
-          queue.push(n);
-        }
-      }
-    }
-    return candidates.find(fits) ?? candidates[0];    return undefined;
-  } finally {
-    ctx.free();
-    for (const p of mapped) scratch.unmap(p, 4096); // and its translations
-    for (const m of mems) m.free();
-  }
+        return undefined;
+      },
+      (from, to) => {
+        let ps = preds.get(to);
+        if (!ps) preds.set(to, (ps = new Set()));
+        ps.add(from);
+      },
+    );
+    return found ?? candidates.find(fits) ?? candidates[0];
+  });
 }
 
 /** An access no instruction makes: steps that only find the next pc. */
@@ -197,62 +240,6 @@ function insnBytes(s: UnicornCpu, pc: number): Uint8Array {
 
 /** Breadth-first from eip: the first pc where found(scratch, pc) holds, the scratch engine at the exact state. */
 function walk(cpu: UnicornCpu, eip: number, f: FaultInfo, found: (s: UnicornCpu, pc: number) => boolean): number | undefined {
-  // Constructed lazily to avoid an import cycle at load time.
-  const Scratch = cpu.constructor as new () => UnicornCpu;
-  const scratch = new Scratch();
-  const mems: HostMem[] = [];
-  const ctx = cpu.save();
-  try {
-    scratch.restore(ctx);
-    // Chained blocks stay within one page (QEMU only chains same-page
-    // jumps), but a block may run into the next page.
-    const lo = eip - (eip % 4096);
-    const hi = lo + 0x2000;
-    for (let p = lo; p < hi; p += 4096) {
-      let bytes: Uint8Array;
-      try {
-        bytes = cpu.readMem(p, 4096);
-      } catch {
-        continue;
-      }
-      const m = unicornAlloc(4096);
-      m.bytes.set(bytes);
-      mems.push(m);
-      scratch.map(p, m, 7);
-    }
-    // Every candidate is tried from the exact faulting state, so earlier
-    // instructions' effects are not replayed; a step only tells where the
-    // next instruction is. The flags at the fault are not those of earlier
-    // conditional branches, so each step is also tried under other flag
-    // values and every successor is explored, breadth first: the nearest
-    // instruction that makes the faulting access wins.
-    const seen = new Set<number>([eip]);
-    const queue = [eip];
-    for (let i = 0; i < MAX_STEPS && i < queue.length; i++) {
-      const pc = queue[i]!;
-      scratch.restore(ctx);
-      scratch.setReg('pc', pc);
-      if (found(scratch, pc)) return pc;
-      // The target access stays unmapped in the scratch engine (a probe
-      // maps a zero page for every other access), so probe with it too.
-      const succ = (fl: number): number => {
-        scratch.restore(ctx);
-        scratch.setRegs({ pc, flags: fl });
-        scratch.probeStep(f);
-        return scratch.reg('pc');
-      };
-      const next = new Set(FLAG_PROBES.map(succ));
-      for (const n of next) {
-        if (n !== pc && n >= lo && n < hi && !seen.has(n)) {
-          seen.add(n);
-          queue.push(n);
-        }
-      }
-    }
-    return undefined;
-  } finally {
-    ctx.free();
-    scratch.close();
-    for (const m of mems) m.free();
-  }
+  // The target access stays unmapped in the scratch engine, so the steps probe with it too.
+  return withScratch(cpu, eip, (s) => bfs(s, eip, f, (pc) => (found(s.scratch, pc) ? pc : undefined)));
 }
