@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { ArgCursor } from './argv.ts';
-import { UsageError } from './program.ts';
+import { UsageError, usageStatus } from './program.ts';
 import { parseAout } from '../emu/aout.ts';
 import { CoreError, readCore } from '../emu/debug/core.ts';
 import { Debugsyms, formatPostMortem, postmortem } from '../emu/debug/postmortem.ts';
@@ -29,11 +29,7 @@ export async function coreMain(argv: string[]): Promise<number> {
     }
     if (file === undefined) throw new UsageError('no FILE given');
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`p9emu core: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return usageStatus('core', e);
   }
   let bytes: Uint8Array;
   try {

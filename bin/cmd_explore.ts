@@ -2,7 +2,7 @@
 // report the distinct outcomes, each with a command that reproduces it.
 
 import { ArgCursor } from './argv.ts';
-import { loadProgram, UsageError } from './program.ts';
+import { loadProgram, UsageError, usageStatus } from './program.ts';
 import { explore, ranges, type Exploration } from '../emu/explore/explore.ts';
 import { demoRunner, programRunner } from '../emu/explore/runners.ts';
 import { VARIANTS, type Variant } from '../emu/demo/demo.ts';
@@ -136,11 +136,7 @@ export async function exploreMain(argv: string[]): Promise<number> {
       runner = programRunner(prog.image, [prog.name, ...o.args], prog.name);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`p9emu explore: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return usageStatus('explore', e);
   }
   const x = await explore(runner, { note: o.note!, pid: o.pid, every: o.every, seed: o.seed }, progressTo(process.stderr.isTTY === true));
   const withRepro = { ...x, outcomes: x.outcomes.map((g) => ({ ...g, reproduce: reproducer(o, g.points[0]!) })) };

@@ -1,7 +1,7 @@
 // p9emu run: run a Plan 9 386 a.out (or a .s file, assembled first) with
 // the host's stdin/stdout/stderr as its console.
 
-import { loadProgram, UsageError, type Program } from './program.ts';
+import { loadProgram, UsageError, usageStatus, type Program } from './program.ts';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,11 +186,7 @@ export async function runMain(argv: string[]): Promise<number> {
     prog = loadProgram(tree ? treeprogram(o.root!, o.program) : o.program, { entry: o.entry });
     checkInstrument(o.instr, prog.image);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`p9emu run: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return usageStatus('run', e);
   }
   const cons = new HostConsole();
   const ins = await instrument(toInstrumentation(o.instr), [prog.image]);

@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { ArgCursor } from './argv.ts';
-import { loadProgram, UsageError } from './program.ts';
+import { loadProgram, UsageError, usageStatus } from './program.ts';
 import { parseAout } from '../emu/aout.ts';
 import { aoutToElf } from '../emu/debug/elfsyms.ts';
 import { goLineSections } from '../emu/debug/dwarfline.ts';
@@ -35,11 +35,7 @@ export async function symsMain(argv: string[]): Promise<number> {
     }
     if (file === undefined) throw new UsageError('no PROGRAM given');
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`p9emu syms: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return usageStatus('syms', e);
   }
   const prog = loadProgram(file, { entry });
   const dest = out ?? `${file.replace(/\.s$/, '')}.elf`;

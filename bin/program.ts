@@ -10,6 +10,13 @@ export { ProgramError } from '../api/program.ts';
 /** A bad command line: printed as 'p9emu CMD: message', exit status 2. */
 export class UsageError extends Error {}
 
+/** In a command's argument parsing: a UsageError is `p9emu CMD: message` on stderr and status 2; anything else goes on up. */
+export function usageStatus(cmd: string, e: unknown): number {
+  if (!(e instanceof UsageError)) throw e;
+  process.stderr.write(`p9emu ${cmd}: ${e.message}\n`);
+  return 2;
+}
+
 export interface Program {
   image: Uint8Array;
   /** The process's text name: the file's last path element (without .s), as exec sets it. */
