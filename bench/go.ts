@@ -16,7 +16,7 @@ import { unicornMachine } from '../emu/cpu/machine.ts';
 import { BufferConsole } from '../emu/port/console.ts';
 import { unicorn, UC_ARCH_X86, UC_MODE_32, X86 } from '../emu/cpu/unicorn_ffi.ts';
 import { REPO, fixture, stdTest } from '../test/go/gobuild.ts';
-import { pinGo } from '../test/kit/gopin.ts';
+import { findGo, GO_VERSIONS, pinGo } from '../test/kit/gopin.ts';
 import { best } from './best.ts';
 import { Table, type Row } from './table.ts';
 
@@ -96,9 +96,27 @@ interface Loop {
   insns: number;   // instructions per iteration
 }
 
+/**
+ * `go tool objdump -s ^main.main$` of bin. Go 1.19's objdump cannot read a
+ * plan9/386 binary ("no runtime.symtab symbol found"; later releases can), so
+ * the newest installed release of GO_VERSIONS disassembles.
+ */
+function objdumpMain(bin: string): string {
+  const gos = [...GO_VERSIONS].reverse().map((v) => findGo(v)).filter((g) => g !== null);
+  let last: unknown = new Error('no Go installed');
+  for (const g of [...gos, pinGo()!]) {
+    try {
+      return execFileSync(g.go, ['tool', 'objdump', '-s', '^main\\.main$', bin], { encoding: 'utf8', env: { ...process.env, GOROOT: g.goroot }, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw last;
+}
+
 /** The compute fixture's loop in main.main, from `go tool objdump`. */
 function findLoop(bin: string): Loop {
-  const out = execFileSync(pinGo()!.go, ['tool', 'objdump', '-s', '^main\\.main$', bin], { encoding: 'utf8' });
+  const out = objdumpMain(bin);
   const ins = [...out.matchAll(/^\s+\S+\s+0x([0-9a-f]+)\s+([0-9a-f]+)\s+(\S+)\s*(\S*)/gm)].map((m) => ({
     addr: parseInt(m[1]!, 16), len: m[2]!.length / 2, op: m[3]!, arg: m[4]!,
   }));

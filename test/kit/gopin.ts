@@ -31,6 +31,9 @@ export interface GoPin {
   release: string;   // `go version`'s third word: "go1.19.8"
 }
 
+/** PATH as this process started, before pinGo put the pinned release first: where the machine's own `go` is found. */
+const HOSTPATH = process.env.PATH;
+
 function run(go: string, args: string[], env: NodeJS.ProcessEnv): string | null {
   try {
     return execFileSync(go, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -42,7 +45,7 @@ function run(go: string, args: string[], env: NodeJS.ProcessEnv): string | null 
 /** The toolchain of Go minor version `version`, or null when the machine has none. */
 export function findGo(version: string, env: NodeJS.ProcessEnv = process.env): GoPin | null {
   // GOTOOLCHAIN=local: never let a go.mod or GOTOOLCHAIN switch releases underneath us.
-  const clean: NodeJS.ProcessEnv = { ...env, GOTOOLCHAIN: 'local' };
+  const clean: NodeJS.ProcessEnv = { ...env, GOTOOLCHAIN: 'local', PATH: env === process.env ? HOSTPATH : env.PATH };
   delete clean.GOROOT;
   const candidates = [join(`/usr/lib/go-${version}`, 'bin', 'go'), 'go'];
   for (const go of candidates) {
