@@ -178,7 +178,8 @@ describe('RPCs that wait', () => {
     expect(text(t.p.as.read(bp, 5))).toBe('for p');
   });
 
-  it('a note while waiting sends Tflush; Rflush fails the call with interrupted', () => {
+  /** A read of /n/slow held by the server, then a note to the reader: what the two flush tests start from. */
+  function interruptedRead() {
     const t = setup();
     t.srv.mk('slow');
     t.mount(t.p, '/n');
@@ -188,6 +189,11 @@ describe('RPCs that wait', () => {
     t.srv.serve();
     const tag = [...t.srv.held.keys()][0]!;
     postnote(t.p, 'interrupt', NUser);
+    return { t, fd, b, tag };
+  }
+
+  it('a note while waiting sends Tflush; Rflush fails the call with interrupted', () => {
+    const { t, fd, b, tag } = interruptedRead();
     expect(call(syspread, t.p, [fd, b, 64, 0, 0])).toBe('sleep');  // Tflush sent, waiting for Rflush
     t.srv.serve();
     expect(t.srv.log[t.srv.log.length - 1]).toMatchObject({ type: F.Tflush, oldtag: tag });
@@ -197,15 +203,7 @@ describe('RPCs that wait', () => {
   });
 
   it('a reply that beats the Rflush completes the call', () => {
-    const t = setup();
-    t.srv.mk('slow');
-    t.mount(t.p, '/n');
-    const fd = t.open(t.p, '/n/slow') as number;
-    const b = t.k.alloc(t.p, 64);
-    expect(call(syspread, t.p, [fd, b, 64, 0, 0])).toBe('sleep');
-    t.srv.serve();
-    const tag = [...t.srv.held.keys()][0]!;
-    postnote(t.p, 'interrupt', NUser);
+    const { t, fd, b, tag } = interruptedRead();
     expect(call(syspread, t.p, [fd, b, 64, 0, 0])).toBe('sleep');
     t.srv.release(tag, 'made it');
     t.srv.serve();  // now the Tflush: Rflush after the Rread
