@@ -3,11 +3,6 @@
 // For the tree tests: what a name space makes of a name.
 #include "lib.s"
 
-TEXT create(SB), 7, $0
-	MOVL	$22, AX
-	INT	$64
-	RET
-
 GLOBL	buf<>(SB), $512
 GLOBL	fd<>(SB), $4
 DATA	minus<>+0(SB)/4, $"-\x00\x00\x00"

@@ -132,8 +132,3 @@ TEXT bad(SB), 7, $148
 	CALL1(print, $nl<>(SB))
 	RET
 
-
-TEXT pipe(SB), 7, $0
-	MOVL	$21, AX
-	INT	$64
-	RET

@@ -87,17 +87,3 @@ TEXT bad(SB), 7, $8
 	CALL	printerr(SB)
 	RET
 
-TEXT create(SB), 7, $0
-	MOVL	$22, AX
-	INT	$64
-	RET
-
-TEXT remove(SB), 7, $0
-	MOVL	$25, AX
-	INT	$64
-	RET
-
-TEXT bind(SB), 7, $0
-	MOVL	$2, AX
-	INT	$64
-	RET

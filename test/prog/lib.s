@@ -28,6 +28,10 @@ SYSCALL(segattach, 30)
 SYSCALL(segdetach, 31)
 SYSCALL(segfree, 32)
 SYSCALL(exec, 7)
+SYSCALL(bind, 2)
+SYSCALL(pipe, 21)
+SYSCALL(create, 22)
+SYSCALL(remove, 25)
 
 // print(s): write the NUL-terminated string s to fd 1.
 TEXT print(SB), 7, $20

@@ -1,5 +1,6 @@
 // Calls whose trace events the trace tests check: a failing open, an open
-// and a write, rfork of a child that exits "bye", and await.
+// and a write, rfork of a child that exits "bye", and await. Standalone,
+// without lib.s: the trace tests pin its data addresses (0x2000…).
 #include "../../asm/sys_plan9_386.s"
 DATA	nofile<>+0(SB)/8, $"/nonexis"
 DATA	nofile<>+8(SB)/8, $"tent\x00\x00\x00\x00"
