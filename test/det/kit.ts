@@ -12,7 +12,6 @@ export interface DetRun {
   jsonl: string;
   stdout: string;
   exitstr: string;
-  ms: number;
 }
 
 const ALL = ['sys', 'notes', 'proc'] as const;
@@ -28,17 +27,15 @@ export async function detRun(prog: string, extra: Instrumentation = {}, argv?: s
   const { o, text } = withJsonl({ det: { seed: 1 }, ...extra });
   const ins = await instrument(o, [img]);
   const cons = new BufferConsole('');
-  const t0 = performance.now();
   const r = await run(img, { machine: unicornMachine(), console: cons, argv, name: 'prog', trace: ins.trace, onkernel: ins.onkernel, brkmax: 1 << 28 });
   ins.close();
-  return { jsonl: text(), stdout: Buffer.concat(cons.out).toString('latin1'), exitstr: r.exitstr, ms: performance.now() - t0 };
+  return { jsonl: text(), stdout: Buffer.concat(cons.out).toString('latin1'), exitstr: r.exitstr };
 }
 
 export async function detDemo(v: Variant, extra: Instrumentation = {}): Promise<DetRun & { summary: string }> {
   const { o, text } = withJsonl({ det: { seed: 1 }, ...extra });
   const ins = await instrument(o, [assembleRuntime(PROGRAMS[v].a), assembleRuntime(PROGRAMS[v].b)]);
-  const t0 = performance.now();
   const r = await runDemo(v, { machine: unicornMachine(), trace: ins.trace, onkernel: ins.onkernel });
   ins.close();
-  return { jsonl: text(), stdout: r.stdout, exitstr: '', ms: performance.now() - t0, summary: JSON.stringify([r.procs, r.notes]) };
+  return { jsonl: text(), stdout: r.stdout, exitstr: '', summary: JSON.stringify([r.procs, r.notes]) };
 }
