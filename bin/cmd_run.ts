@@ -16,7 +16,7 @@ import { ArgCursor } from './argv.ts';
 import { HostConsole } from '../emu/hostcons.ts';
 import { run } from '../emu/run.ts';
 import { hostinterrupt } from './hostintr.ts';
-import { istree, treeflavor, treeprogram } from '../emu/tree/tree.ts';
+import { istree, treeflavor, treeexec } from '../emu/tree/tree.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import type { Flavor } from '../emu/port/dat.ts';
 import { instrument } from '../emu/instrument.ts';
@@ -175,6 +175,7 @@ export async function runMain(argv: string[]): Promise<number> {
   let o: RunArgs;
   let prog;
   let tree = false;
+  let argv0: string[] = [];
   try {
     o = parse(argv);
     tree = o.root !== null && istree(o.root);
@@ -183,7 +184,9 @@ export async function runMain(argv: string[]): Promise<number> {
       o.flavor = f.flavor;
       process.stderr.write(`p9emu: kernel ${f.flavor} (${f.why})\n`);
     }
-    prog = loadProgram(tree ? treeprogram(o.root!, o.program) : o.program, { entry: o.entry });
+    const ex = tree ? treeexec(o.root!, o.program, o.args) : { file: o.program, argv: null };
+    prog = loadProgram(ex.file, { entry: o.entry });
+    argv0 = ex.argv ?? [prog.name, ...o.args];
     checkInstrument(o.instr, prog.image);
   } catch (e) {
     return usageStatus('run', e);
@@ -198,7 +201,7 @@ export async function runMain(argv: string[]): Promise<number> {
       machine: unicornMachine(),
       console: cons,
       flavor: o.flavor,
-      argv: [prog.name, ...o.args],
+      argv: argv0,
       name: prog.name,
       env: o.env,
       root: o.root && !tree ? { dir: o.root, writable: o.rw } : null,

@@ -2,6 +2,7 @@
 // The 386-specific halves (the rfork child's registers, noted's frame) are
 // reached through the kernel's arch hooks.
 
+import { scriptargv, shebang } from './shebang.ts';
 import type { Proc } from './proc.ts';
 import { sleep, Sleep, wakeup } from './rendez.ts';
 import { Ebadarg, Ebadexec, Egreg, Egreg4e, Einuse, Enochild, Enovmem, Eperm, Esoverlap, Etoobig, error } from './error.ts';
@@ -347,17 +348,11 @@ export function sysexec(up: Proc, a: readonly number[]): number {
   if (argv.length === 0 && up.kernel.flavor === '9front') error(Ebadarg);
   let name = file;
   let { image, text } = readexec(up, file);
-  if (image.length > 2 && image[0] === 0x23 && image[1] === 0x21) {
-    // #!interp args: the first line, within 256 bytes, ending in a newline;
-    // argv becomes [interp basename, its args..., the script as given,
-    // the original argv[1...]].
-    const head = image.subarray(0, 256);
-    const nl = head.indexOf(0x0a);
-    if (nl < 0) error(Ebadexec);
-    const toks = new TextDecoder().decode(head.subarray(2, nl)).split(/[ \t]+/).filter(Boolean).slice(0, 32);
-    if (toks.length === 0) error(Ebadexec);
-    name = toks[0]!;
-    argv = [name.slice(name.lastIndexOf('/') + 1), ...toks.slice(1), file, ...argv.slice(1)];
+  const interp = shebang(image);
+  if (interp) {
+    if (interp.length === 0) error(Ebadexec);
+    name = interp[0]!;
+    argv = scriptargv(interp, file, argv);
     ({ image, text } = readexec(up, name));
   }
   const aout = checkaout(image);

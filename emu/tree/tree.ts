@@ -3,7 +3,7 @@
 // space newns builds from the tree's lib/namespace, and which kernel the
 // tree was made for. docs/tree.md says what is bound and why.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Flavor } from '../port/dat.ts';
 import type { HostRoot } from '../port/kernel.ts';
@@ -12,6 +12,7 @@ import { namec } from '../port/chan.ts';
 import { tmpattach } from '../port/devtmp.ts';
 import { MCREATE, MREPL } from '../port/union.ts';
 import { newns, type NsContext } from './newns.ts';
+import { scriptargv, shebang } from '../port/shebang.ts';
 
 /** A directory is a Plan 9 tree when it has a namespace file and a bin to bind. */
 export function istree(dir: string): boolean {
@@ -87,4 +88,34 @@ export function treeprogram(dir: string, prog: string): string {
   if (!prog.startsWith('/')) return prog;
   const cands = prog.startsWith('/bin/') ? ['386/bin', 'rc/bin'].map((b) => join(dir, b, prog.slice(5))) : [join(dir, prog)];
   return cands.find((f) => existsSync(f)) ?? prog;
+}
+
+/**
+ * What running PROGRAM from the tree starts, as exec would: the host file
+ * of the a.out and the argv; for a #! script, the interpreter's file and
+ * [interp, its args..., PROGRAM, args...]. A script's interpreter is looked
+ * up once: exec does not follow a second #!.
+ */
+export function treeexec(dir: string, prog: string, args: readonly string[]): { file: string; argv: string[] | null } {
+  const file = treeprogram(dir, prog);
+  const interp = shebang(head(file));
+  // A malformed #! line: the loader refuses the file as a script.
+  if (!interp || interp.length === 0) return { file, argv: null };
+  return { file: treeprogram(dir, interp[0]!), argv: scriptargv(interp, prog, [prog, ...args]) };
+}
+
+/** A regular file's first 256 bytes; nothing for anything else (the loader then says what it is). */
+function head(file: string): Uint8Array {
+  try {
+    if (!statSync(file).isFile()) return new Uint8Array(0);
+    const fd = openSync(file, 'r');
+    try {
+      const b = new Uint8Array(256);
+      return b.subarray(0, readSync(fd, b, 0, 256, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return new Uint8Array(0);
+  }
 }

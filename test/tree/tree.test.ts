@@ -39,6 +39,7 @@ function mktree(ns = NAMESPACE): string {
   writeFileSync(join(t, 'sys/lib/marker'), 'sys-lib\n');
   writeFileSync(join(t, '386/bin/cat'), assembleProg('cat.s'));
   writeFileSync(join(t, 'rc/bin/hello'), 'rc-bin\n');
+  writeFileSync(join(t, 'rc/bin/show'), '#!/bin/cat\nshown by its interpreter\n');
   writeFileSync(join(t, 'adm/timezone/local'), 'EST -18000 EDT -14400\n');
   writeFileSync(join(t, 'usr/glenda/notes'), 'glenda-notes\n');
   return t;
@@ -122,5 +123,11 @@ describe('p9emu run --root TREE', () => {
     const k = spawnSync('node', [join(root, 'bin/p9emu'), 'run', '--kernel', '9front', '--root', tree, '/bin/cat', '/env/cputype'], { encoding: 'utf8' });
     expect(k.stderr).not.toMatch(/kernel/);
     expect(k.status).toBe(0);
+  });
+
+  it('runs a #! script as exec does: the interpreter from the tree, the script its argv[1]', () => {
+    const r = spawnSync('node', [join(root, 'bin/p9emu'), 'run', '--root', tree, '/bin/show'], { encoding: 'utf8' });
+    expect(r.stdout).toBe('#!/bin/cat\nshown by its interpreter\n');
+    expect(r.status).toBe(0);
   });
 });
