@@ -371,7 +371,7 @@ export function sysexec(up: Proc, a: readonly number[]): number {
   up.lastnote = null;
   up.ureg = 0;
   if (up.kernel.flavor === '9front') up.errstr = up.syserrstr = '';
-  up.kernel.trace.procev(up, 'exec', JSON.stringify(name));
+  up.kernel.trace.procev(up, 'exec', JSON.stringify(name), { name: up.text });
   up.after = { kind: 'exec', image, aout, argv };
   return 0;
 }

@@ -117,6 +117,9 @@ describe('segattach, segdetach, segfree (9front port/segment.c)', () => {
       const r = await runProg('seg.s', { argv: ['seg', 'x'], root: { dir: root, writable: false } });
       expect(r.stdout.toString()).toBe('kept 7\n');
       expect(r.exitstr).toMatch(/^sys: trap: fault read addr=0x30001000 pc=0x[0-9a-f]{8}$/);
+      // The exec event names the new text as exec sets it (what Perfetto's track label shows).
+      const execs = r.events.filter((e) => e.kind === 'proc' && e.what === 'exec');
+      expect(execs.map((e) => e.kind === 'proc' && [e.detail, e.name])).toEqual([['"seg"', 'seg'], ['"/seg.out"', 'seg.out']]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
