@@ -16,6 +16,9 @@ import { errtext } from '../emu/hosterr.ts';
 import { addCodeHook } from '../emu/cpu/codehook.ts';
 import { killproc } from '../emu/port/note.ts';
 import type { Program } from './program.ts';
+import { Control } from '../emu/debug/control.ts';
+import type { AllRegs, RegChange } from '../emu/debug/regs.ts';
+import { arm, checkUntil, toStop, type Armed, type Stop, type Until } from './until.ts';
 
 export interface BootOptions {
   /** The kernel modelled: '4e' (default, Plan 9 4th edition as in 2012) or '9front' (--kernel). */
@@ -106,7 +109,6 @@ export class Guest {
   private readonly codeHooks: { addr: number; fn: (c: CodeContext) => void }[] = [];
   /** The first error a hook threw: the run is stopped and run() rejects with it. */
   private hookError: unknown = null;
-  private ran = false;
   readonly events: TraceEvent[] = [];
 
   constructor(readonly program: Program, readonly options: BootOptions = {}) {
@@ -145,10 +147,159 @@ export class Guest {
     this.codeHooks.push({ addr, fn });
   }
 
-  /** Run until every process has exited (or the timeout). A Guest runs once. */
+  /** The machine's control layer, once runUntil started the run under it. */
+  private control: Control | null = null;
+  private running: Promise<RunResult> | null = null;
+  private result: RunResult | null = null;
+  private armed: Armed | null = null;
+  /** The current stop (null while running or before the first). */
+  private at: Stop | null = null;
+  /** Whoever waits for the next stop or the end. */
+  private waiter: { resolve: (s: Stop) => void; reject: (e: unknown) => void } | null = null;
+
+  /**
+   * Run to the end: from the start, or on from a stop (every stop
+   * condition cleared). Resolves once every process has exited (or the
+   * timeout).
+   */
   async run(): Promise<RunResult> {
-    if (this.ran) throw new Error('Guest.run: a guest runs once; boot the program again');
-    this.ran = true;
+    if (this.result) return this.result;
+    if (this.running) {
+      this.stopped('run');
+      this.goOn([]);
+      return this.running;
+    }
+    this.running = this.execute(false, []);
+    return this.running;
+  }
+
+  /**
+   * Run (from the start, or on from a stop) until one of the conditions
+   * holds, and stop the whole machine there; or until the run ends
+   * ({ reason: 'exit' }). A guest run with run() cannot stop.
+   */
+  async runUntil(until: Until | readonly Until[]): Promise<Stop> {
+    const conds: readonly Until[] = Array.isArray(until) ? until : [until as Until];
+    checkUntil(this.program, conds);
+    if (this.result) return { reason: 'exit', result: this.result };
+    const next = this.nextStop();
+    if (!this.running) this.running = this.execute(true, conds);
+    else {
+      this.stopped('runUntil');
+      this.goOn(conds);
+    }
+    return next;
+  }
+
+  /** Go on from a stop until the same conditions hold again (an instruction count counts afresh), or the end. */
+  continue(): Promise<Stop> {
+    this.stopped('continue');
+    return this.runUntil(this.armed!.conds);
+  }
+
+  /** At a stop: kill every process and run to the end. */
+  async kill(): Promise<RunResult> {
+    if (this.result) return this.result;
+    this.stopped('kill');
+    for (const p of [...this.control!.k.procs.values()]) killproc(p);
+    return this.run();
+  }
+
+  /** The current stop; throws unless the machine is stopped. */
+  get stop(): Stop {
+    this.stopped('stop');
+    return this.at!;
+  }
+
+  /** A process's registers at the stop: general, EIP (pc), EFLAGS (flags), segment, and fp: x87 and SSE. pid defaults to the stop's. */
+  regs(pid?: number): AllRegs {
+    return this.ctl('regs').regs(this.pidOf(pid));
+  }
+
+  /** Change registers at the stop (any subset, fp fields included); they take effect when the machine goes on. */
+  setRegs(change: RegChange, pid?: number): void {
+    this.ctl('setRegs').setRegs(this.pidOf(pid), change);
+  }
+
+  /** n bytes at an address or symbol in a process's memory (default: the stop's); throws for unmapped memory. */
+  read(at: number | string, n: number, pid?: number): Uint8Array {
+    return this.ctl('read').read(this.pidOf(pid), this.addrOf(at), n);
+  }
+
+  /** Store bytes at an address or symbol (text included: code translated from it is dropped). */
+  write(at: number | string, data: Uint8Array, pid?: number): void {
+    this.ctl('write').write(this.pidOf(pid), this.addrOf(at), data);
+  }
+
+  /** The processes at the stop: pid, name, state, queued notes. */
+  procs(): { pid: number; text: string; state: string; notes: string[] }[] {
+    return this.ctl('procs').procs();
+  }
+
+  private addrOf(at: number | string): number {
+    return typeof at === 'number' ? at >>> 0 : this.program.addr(at);
+  }
+
+  private pidOf(pid: number | undefined): number {
+    const at = this.at;
+    return pid ?? (at && at.reason !== 'exit' ? at.pid : 0);
+  }
+
+  private ctl(what: string): Control {
+    this.stopped(what);
+    return this.control!;
+  }
+
+  /** Throws unless the machine is stopped at a runUntil stop. */
+  private stopped(what: string): void {
+    if (this.result) throw new Error(`Guest.${what}: the run is over`);
+    if (!this.control || !this.at) throw new Error(`Guest.${what}: the machine is not stopped (runUntil stops it)`);
+  }
+
+  private nextStop(): Promise<Stop> {
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  /** Leave the stop with new conditions (a note stopped at is delivered). */
+  private goOn(conds: readonly Until[]): void {
+    const c = this.control!;
+    this.armed = arm(c, this.program, conds, this.armed);
+    this.at = null;
+    c.cont({ deliver: true });
+  }
+
+  /** Under the control layer: each stop it makes is the API's, or the machine goes on. */
+  private attach(k: Plan9, conds: readonly Until[]): void {
+    const c = (this.control = new Control(k, { stopAtStart: false, stopOnNotes: false }));
+    this.armed = arm(c, this.program, conds, null);
+    c.onStop((r) => {
+      if (r.kind === 'exited') return;
+      const s = this.hookError === null ? toStop(c, this.program, this.armed!, r) : null;
+      if (!s) return void c.cont({ deliver: true });
+      this.at = s;
+      const w = this.waiter;
+      this.waiter = null;
+      w?.resolve(s);
+    });
+  }
+
+  /** The run itself; under the control layer when `debug`. */
+  private async execute(debug: boolean, conds: readonly Until[]): Promise<RunResult> {
+    try {
+      const r = await this.boot(debug, conds);
+      this.result = r;
+      this.at = null;
+      this.waiter?.resolve({ reason: 'exit', result: r });
+      return r;
+    } catch (e) {
+      this.waiter?.reject(e);
+      throw e;
+    } finally {
+      this.waiter = null;
+    }
+  }
+
+  private async boot(debug: boolean, conds: readonly Until[]): Promise<RunResult> {
     const o = this.options;
     const cons = new BufferConsole(o.stdin ?? '', true, o.echo ?? false);
     const det = o.deterministic || o.seed !== undefined ? { seed: o.seed ?? 0 } : undefined;
@@ -177,7 +328,9 @@ export class Guest {
           ins.onkernel(k);
           this.installSyscallHooks(k, enters);
           this.installCodeHooks(k);
+          if (debug) this.attach(k, conds);
         },
+        onend: (_k, first) => this.control?.exited(first.pid, first.exitstr),
       });
       if (this.hookError !== null) throw this.hookError;
       const stdoutBytes = new Uint8Array(Buffer.concat(cons.out));

@@ -7,7 +7,9 @@ export {
   boot, Guest,
   type BootOptions, type RunResult, type SyscallContext, type SyscallHook, type SyscallOverride, type CodeContext,
 } from './guest.ts';
+export type { Until, Stop } from './until.ts';
 export { checkAbi, type AbiOptions } from './abi.ts';
+export type { AllRegs, FpRegs, RegChange } from '../emu/debug/regs.ts';
 export type { Regs, Reg } from '../emu/cpu/cpu.ts';
 export type {
   TraceEvent, SysEvent, SysEnterEvent, NoteEvent, ProcEvent, FaultEvent, InsnEvent, SysArg, NoteWhat, ProcWhat,

@@ -58,6 +58,11 @@ function syscall(up: Proc): void {
   const stackok = s !== undefined && sp + ARGSPAN <= s.top
     ? (readargs(s, sp - s.base, a), true)
     : up.as.okaddr(sp, ARGSPAN, false) && (readslow(up, sp, a), true);
+  // A debugger holding the call: it runs (traced, hooked) when the process goes on from the INT.
+  if (k.debug !== null && k.debug.beforeSyscall(up)) {
+    cpu.stop();
+    return;
+  }
   if (k.trace.sys) sysenter(up);
   if (!stackok || sc?.fn === undefined) {
     // 9front validates the stack before the number; 4e the other way round.
@@ -139,7 +144,8 @@ function finish(up: Proc, ret: number, injected = false): void {
   }
   if (alive) cpu.setReg('ax', ret >>> 0);
   if (up.kernel.trace.sys) sysexit(up, ret, injected);
-  if (!alive || up.after !== null || up.procctl !== null || up.notes.length > 0) {
+  const held = alive && up.kernel.debug !== null && up.kernel.debug.afterSyscall(up);
+  if (!alive || held || up.after !== null || up.procctl !== null || up.notes.length > 0) {
     cpu.stop();
     return;
   }

@@ -54,15 +54,26 @@ export function canHookCode(cpu: Cpu): boolean {
   return cpu instanceof UnicornCpu;
 }
 
+/** Where a CPU's code may have been translated from: only these are retranslated for a new hook. */
+export type CodeRanges = readonly { base: number; top: number }[];
+
 /**
  * Call fn before each instruction whose address is in [begin, end]
  * (inclusive; begin > end means every instruction). Code translated
- * before the hook was added is retranslated. Returns the remover.
+ * before the hook was added is retranslated: all of it, or the code in
+ * `code` when given (a whole flush took seconds on a loaded host; see
+ * addPcHook). Returns the remover.
  * A throw from fn is lost (it cannot cross the engine): keep fn simple.
  */
-export function addCodeHook(cpu: Cpu, begin: number, end: number, fn: CodeFn): () => void {
+export function addCodeHook(cpu: Cpu, begin: number, end: number, fn: CodeFn, code?: CodeRanges): () => void {
   const L = unicorn();
-  return engineHook(cpu, L, UC_HOOK_CODE, codeTrampoline(L), codefns, fn, begin, end);
+  return engineHook(cpu, L, UC_HOOK_CODE, codeTrampoline(L), codefns, fn, begin, end, retranslator(cpu, code));
+}
+
+function retranslator(cpu: Cpu, code: CodeRanges | undefined): (() => void) | undefined {
+  return code && (() => {
+    for (const r of code) cpu.invalidate(r.base, r.top - r.base);
+  });
 }
 
 /**
@@ -78,17 +89,18 @@ export function addPcHook(cpu: Cpu, pc: number, fn: CodeFn): () => void {
 
 /**
  * Call fn for each read and/or write that starts in [begin, end]
- * (inclusive). Returns the remover. A throw from fn is lost.
+ * (inclusive). `code` as for addCodeHook. Returns the remover. A throw
+ * from fn is lost.
  */
-export function addMemHook(cpu: Cpu, begin: number, end: number, kinds: { read: boolean; write: boolean }, fn: MemFn): () => void {
+export function addMemHook(cpu: Cpu, begin: number, end: number, kinds: { read: boolean; write: boolean }, fn: MemFn, code?: CodeRanges): () => void {
   const L = unicorn();
   const type = (kinds.read ? UC_HOOK_MEM_READ : 0) | (kinds.write ? UC_HOOK_MEM_WRITE : 0);
-  return engineHook(cpu, L, type, memTrampoline(L), memfns, fn, begin, end);
+  return engineHook(cpu, L, type, memTrampoline(L), memfns, fn, begin, end, retranslator(cpu, code));
 }
 
 function engineHook<F>(
   cpu: Cpu, L: UcLib, type: number, tramp: unknown, fns: Map<number, F>, fn: F, begin: number, end: number,
-  retranslate = () => (cpu as UnicornCpu).flushTb(),
+  retranslate: (() => void) | undefined = undefined,
 ): () => void {
   const id = nextid++;
   fns.set(id, fn);
@@ -100,7 +112,7 @@ function engineHook<F>(
     forget();
     throw new Error(`uc_hook_add(${type}): error ${err}`);
   }
-  retranslate();
+  (retranslate ?? (() => cpu.flushTb()))();
   const h = hh[0]!;
   return () => {
     if (!forget()) return;

@@ -22,7 +22,8 @@ import type { Proc } from '../port/proc.ts';
 import type { Note } from '../port/dat.ts';
 import type { RunOptions, Stop } from '../cpu/cpu.ts';
 import { NUser } from '../port/dat.ts';
-import { addCodeHook, addMemHook, addPcHook } from '../cpu/codehook.ts';
+import { addCodeHook, addMemHook, addPcHook, type CodeRanges } from '../cpu/codehook.ts';
+import { PROT_EXEC } from '../cpu/cpu.ts';
 
 import { readRegs, writeRegs, type AllRegs, type RegChange } from './regs.ts';
 import { corpse, corpseRead, type Corpse } from './corpse.ts';
@@ -49,6 +50,10 @@ export type StopReason =
   | { kind: 'step'; pid: number }
   /** The note is still queued: cont({ deliver: true }) delivers it, cont() discards it. */
   | { kind: 'note'; pid: number; note: string }
+  /** A system call caught (catchSyscall): at enter pc is at its INT $64 and the call has not run; at exit AX holds its result. */
+  | { kind: 'syscall'; pid: number; num: number; when: 'enter' | 'exit' }
+  /** stopAfter(n): n instructions ran (counting every process); the next has not. */
+  | { kind: 'count'; pid: number; n: number }
   /** stopAt() from a hook (a system call, a trace event). */
   | { kind: 'request'; pid: number; why: string }
   /** The run is over: nothing can run again. pid is the first process. */
@@ -60,6 +65,10 @@ export interface ControlOptions {
   /** Stop when a note is about to be delivered (default true). */
   stopOnNotes?: boolean;
 }
+
+/** Which notes stop the machine before delivery, and which system calls at enter or exit. */
+export type NoteFilter = (p: Proc, note: string) => boolean;
+export type SyscallFilter = (p: Proc, when: 'enter' | 'exit') => boolean;
 
 export interface ProcInfo {
   pid: number;
@@ -92,12 +101,19 @@ export class Control {
   /** Per process: its engine hooks' removers by key (bp:ADDR, wp:ADDR:LEN:KIND, next). */
   private readonly hooks = new Map<Proc, Map<string, () => void>>();
   private readonly corpses = new Map<number, Corpse>();
-  private readonly stopOnNotes: boolean;
+  /** The notes that stop the machine before delivery (null: none). */
+  notes: NoteFilter | null;
+  /** The system calls that stop the machine, at enter or exit (gdb's catch syscall; null: none). */
+  syscalls: SyscallFilter | null = null;
+  /** Processes held at a system call's INT $64: the address, so that the call runs when they go on from there. */
+  private readonly passing = new Map<Proc, number>();
+  /** stopAfter(): instructions left before the stop, and how many were asked for. */
+  private budget: { left: number; n: number } | null = null;
   private last: Proc | null = null;
 
   constructor(readonly k: Plan9, o: ControlOptions = {}) {
     this.pending = o.stopAtStart === false ? null : { kind: 'start' };
-    this.stopOnNotes = o.stopOnNotes !== false;
+    this.notes = o.stopOnNotes !== false ? () => true : null;
     if (k.sched.quantum === 0) k.sched.quantum = DEBUG_QUANTUM;
     k.debug = this.hooksForKernel();
     k.sched.gate = () => this.atGate();
@@ -159,6 +175,12 @@ export class Control {
     this.resume(o.deliver ?? false);
   }
 
+  /** Stop once n more instructions have run (every process counted; n = 0 clears). Every instruction is slower while set. */
+  stopAfter(n: number): void {
+    this.budget = n > 0 ? { left: n, n } : null;
+    if (this.budget) for (const p of this.hooked()) this.hookcount(p);
+  }
+
   /** The run ended (nothing can run again): the last stop. */
   exited(pid: number, exitstr: string): void {
     this.enter({ kind: 'exited', pid, exitstr });
@@ -206,21 +228,48 @@ export class Control {
     return w.kind === 'request' ? { kind: 'request', why: w.why, pid: w.pid } : { kind: w.kind, pid };
   }
 
+  /** Stop on p's hit, if it has one; a system call caught at enter goes back to its INT. */
+  private take(p: Proc): boolean {
+    const hit = this.hits.get(p);
+    if (!hit) return false;
+    this.hits.delete(p);
+    if (hit.kind === 'syscall' && hit.when === 'enter') {
+      const at = (p.cpu.reg('pc') - 2) >>> 0;
+      p.cpu.setReg('pc', at);
+      this.passing.set(p, at);
+    }
+    this.enter(this.stepping === p ? { kind: 'step', pid: p.pid } : hit);
+    return true;
+  }
+
   private hooksForKernel(): DebugHooks {
     return {
       afterRun: (p: Proc, _stop: Stop): boolean => {
         this.last = p;
         this.skip.delete(p);
+        this.passing.delete(p);
         if (this.stepping === p) this.stepDone = true;
-        const hit = this.hits.get(p);
-        if (!hit) return false;
-        this.hits.delete(p);
-        this.enter(this.stepping === p ? { kind: 'step', pid: p.pid } : hit);
+        return this.take(p);
+      },
+      beforeSyscall: (p: Proc): boolean => {
+        // The INT is 2 bytes (CD 40); pc is after it.
+        const at = (p.cpu.reg('pc') - 2) >>> 0;
+        if (this.passing.get(p) === at) {
+          this.passing.delete(p);
+          return false;
+        }
+        if (this.hits.has(p) || !this.syscalls?.(p, 'enter')) return false;
+        this.hits.set(p, { kind: 'syscall', pid: p.pid, num: p.scallnr, when: 'enter' });
+        return true;
+      },
+      afterSyscall: (p: Proc): boolean => {
+        if (this.hits.has(p) || !this.syscalls?.(p, 'exit')) return false;
+        this.hits.set(p, { kind: 'syscall', pid: p.pid, num: p.scallnr, when: 'exit' });
         return true;
       },
       beforeNotes: (p: Proc): boolean => {
         const n = p.notes[0];
-        if (!this.stopOnNotes || !n || p.procctl !== null) return false;
+        if (!n || p.procctl !== null || !this.notes?.(p, n.msg)) return false;
         if (p.notified && n.flag === NUser) return false;  // waits for noted
         if (this.seen.get(p) === n) return false;
         this.seen.set(p, n);
@@ -229,6 +278,8 @@ export class Control {
         return true;
       },
       beforeRun: (p: Proc): boolean => {
+        // A system call that returned after blocking is caught at exit here.
+        if (this.take(p)) return true;
         if (this.stepping === p && this.stepDone) {
           this.enter({ kind: 'step', pid: p.pid });
           return true;
@@ -295,6 +346,7 @@ export class Control {
     this.hooks.set(p, new Map());
     for (const a of this.bps.keys()) this.hookbp(p, a);
     for (const w of this.wps.values()) this.hookwp(p, w);
+    if (this.budget) this.hookcount(p);
   }
 
   /** Add p's hook under key unless it has one. */
@@ -311,9 +363,10 @@ export class Control {
   private prune(): void {
     const live = new Set([...this.wps.values()].map((w) => `wp:${w.addr}:${w.len}:${w.kind}`));
     if (live.size > 0) live.add('next');
+    if (this.budget) live.add('count');
     for (const m of this.hooks.values()) {
       for (const [key, remove] of m) {
-        if ((key.startsWith('wp:') || key === 'next') && !live.has(key)) {
+        if ((key.startsWith('wp:') || key === 'next' || key === 'count') && !live.has(key)) {
           remove();
           m.delete(key);
         }
@@ -337,11 +390,26 @@ export class Control {
       const on = this.findWatchpoint(w.addr, w.len, w.kind);
       if (!on || a + size <= on.addr || a >= on.addr + on.len) return;
       this.hits.set(p, { kind: 'watchpoint', pid: p.pid, addr: Math.max(a, on.addr), access: write ? 'write' : 'read', wp: on });
-    }));
+    }, code(p)));
     // The stop comes before the next instruction, so that the access has been made.
     this.once(p, 'next', () => addCodeHook(p.cpu, 1, 0, () => {
       if (this.hits.get(p)?.kind === 'watchpoint') p.cpu.stop();
-    }));
+    }, code(p)));
+  }
+
+  /** Count p's instructions against the budget; stop before the one past it. */
+  private hookcount(p: Proc): void {
+    this.once(p, 'count', () => addCodeHook(p.cpu, 1, 0, () => {
+      const b = this.budget;
+      if (!b || this.hits.has(p)) return;
+      if (b.left > 0) {
+        b.left--;
+        return;
+      }
+      this.budget = null;
+      this.hits.set(p, { kind: 'count', pid: p.pid, n: b.n });
+      p.cpu.stop();
+    }, code(p)));
   }
 
   // --- processes, registers, memory -----------------------------------------
@@ -396,7 +464,7 @@ export class Control {
     for (let a = addr; a < addr + data.length; ) {
       const s = p.as.seg(a)!;
       const end = Math.min(s.top, addr + data.length);
-      if (s.type === 'text' || s.prot & 4) for (const as of s.users) as.cpu.invalidate(a, end - a);
+      if (s.type === 'text' || s.prot & PROT_EXEC) for (const as of s.users) as.cpu.invalidate(a, end - a);
       a = end;
     }
   }
@@ -425,4 +493,9 @@ export class Control {
     if (this.stopped) this.resume(true);
     this.k.sched.gate = null;
   }
+}
+
+/** The segments p's code can have been translated from (text, and the writable ones once executed). */
+function code(p: Proc): CodeRanges {
+  return p.as.segs.filter((s) => s.type === 'text' || (s.prot & PROT_EXEC) !== 0);
 }

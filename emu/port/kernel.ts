@@ -60,6 +60,10 @@ export interface Arch {
 export interface DebugHooks {
   /** After a run of p's CPU: hold it now (a breakpoint or watchpoint hit), before anything else happens. */
   afterRun(p: Proc, stop: Stop): boolean;
+  /** At INT $64, before the call runs (p.scallnr set): hold p at the INT, the call not made; it runs when p goes on. */
+  beforeSyscall(p: Proc): boolean;
+  /** The call stored its result: hold p before it returns to user mode. */
+  afterSyscall(p: Proc): boolean;
   /** Notes are about to go out to p (kexit): hold it with the note still queued. */
   beforeNotes(p: Proc): boolean;
   /** p is about to return to user mode, notes delivered: hold it (a finished step, a stop request). */
