@@ -1,7 +1,8 @@
-// The loaded libunicorn's own symbols and code, for the two places where
+// The loaded libunicorn's own symbols and code, for the places where
 // p9emu reads or mends a detail of the 2.0.1 build that the API does not
-// reach (exitreq.ts, notdirty.ts). Both must fail soft: when a symbol or
-// a byte pattern is not what they expect, p9emu runs without the mend.
+// reach (exitreq.ts, notdirty.ts, farreg.ts). Each must fail soft: when a
+// symbol or a byte pattern is not what it expects, p9emu runs without the
+// mend.
 
 import type { UcLib } from './unicorn_ffi.ts';
 
@@ -40,17 +41,20 @@ export function libbytes(L: UcLib, addr: bigint, n: number): Uint8Array {
   return new Uint8Array(L.koffi.view(addr as never, n) as ArrayBuffer);
 }
 
-/** Overwrite library code (its pages made writable for the moment). False if the host refuses. */
-export function patchBytes(L: UcLib, addr: bigint, bytes: Uint8Array): boolean {
+/**
+ * Overwrite library code ('rx', the default) or read-only data ('r'), its
+ * pages made writable for the moment. False if the host refuses.
+ */
+export function patchBytes(L: UcLib, addr: bigint, bytes: Uint8Array, prot: 'rx' | 'r' = 'rx'): boolean {
   const c = loadLibc(L);
   const page = addr & ~0xfffn;
   const len = Number(addr + BigInt(bytes.length) - page + 0xfffn) & ~0xfff;
-  const RX = 1 | 4, RWX = 1 | 2 | 4;
-  if (c.mprotect(page as never, len, RWX) !== 0) return false;
+  const R = 1, X = 4, W = 2;
+  if (c.mprotect(page as never, len, R | W | (prot === 'rx' ? X : 0)) !== 0) return false;
   try {
     libbytes(L, addr, bytes.length).set(bytes);
   } finally {
-    c.mprotect(page as never, len, RX);
+    c.mprotect(page as never, len, prot === 'rx' ? R | X : R);
   }
   return true;
 }

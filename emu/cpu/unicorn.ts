@@ -13,6 +13,7 @@ import { findInsnPc, refineFaultPc } from './faultpc.ts';
 import { isPriv, type PrivInsn } from './privinsn.ts';
 import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
 import { fastStores } from './notdirty.ts';
+import { farRegUD } from './farreg.ts';
 import { regfile } from './regfile.ts';
 import { CpuError, hex } from './ucengine.ts';
 import { setupSegments } from './gdt.ts';
@@ -53,6 +54,8 @@ export class UnicornCpu extends UcHooks implements Cpu {
       if (this.exitOff !== null) setNoExitRequest(this.L, this.uc, this.exitOff, true);
       // Stores to pages mapped without exec skip 2.0.1's code check: notdirty.ts.
       fastStores(this.L);
+      // CALL/JMP FAR through a register is #UD, not an engine abort: farreg.ts.
+      farRegUD(this.L);
     } catch (e) {
       this.close();
       throw e;

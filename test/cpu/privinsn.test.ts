@@ -32,6 +32,11 @@ const cases: [string, number[], number][] = [
   ['IRET', [0xcf], 13],
   ['JMP FAR 0x1b:0', [0xea, 0, 0, 0, 0, 0x1b, 0], 13],
   ['CALL FAR 0x08:0', [0x9a, 0, 0, 0, 0, 0x08, 0], 13],
+  // A far pointer must be in memory; the engine would abort (farreg.ts).
+  ['CALL FAR EAX (FF /3, register)', [0xff, 0xd8], 6],
+  ['JMP FAR EDI (FF /5, register)', [0xff, 0xef], 6],
+  ['CALL FAR BX, 16-bit', [0x66, 0xff, 0xdb], 6],
+  ['CALL FAR [SI] to 0x08', [0xff, 0x1e], 13],
 ];
 
 describe('privileged instructions fault as under Plan 9', () => {
@@ -43,6 +48,7 @@ describe('privileged instructions fault as under Plan 9', () => {
         g.cpu.setReg('bx', 7);
         g.cpu.setReg('di', DATA);  // INS stores (a zero) before the engine's I/O hook
         g.cpu.setReg('si', DATA);
+        g.dv.setUint16(4, 0x08, true); // a far pointer 0x08:0 at DATA
         const stop = g.cpu.run(mode === 'count' ? { count: 1000 } : { timeoutUs: 1e9 });
         expect(stop).toEqual({ kind: 'trap', vector, pc: CODE + 12 });
         expect(g.cpu.reg('pc')).toBe(CODE + 12);
@@ -59,6 +65,15 @@ describe('privileged instructions fault as under Plan 9', () => {
   it('ICEBP is #DB with pc after it (the engine says invalid opcode)', () => {
     g = guest([0x90, 0xf1, 0xf4]);
     expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'trap', vector: 1, pc: CODE + 2 });
+  });
+
+  it('JMP FAR through memory to the user code selector still runs', () => {
+    g = guest([0xff, 0x2e, 0xf4, 0xf4, 0xf4]);
+    g.cpu.setReg('si', DATA);
+    g.dv.setUint32(0, CODE + 3, true);
+    g.dv.setUint16(4, 0x23, true);
+    // HLT at CODE+3 is the next thing to trap: the jump was taken.
+    expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'trap', vector: 13, pc: CODE + 3 });
   });
 
   it('an allowed far jump (to the user code selector) still runs', () => {
