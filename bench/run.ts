@@ -12,6 +12,8 @@ import { UnicornCpu } from '../emu/cpu/unicorn.ts';
 import { unicorn } from '../emu/cpu/unicorn_ffi.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import { BufferConsole } from '../emu/port/console.ts';
+import type { Plan9 } from '../emu/port/kernel.ts';
+import { deterministic } from '../emu/det/deterministic.ts';
 import { computeFloorMips, syscallFloorNs } from './floor.ts';
 import { parseAout } from '../emu/aout.ts';
 import { goBench } from './go.ts';
@@ -39,9 +41,9 @@ function image(name: string): Uint8Array {
   return r.aout;
 }
 
-async function timeRun(img: Uint8Array, onboot?: RunOptions['onboot']): Promise<number> {
+async function timeRun(img: Uint8Array, onboot?: RunOptions['onboot'], onkernel?: RunOptions['onkernel']): Promise<number> {
   const t0 = process.hrtime.bigint();
-  const r = await run(img, { machine: unicornMachine(), console: new BufferConsole(), onboot });
+  const r = await run(img, { machine: unicornMachine(), console: new BufferConsole(), onboot, onkernel });
   const dt = Number(process.hrtime.bigint() - t0);
   if (r.exitstr !== '') throw new Error(`bench program exited '${r.exitstr}'`);
   return dt;
@@ -94,6 +96,13 @@ async function main(): Promise<void> {
     return (t - startup - raw) / raw;
   });
   table?.row(['compute, raw then p9emu on one engine', '', '', `${round(1 / same, 2)}×`, '≥ 0.9×']);
+  // --deterministic against free running, in turn: instruction-count
+  // slices (the block counter, emu/cpu/blockcount.ts) and the virtual clock.
+  const det = (k: Plan9) => void deterministic(k, { seed: 0 });
+  const [detTime, freeTime] = await bestPair(20, () => timeRun(comp, undefined, det), () => timeRun(comp));
+  const det_mips = INSNS / ((detTime - startup) / 1e3);
+  const free_mips = INSNS / ((freeTime - startup) / 1e3);
+  table?.row(['compute --deterministic (MIPS) vs free', `${round(det_mips)}`, `${round(free_mips)} free`, `${round(det_mips / free_mips, 2)}×`, '≥ 0.5×']);
   table?.row(['process start to exit, null.s (ms)', `${round(startup / 1e6, 1)}`, '', '', '']);
   const r = {
     syscall_ns: round(syscall_ns),
@@ -103,6 +112,8 @@ async function main(): Promise<void> {
     compute_floor_mips: round(compute_floor_mips),
     compute_ratio: round(compute_mips / compute_floor_mips, 2),
     compute_same_engine_ratio: round(1 / same, 2),
+    compute_det_mips: round(det_mips),
+    compute_det_ratio: round(det_mips / free_mips, 2),
     process_start_ms: round(startup / 1e6, 1),
   };
   // Real Go binaries (bench/go.ts), when the host has Go to build them.

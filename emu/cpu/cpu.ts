@@ -1,8 +1,8 @@
 // The narrow CPU interface the kernel model drives (usercorn's models/cpu).
 // UnicornCpu (unicorn.ts and the uc*.ts layers under it) implements it on
 // the native engine; the engine's own files in this folder (unicorn_ffi.ts,
-// regfile.ts, exitreq.ts, notdirty.ts, fputrap.ts, codehook.ts, hostmem.ts)
-// are the only others that use the FFI. fakecpu.ts implements it with no
+// regfile.ts, exitreq.ts, notdirty.ts, blockcount.ts, fputrap.ts,
+// codehook.ts, hostmem.ts) are the only others that use the FFI. fakecpu.ts implements it with no
 // native code: test/kit/kernelkit.ts runs the real kernel on it.
 //
 // Memory is owned by the kernel: a HostMem is a block of host memory that
@@ -45,7 +45,7 @@ export interface HostMem {
 export type Stop =
   | { kind: 'stopped' }                        // stop() was called from a hook
   | { kind: 'timeout' }                        // the time slice ran out
-  | { kind: 'count' }                          // the instruction budget ran out
+  | { kind: 'count' }                          // the instruction budget (count or quantum) ran out
   | { kind: 'fault'; access: 'read' | 'write' | 'fetch'; addr: number; pc: number }
   | { kind: 'trap'; vector: number; pc: number }; // CPU exception (#DE=0, #UD=6, #GP=13, INT3=3, …)
 
@@ -59,6 +59,13 @@ export interface RunOptions {
   timeoutUs?: number;
   /** Stop after this many instructions; 0 or absent = no limit. */
   count?: number;
+  /**
+   * Stop at the first block start once at least this many instructions
+   * ran (Stop kind 'count'): the same code from the same state stops at
+   * the same place, much faster than `count` but not exact. A CPU that
+   * cannot may treat it as `count`.
+   */
+  quantum?: number;
 }
 
 export interface Cpu {

@@ -1,8 +1,9 @@
 // The loaded libunicorn's own symbols and code, for the places where
 // p9emu reads or mends a detail of the 2.0.1 build that the API does not
-// reach (exitreq.ts, notdirty.ts, farreg.ts). Each must fail soft: when a
-// symbol or a byte pattern is not what it expects, p9emu runs without the
-// mend.
+// reach (exitreq.ts, notdirty.ts, farreg.ts, blockcount.ts), and a page of
+// host code of our own (blockcount.ts's block hook). Each must fail soft:
+// when a symbol or a byte pattern is not what it expects, p9emu runs
+// without the mend.
 
 import type { UcLib } from './unicorn_ffi.ts';
 
@@ -10,6 +11,7 @@ type Libc = {
   dlopen: (file: string, mode: number) => unknown;
   dlsym: (h: unknown, name: string) => unknown;
   mprotect: (addr: unknown, len: number, prot: number) => number;
+  mmap: (addr: unknown, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
 };
 
 let libc: Libc | undefined;
@@ -22,6 +24,7 @@ function loadLibc(L: UcLib): Libc {
     dlopen: c.func('void *dlopen(const char *file, int mode)'),
     dlsym: c.func('void *dlsym(void *h, const char *name)'),
     mprotect: c.func('int mprotect(void *addr, size_t len, int prot)'),
+    mmap: c.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)'),
   };
   return libc;
 }
@@ -57,4 +60,16 @@ export function patchBytes(L: UcLib, addr: bigint, bytes: Uint8Array, prot: 'rx'
     c.mprotect(page as never, len, prot === 'rx' ? R | X : R);
   }
   return true;
+}
+
+/** A fresh page of host code holding `code` (read and execute only), or null if the host refuses. */
+export function codePage(L: UcLib, code: Uint8Array): bigint | null {
+  if (process.platform !== 'linux' || code.length > 4096) return null;
+  const c = loadLibc(L);
+  const PROT_RW = 1 | 2, PROT_RX = 1 | 4, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
+  const p = c.mmap(null, 4096, PROT_RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  const addr = p ? BigInt(L.koffi.address(p) as bigint) : -1n;
+  if (addr === -1n || addr === 0n || addr === 0xffffffffffffffffn) return null;
+  libbytes(L, addr, code.length).set(code);
+  return c.mprotect(p, 4096, PROT_RX) === 0 ? addr : null;
 }

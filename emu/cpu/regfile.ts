@@ -67,14 +67,20 @@ function readOffsets(L: UcLib): Offsets {
  * must not be touched after uc_close.
  */
 export function regfile(L: UcLib, uc: bigint): Uint32Array | null {
-  if (disabled || process.arch !== 'x64') return null;
+  if (disabled) return null;
+  const env = envAddress(L, uc);
+  if (env === null) return null;
+  const regs = new Uint32Array(L.koffi.view(env as never, 16 * 8) as ArrayBuffer);
+  return proved(L, uc, regs) ? regs : null;
+}
+
+/** Address of the engine's CPUX86State (regs[] first, then eip), unproved; null if the reader's code is not the expected shape. */
+export function envAddress(L: UcLib, uc: bigint): bigint | null {
+  if (process.arch !== 'x64') return null;
   const off = offsets(L);
   if (off === null) return null;
-  const k = L.koffi;
-  const cpu = new BigUint64Array(k.view((uc + BigInt(off.cpu)) as never, 8) as ArrayBuffer)[0]!;
-  if (cpu === 0n) return null;
-  const regs = new Uint32Array(k.view((cpu + BigInt(off.env)) as never, 16 * 8) as ArrayBuffer);
-  return proved(L, uc, regs) ? regs : null;
+  const cpu = new BigUint64Array(L.koffi.view((uc + BigInt(off.cpu)) as never, 8) as ArrayBuffer)[0]!;
+  return cpu === 0n ? null : cpu + BigInt(off.env);
 }
 
 /** Writes through the API show in the view, and writes to the view show through the API; the registers are left as found. */

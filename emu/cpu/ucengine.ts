@@ -20,7 +20,8 @@ export const SCR_BATCH_VALS = 64; // 16 x 8 bytes: regs() values
 export const SCR_BATCH_PTRS = 192; // 16 x 8 bytes: pointers to the values
 export const SCR_PAIR_IDS = 320; // 2 x 4 bytes: register ids for readPair
 export const SCR_WRITE_IDS = 328; // 16 x 4 bytes: register ids for setRegs
-const SCR_SIZE = 392;
+export const SCR_BLOCK = 392; // 32 bytes: the block counter's cell (blockcount.ts)
+const SCR_SIZE = 424;
 
 export class UcEngine {
   readonly L: UcLib;

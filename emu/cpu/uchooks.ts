@@ -25,12 +25,16 @@ import { VectorGPF, VectorSYSCALL } from '../386/mem.ts';
 import { PRIV_INSNS, icebpEnd, type PrivInsn } from './privinsn.ts';
 import type { UcLib } from './unicorn_ffi.ts';
 
+/** What an engine's blocks are translated for: free running, Unicorn's exact count, or the block counter (blockcount.ts). */
+export type RunMode = 'free' | 'count' | 'quantum';
+
 export abstract class UcHooks extends UcFpu {
   protected readonly callbacks: unknown[] = [];
   protected syscallFn: (() => void) | undefined;
   protected pending: Stop | undefined; // fault/trap recorded by a hook
   protected hookError: unknown;
-  protected countMode = false;
+  /** What the engine's blocks were translated for (unicorn.ts run()). */
+  protected mode: RunMode = 'free';
   /** Offset of uc_struct.no_exit_request, when known (exitreq.ts). */
   protected exitOff: number | null = null;
 
@@ -160,7 +164,7 @@ export abstract class UcHooks extends UcFpu {
     }
     if (this.faultCtx !== null) return false; // later in the block of the first fault
     this.pending = { kind: 'fault', access, addr, pc: 0 };
-    if (access === 'write' && this.exitOff !== null && !this.countMode) {
+    if (access === 'write' && this.exitOff !== null && this.mode === 'free') {
       // Without mid-block exit checks a failed store is skipped and the
       // block runs on (exitreq.ts; loads and fetches leave the block by
       // cpu_loop_exit and stay exact). The registers here are those before

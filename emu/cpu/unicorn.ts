@@ -15,9 +15,10 @@ import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
 import { fastStores } from './notdirty.ts';
 import { farRegUD } from './farreg.ts';
 import { regfile } from './regfile.ts';
-import { CpuError, hex } from './ucengine.ts';
+import { CpuError, hex, SCR_BLOCK } from './ucengine.ts';
+import { hookBlocks, UNLIMITED } from './blockcount.ts';
 import { setupSegments } from './gdt.ts';
-import { UcHooks } from './uchooks.ts';
+import { UcHooks, type RunMode } from './uchooks.ts';
 
 export { CpuUnavailable } from './unicorn_ffi.ts';
 export { CpuError } from './ucengine.ts';
@@ -40,6 +41,7 @@ export function getPreemptMode(): PreemptMode {
 
 export class UnicornCpu extends UcHooks implements Cpu {
   private stopRequested = false;
+  private budget: BigInt64Array | null | undefined;
   private gdt: HostMem | null = null;
 
   constructor() {
@@ -70,7 +72,10 @@ export class UnicornCpu extends UcHooks implements Cpu {
   run(opts: RunOptions = {}): Stop {
     this.live();
     if (this.inRun) throw new CpuError('UnicornCpu.run: called from inside run()');
-    const count = opts.count && opts.count > 0 ? Math.floor(opts.count) : 0;
+    let count = opts.count && opts.count > 0 ? Math.floor(opts.count) : 0;
+    const quantum = count === 0 && opts.quantum && opts.quantum > 0 ? Math.floor(opts.quantum) : 0;
+    const budget = quantum > 0 ? this.blockBudget() : null;
+    if (quantum > 0 && budget === null) count = quantum; // no block counter here: Unicorn's exact count
     const us = opts.timeoutUs && opts.timeoutUs > 0 ? opts.timeoutUs : 0;
     this.pending = undefined;
     this.pendingPc = undefined;
@@ -81,12 +86,17 @@ export class UnicornCpu extends UcHooks implements Cpu {
     // Unicorn's instruction counter is a code hook compiled into each block:
     // blocks translated without it never count, so flush when turning it on.
     // (Unicorn itself flushes when a run without count removes the hook.)
-    // Count mode stops from its code hook and needs the mid-block exit
-    // checks back; both kinds of blocks are retranslated on the switch.
-    if (count > 0 !== this.countMode && this.exitOff !== null) setNoExitRequest(this.L, this.uc, this.exitOff, count === 0);
-    if (count > 0 && !this.countMode) this.flushTb();
+    // Count and quantum runs stop from hooks (a code hook, inject.ts's and a
+    // debugger's, or the block hook) and need the mid-block exit checks back;
+    // blocks are retranslated on every switch of mode.
+    const mode: RunMode = count > 0 ? 'count' : budget !== null ? 'quantum' : 'free';
+    if (mode !== this.mode) {
+      if (this.exitOff !== null) setNoExitRequest(this.L, this.uc, this.exitOff, mode === 'free');
+      if (this.mode !== 'count') this.flushTb();
+      this.mode = mode;
+    }
+    if (this.budget) this.budget[0] = quantum > 0 ? BigInt(quantum) : UNLIMITED;
     this.ran = true;
-    this.countMode = count > 0;
 
     const pc = this.rawRead(X86.eip);
     const wd = us > 0 && preemptMode === 'watchdog' ? watchdog(this.L.path) : undefined;
@@ -130,10 +140,23 @@ export class UnicornCpu extends UcHooks implements Cpu {
     if (err !== UC_ERR_OK && err !== UC_ERR_INSN_INVALID) throw new CpuError(`uc_emu_start: ${ucErrorText(err)}`);
     const eip = this.rawRead(X86.eip);
     if (eip === UNTIL) return { kind: 'fault', access: 'fetch', addr: UNTIL, pc: UNTIL };
-    if (count > 0) return { kind: 'count' };
+    if (count > 0 || (budget !== null && budget[0]! <= 0n)) return { kind: 'count' };
     if (us > 0 && (wd || performance.now() - t0 >= us / 1000)) return { kind: 'timeout' };
     // Nothing explains the stop (cannot happen with the protocol above).
     throw new CpuError(`uc_emu_start returned without a reason at pc ${hex(eip)}`);
+  }
+
+  /** The block counter's budget (blockcount.ts), its hook added on first use; null where there is none. */
+  private blockBudget(): BigInt64Array | null {
+    if (this.budget === undefined) {
+      this.budget = hookBlocks(this.L, this.uc, this.scratch + BigInt(SCR_BLOCK), {
+        read: () => this.rawRead(X86.eip),
+        write: (v) => this.rawWrite(X86.eip, v),
+      });
+      // Blocks translated before the hook do not call it: the first quantum
+      // run is a switch of mode, which retranslates (run()).
+    }
+    return this.budget;
   }
 
   close(): void {

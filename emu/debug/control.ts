@@ -11,8 +11,8 @@
 // cont() or step(). Every CPU is idle while the machine is stopped, so
 // registers and memory are read and written directly.
 //
-// While a Control is attached the CPUs run in Unicorn's instruction-count
-// mode (Sched.quantum), as under --deterministic: stops from a code hook
+// While a Control is attached the CPUs run in Unicorn's exact
+// instruction-count mode (Sched.quantum, as a count): stops from a code hook
 // are then exact (the instruction at the hook has not run) and no stop
 // comes from another thread in the middle of a block (cpu/exitreq.ts).
 
@@ -290,7 +290,9 @@ export class Control {
         }
         return false;
       },
-      runOptions: (p: Proc, o: RunOptions): RunOptions => (this.stepping === p || this.skip.has(p) ? { count: 1 } : o),
+      // Exact counts: a watchpoint's stop is exact only with every instruction hooked.
+      runOptions: (p: Proc, o: RunOptions): RunOptions =>
+        (this.stepping === p || this.skip.has(p) ? { count: 1 } : o.quantum ? { count: o.quantum } : o),
     };
   }
 

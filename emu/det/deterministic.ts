@@ -1,8 +1,8 @@
 // --deterministic: the same program, arguments and seed give the same run,
-// event for event. Slices end by instruction count (Unicorn's count mode)
-// instead of time; the clock behind nsec, #c/bintime, #c/time, sleep and
-// tsemacquire is virtual; #c/random is seeded. Nothing else in the kernel
-// reads the host's time.
+// event for event. Slices end by instruction count (RunOptions.quantum,
+// the block counter of cpu/blockcount.ts) instead of time; the clock
+// behind nsec, #c/bintime, #c/time, sleep and tsemacquire is virtual;
+// #c/random is seeded. Nothing else in the kernel reads the host's time.
 
 import type { Plan9 } from '../port/kernel.ts';
 import { VirtualClock } from './vclock.ts';

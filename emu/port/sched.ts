@@ -35,7 +35,7 @@ export class Sched {
   private kick: (() => void) | null = null;
   /** The process on the CPU (9front up), null between slices. */
   current: Proc | null = null;
-  /** Instructions per slice (Unicorn's count mode) under --deterministic; 0: time slices. */
+  /** Instructions per slice (RunOptions.quantum) under --deterministic; 0: time slices. */
   quantum = 0;
   /** A virtual clock: when every process waits for a timer, jump to it instead of waiting. */
   skipTo: ((at: number) => void) | null = null;
@@ -148,7 +148,7 @@ export class Sched {
     if (this.quantum > 0) {
       if (s > 0 && this.runs >= RUNS_PER_SLICE) return null;
       this.runs++;
-      return { count: this.quantum };
+      return { quantum: this.quantum };
     }
     if (s === 0) return { timeoutUs: 0 };
     const left = SLICE_US - (performance.now() - this.dispatchedAt) * 1000;
