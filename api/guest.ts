@@ -77,6 +77,26 @@ export interface CodeContext {
   string(addr: number): string;
 }
 
+/** Where a memory hook listens: [from, to) (to defaults to from+1), addresses or symbols; reads, writes or both (default). */
+export interface MemoryRange {
+  from: number | string;
+  to?: number | string;
+  access?: 'r' | 'w' | 'rw';
+}
+
+/** A memory access as a memory hook sees it, before it is made. */
+export interface MemoryAccess {
+  pid: number;
+  /** The accessing instruction. */
+  pc: number;
+  access: 'r' | 'w';
+  addr: number;
+  size: number;
+  /** The value read (as memory holds it) or being written, little-endian unsigned; exact up to 6 bytes. */
+  value: number;
+  bytes: Uint8Array;
+}
+
 export interface SyscallHook {
   /** Before the call runs; an override replaces the call (it does not run). */
   enter?(c: SyscallContext): SyscallOverride | void;
@@ -102,11 +122,21 @@ export interface RunResult {
 
 type Which = string | number | '*';
 
+interface MemHook {
+  from: number;
+  to: number;
+  kinds: { read: boolean; write: boolean };
+  fn: (a: MemoryAccess) => void;
+  /** Its control-layer hook's remover, once there is one. */
+  off?: () => void;
+}
+
 /** A program booted with its options; hooks are added before run(). */
 export class Guest {
   private readonly sysHooks: { which: Which; hook: SyscallHook }[] = [];
   private readonly eventFns: ((ev: TraceEvent) => void)[] = [];
   private readonly codeHooks: { addr: number; fn: (c: CodeContext) => void }[] = [];
+  private readonly memHooks: MemHook[] = [];
   /** The first error a hook threw: the run is stopped and run() rejects with it. */
   private hookError: unknown = null;
   readonly events: TraceEvent[] = [];
@@ -147,6 +177,35 @@ export class Guest {
     this.codeHooks.push({ addr, fn });
   }
 
+  /**
+   * Call fn with each read and/or write, by any process, that overlaps the
+   * range; before it is made. Add before the run or at a stop. Returns the
+   * remover.
+   */
+  onMemory(range: MemoryRange, fn: (a: MemoryAccess) => void): () => void {
+    const from = this.addrOf(range.from);
+    const to = range.to === undefined ? from + 1 : this.addrOf(range.to);
+    const access = range.access ?? 'rw';
+    if (!(to > from)) throw new Error('onMemory: to is not above from');
+    if (access !== 'r' && access !== 'w' && access !== 'rw') throw new Error(`onMemory: access '${access}' is not r, w or rw`);
+    if (this.running && !this.control) throw new Error('onMemory: add memory hooks before run() or at a runUntil stop');
+    if (this.result) throw new Error('onMemory: the run is over');
+    const h: MemHook = { from, to, kinds: { read: access !== 'w', write: access !== 'r' }, fn };
+    this.memHooks.push(h);
+    if (this.control) this.tap(this.control, h);
+    return () => {
+      h.off?.();
+      this.memHooks.splice(this.memHooks.indexOf(h) >>> 0, 1);
+    };
+  }
+
+  private tap(c: Control, h: MemHook): void {
+    h.off = c.onAccess(h.from, h.to, h.kinds, (a) => this.guard(c.k, () => h.fn({
+      pid: a.pid, pc: a.pc, access: a.write ? 'w' : 'r', addr: a.addr, size: a.size,
+      value: a.bytes.reduceRight((v, b) => v * 256 + b, 0), bytes: a.bytes,
+    })));
+  }
+
   /** The machine's control layer, once runUntil started the run under it. */
   private control: Control | null = null;
   private running: Promise<RunResult> | null = null;
@@ -169,7 +228,7 @@ export class Guest {
       this.goOn([]);
       return this.running;
     }
-    this.running = this.execute(false, []);
+    this.running = this.execute(this.memHooks.length > 0, []);
     return this.running;
   }
 
@@ -272,6 +331,7 @@ export class Guest {
   private attach(k: Plan9, conds: readonly Until[]): void {
     const c = (this.control = new Control(k, { stopAtStart: false, stopOnNotes: false }));
     this.armed = arm(c, this.program, conds, null);
+    for (const h of this.memHooks) this.tap(c, h);
     c.onStop((r) => {
       if (r.kind === 'exited') return;
       const s = this.hookError === null ? toStop(c, this.program, this.armed!, r) : null;
@@ -351,6 +411,7 @@ export class Guest {
     } catch (e) {
       this.hookError ??= e;
       for (const p of [...k.procs.values()]) killproc(p);
+      k.sched.current?.cpu.stop();
       return undefined;
     }
   }
@@ -364,7 +425,6 @@ export class Guest {
             pid: p.pid, pc, regs: p.cpu.regs(),
             read: (a, n) => p.as.read(a, n), write: (a, d) => p.as.write(a, d), string: (a) => p.as.str(a, 1 << 16) ?? '',
           }));
-          if (this.hookError !== null) p.cpu.stop();
         });
       }
     });

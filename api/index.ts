@@ -6,6 +6,7 @@ export { assemble, load, stubsDir, ProgramError, type Program, type Symbol, type
 export {
   boot, Guest,
   type BootOptions, type RunResult, type SyscallContext, type SyscallHook, type SyscallOverride, type CodeContext,
+  type MemoryRange, type MemoryAccess,
 } from './guest.ts';
 export type { Until, Stop } from './until.ts';
 export { checkAbi, type AbiOptions } from './abi.ts';

@@ -17,8 +17,8 @@ const UC_HOOK_MEM_WRITE = 1 << 11;
 const UC_MEM_WRITE = 17;
 
 export type CodeFn = (pc: number, size: number) => void;
-/** A read or write of `size` bytes at addr, before a store is made. */
-export type MemFn = (write: boolean, addr: number, size: number) => void;
+/** A read or write of `size` bytes at addr, before a store is made; `value` is what a write stores (0 for a read). */
+export type MemFn = (write: boolean, addr: number, size: number, value: bigint) => void;
 
 const codefns = new Map<number, CodeFn>();
 const memfns = new Map<number, MemFn>();
@@ -41,9 +41,9 @@ function memTrampoline(L: UcLib): unknown {
   if (memtramp) return memtramp;
   const k = L.koffi;
   const proto = k.proto('bool p9uc_hook_watch(void *uc, int type, uint64_t addr, int size, int64_t value, void *user)');
-  memtramp = k.register((_uc: unknown, type: number, addr: number | bigint, size: number, _v: unknown, user: number | bigint) => {
+  memtramp = k.register((_uc: unknown, type: number, addr: number | bigint, size: number, v: number | bigint, user: number | bigint) => {
     const f = memfns.get(Number(user));
-    if (f) f(type === UC_MEM_WRITE, Number(addr) >>> 0, size);
+    if (f) f(type === UC_MEM_WRITE, Number(addr) >>> 0, size, BigInt(v));
     return true;
   }, k.pointer(proto));
   return memtramp;

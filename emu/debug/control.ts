@@ -70,6 +70,25 @@ export interface ControlOptions {
 export type NoteFilter = (p: Proc, note: string) => boolean;
 export type SyscallFilter = (p: Proc, when: 'enter' | 'exit') => boolean;
 
+/** A memory access an access hook (onAccess) sees, before it is made. */
+export interface Access {
+  pid: number;
+  /** The accessing instruction. */
+  pc: number;
+  write: boolean;
+  addr: number;
+  size: number;
+  /** The bytes read (as they are) or being written. */
+  bytes: Uint8Array;
+}
+
+interface Tap {
+  from: number;
+  to: number;
+  kinds: { read: boolean; write: boolean };
+  fn: (a: Access) => void;
+}
+
 export interface ProcInfo {
   pid: number;
   text: string;
@@ -98,6 +117,7 @@ export class Control {
   private readonly bps = new Map<number, number>();  // address -> references
   private readonly wps = new Map<number, Watchpoint>();
   private wpid = 0;
+  private readonly taps = new Map<number, Tap>();
   /** Per process: its engine hooks' removers by key (bp:ADDR, wp:ADDR:LEN:KIND, next). */
   private readonly hooks = new Map<Proc, Map<string, () => void>>();
   private readonly corpses = new Map<number, Corpse>();
@@ -335,6 +355,19 @@ export class Control {
     return this.wps.delete(typeof w === 'number' ? w : w.id);
   }
 
+  /**
+   * Call fn with each read and/or write by any process that overlaps
+   * [from, to), before it is made; the machine does not stop. Returns the
+   * remover (its engine hooks go at the next resume).
+   */
+  onAccess(from: number, to: number, kinds: { read: boolean; write: boolean }, fn: (a: Access) => void): () => void {
+    const id = ++this.wpid;
+    const t: Tap = { from: from >>> 0, to, kinds, fn };
+    this.taps.set(id, t);
+    for (const p of this.hooked()) this.hooktap(p, id, t);
+    return () => void this.taps.delete(id);
+  }
+
   /** The watchpoint covering [addr, addr+len) of that kind, if any. */
   findWatchpoint(addr: number, len: number, kind: WatchKind): Watchpoint | undefined {
     return [...this.wps.values()].find((w) => w.addr === addr >>> 0 && w.len === len && w.kind === kind);
@@ -348,6 +381,7 @@ export class Control {
     this.hooks.set(p, new Map());
     for (const a of this.bps.keys()) this.hookbp(p, a);
     for (const w of this.wps.values()) this.hookwp(p, w);
+    for (const [id, t] of this.taps) this.hooktap(p, id, t);
     if (this.budget) this.hookcount(p);
   }
 
@@ -366,9 +400,10 @@ export class Control {
     const live = new Set([...this.wps.values()].map((w) => `wp:${w.addr}:${w.len}:${w.kind}`));
     if (live.size > 0) live.add('next');
     if (this.budget) live.add('count');
+    for (const id of this.taps.keys()) live.add(`tap:${id}`);
     for (const m of this.hooks.values()) {
       for (const [key, remove] of m) {
-        if ((key.startsWith('wp:') || key === 'next' || key === 'count') && !live.has(key)) {
+        if ((key.startsWith('wp:') || key.startsWith('tap:') || key === 'next' || key === 'count') && !live.has(key)) {
           remove();
           m.delete(key);
         }
@@ -396,6 +431,15 @@ export class Control {
     // The stop comes before the next instruction, so that the access has been made.
     this.once(p, 'next', () => addCodeHook(p.cpu, 1, 0, () => {
       if (this.hits.get(p)?.kind === 'watchpoint') p.cpu.stop();
+    }, code(p)));
+  }
+
+  private hooktap(p: Proc, id: number, t: Tap): void {
+    // An access starting up to 7 bytes below the range may reach into it.
+    this.once(p, `tap:${id}`, () => addMemHook(p.cpu, Math.max(0, t.from - 7), t.to - 1, t.kinds, (write, addr, size, value) => {
+      if (!this.taps.has(id) || addr + size <= t.from || addr >= t.to) return;
+      const bytes = write ? lebytes(value, size) : p.as.okaddr(addr, size, false) ? p.as.read(addr, size) : new Uint8Array(size);
+      t.fn({ pid: p.pid, pc: p.cpu.reg('pc'), write, addr, size, bytes });
     }, code(p)));
   }
 
@@ -488,6 +532,7 @@ export class Control {
     this.hooks.clear();
     this.bps.clear();
     this.wps.clear();
+    this.taps.clear();
     this.k.debug = null;
     this.k.sched.eligible = null;
     this.pending = null;
@@ -500,4 +545,11 @@ export class Control {
 /** The segments p's code can have been translated from (text, and the writable ones once executed). */
 function code(p: Proc): CodeRanges {
   return p.as.segs.filter((s) => s.type === 'text' || (s.prot & PROT_EXEC) !== 0);
+}
+
+/** The low `size` bytes of v, little-endian. */
+function lebytes(v: bigint, size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  for (let i = 0; i < size && i < 8; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn);
+  return b;
 }
