@@ -1,26 +1,12 @@
 // p9emu run: run a Plan 9 386 a.out (or a .s file, assembled first) with
 // the host's stdin/stdout/stderr as its console.
 
-import { loadProgram, UsageError, usageStatus, type Program } from './program.ts';
-import { rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseAout } from '../emu/aout.ts';
-import { aoutToElf } from '../emu/debug/elfsyms.ts';
-import { goLineSections } from '../emu/debug/dwarfline.ts';
-import { Control } from '../emu/debug/control.ts';
-import { GdbStub } from '../emu/debug/gdbstub.ts';
-import { Deaths } from '../emu/debug/deaths.ts';
-import type { Plan9 } from '../emu/port/kernel.ts';
+import { loadProgram, UsageError, usageStatus } from './program.ts';
+import { launch } from './launch.ts';
 import { ArgCursor } from './argv.ts';
-import { HostConsole } from '../emu/hostcons.ts';
-import { run } from '../emu/run.ts';
-import { hostinterrupt } from './hostintr.ts';
 import { istree, treeflavor, treeexec } from '../emu/tree/tree.ts';
-import { unicornMachine } from '../emu/cpu/machine.ts';
 import type { Flavor } from '../emu/port/dat.ts';
-import { instrument } from '../emu/instrument.ts';
-import { checkInstrument, newInstrumentArgs, optionsHelp, takeInstrumentOption, toInstrumentation, type InstrumentArgs } from './instrument_opts.ts';
+import { checkInstrument, newInstrumentArgs, optionsHelp, takeInstrumentOption, type InstrumentArgs } from './instrument_opts.ts';
 import { notDirectory } from '../api/guest.ts';
 
 export const usage = `usage: p9emu run [options] PROGRAM [ARG...]
@@ -191,77 +177,18 @@ export async function runMain(argv: string[]): Promise<number> {
   } catch (e) {
     return usageStatus('run', e);
   }
-  const cons = new HostConsole();
-  const ins = await instrument(toInstrumentation(o.instr), [prog.image]);
-  const gdb = o.gdb ? await gdbServer(prog, o.gdb) : null;
-  const deaths = new Deaths(prog.image, o.postMortem, o.core);
-  let unhook = () => {};
-  try {
-    const r = await run(prog.image, {
-      machine: unicornMachine(),
-      console: cons,
-      flavor: o.flavor,
+  return launch({
+    who: 'p9emu',
+    prog,
+    o,
+    run: {
       argv: argv0,
-      name: prog.name,
       env: o.env,
       root: o.root && !tree ? { dir: o.root, writable: o.rw } : null,
       tree: o.root && tree ? { dir: o.root, writable: o.rw } : null,
       ncpu: o.ncpu,
-      timeoutMs: o.timeoutMs,
-      mem: o.mem,
-      procs: o.procs,
-      trace: ins.trace,
-      onkernel: (k) => {
-        ins.onkernel(k);
-        deaths.attach(k);
-        gdb?.attach(k);
-      },
-      onend: (_k, first) => gdb?.end(first.pid, first.exitstr),
-      onboot: (k, first) => {
-        unhook = hostinterrupt(k, first, () => {
-          ins.close();
-          cons.close();
-        });
-      },
-    });
-    await deaths.report();
-    if (r.timedout) process.stderr.write(`p9emu: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
-    if (r.internal.length > 0) process.stderr.write(`p9emu: ${r.internal.length} internal error(s) contained; see above\n`);
-    for (const b of r.blocked) process.stderr.write(`p9emu: blocked: ${b}\n`);
-    if (r.deadlock) process.stderr.write('p9emu: deadlock: every process is blocked and nothing can wake one\n');
-    else if (r.exitstr !== '') process.stderr.write(`p9emu: exits: ${r.exitstr}\n`);
-    return r.code;
-  } finally {
-    gdb?.close();
-    unhook();
-    ins.close();
-    cons.close();
-  }
-}
-
-/**
- * --gdb: the stub listens before the kernel boots, so the address can be
- * printed at once; the machine it serves is attached at boot.
- */
-async function gdbServer(prog: Program, where: { host: string; port: number }) {
-  const elf = join(tmpdir(), `p9emu-${process.pid}-${prog.name}.elf`);
-  const aout = parseAout(prog.image);
-  writeFileSync(elf, aoutToElf(aout, goLineSections(aout) ?? []));
-  const stub = new GdbStub();
-  const a = await stub.listen({ host: where.host, port: where.port });
-  process.stderr.write(`p9emu: gdb: listening on ${a.address}:${a.port}; in gdb: symbol-file ${elf}; target remote ${a.address}:${a.port}\n`);
-  let control: Control | null = null;
-  return {
-    attach(k: Plan9) {
-      control = new Control(k);
-      stub.serve(control);
     },
-    end(pid: number, exitstr: string) {
-      control?.exited(pid, exitstr);
-    },
-    close() {
-      stub.close();
-      rmSync(elf, { force: true });
-    },
-  };
+    interrupt: true,
+    sayExits: true,
+  });
 }

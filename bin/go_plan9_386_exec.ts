@@ -16,24 +16,22 @@
 // P9EMU_FLAGS holds p9emu run's options, for tracing a failing `go test`
 // without changing the command (as GOWASIRUNTIMEARGS does for
 // go_wasip1_wasm_exec): P9EMU_FLAGS="--trace sys --trace-out /tmp/t.jsonl
-// --trace-format jsonl". --root, --rw and --entry are this command's own.
+// --trace-format jsonl", or P9EMU_FLAGS="--gdb 1234" to debug one test.
+// --root, --rw and --entry are this command's own.
 
 import { realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { HostConsole } from '../emu/hostcons.ts';
-import { run } from '../emu/run.ts';
 import { namec } from '../emu/port/chan.ts';
 import type { Chan } from '../emu/port/dev.ts';
 import type { Proc } from '../emu/port/proc.ts';
-import { unicornMachine } from '../emu/cpu/machine.ts';
 import { contentkey, hostcache } from './hostcache.ts';
 import { goroot, gotestns } from './go_plan9_386_ns.ts';
 import { ArgCursor } from './argv.ts';
 import { newRunArgs, parseOptions, type RunArgs } from './cmd_run.ts';
-import { checkInstrument, toInstrumentation } from './instrument_opts.ts';
+import { checkInstrument } from './instrument_opts.ts';
+import { launch } from './launch.ts';
 import { ProgramError, UsageError } from './program.ts';
 import { readAout } from '../api/program.ts';
-import { instrument } from '../emu/instrument.ts';
 import { hostmsg } from '../emu/hosterr.ts';
 
 const PASS_ENV = /^(GO[A-Z0-9_]*|CGO_ENABLED|HOME|PATH|TMPDIR|USER|TERM|LANG|LC_[A-Z]+|TZ)$/;
@@ -42,8 +40,9 @@ const USAGE = `usage: go_plan9_386_exec BINARY [ARG...]
 
 Run a GOOS=plan9 GOARCH=386 binary under p9emu, as go test and go run do
 when this command is on PATH. Options for p9emu (those of 'p9emu run':
---trace, --trace-out, --kernel, --deterministic, ...) come from the
-environment: P9EMU_FLAGS="--trace sys --trace-out /tmp/t.jsonl".
+--trace, --trace-out, --kernel, --deterministic, --gdb, --post-mortem,
+--core, ...) come from the environment:
+P9EMU_FLAGS="--trace sys --trace-out /tmp/t.jsonl" or P9EMU_FLAGS="--gdb 1234".
 P9EMU_CPUS sets the CPUs the guest sees (default 4).
 `;
 
@@ -113,36 +112,28 @@ async function main(argv: string[]): Promise<number> {
       // keep the real path
     }
   }
-  const cons = new HostConsole();
-  const ins = await instrument(toInstrumentation(o.instr), [image]);
-  try {
-    const name = basename(bin);
-    const r = await run(image, {
-      machine: unicornMachine(),
-      console: cons,
-      flavor: o.flavor,
-      timeoutMs: o.timeoutMs,
-      trace: ins.trace,
-      onkernel: ins.onkernel,
+  const name = basename(bin);
+  return launch({
+    who: 'go_plan9_386_exec',
+    prog: { image, name },
+    o,
+    run: {
       // argv[0] as given: tests re-run themselves through os.Args[0].
       argv: [prog, ...args],
-      name,
       env: { ...env, ...o.env },
       root: { dir: '/', writable: false },
       ncpu: Number.isInteger(ncpu) && ncpu >= 1 && ncpu <= 64 ? ncpu : 4,
-      onboot: (_k, first) => {
-        first.dot = cwd;
-        gotestns(first, goroot());
-        first.textchan = textchan(first, prog);
-      },
-    });
-    if (r.timedout) process.stderr.write(`go_plan9_386_exec: timeout: killed after ${o.timeoutMs! / 1000} s\n`);
-    if (r.deadlock) process.stderr.write('go_plan9_386_exec: deadlock: every process is blocked and nothing can wake one\n');
-    return r.code;
-  } finally {
-    ins.close();
-    cons.close();
-  }
+    },
+    onboot: (_k, first) => {
+      first.dot = cwd;
+      gotestns(first, goroot());
+      first.textchan = textchan(first, prog);
+    },
+    // go test stops a test binary by its own signals; a Go program's exit
+    // string is its status, already in the exit code.
+    interrupt: false,
+    sayExits: false,
+  });
 }
 
 /** The test binary as /proc/1/text names it (os.Executable), or none when the name space lacks it. */

@@ -2,6 +2,7 @@
 // Debian's gdb in batch mode attached over loopback. Under CI=true gdb must
 // be installed (scripts/setup.sh); elsewhere these tests skip without it.
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CI, fixture, skipWithoutGo } from '../go/gobuild.ts';
@@ -37,8 +38,13 @@ interface Session {
 
 /** Run PROG under `p9emu run --gdb 0`, attach gdb, run the commands, and wait for both to end. */
 function session(prog: string[], cmds: string[], runOpts: string[] = []): Promise<Session> {
+  return attach([join(root, 'bin/p9emu'), 'run', '--gdb', '0', ...runOpts, ...prog], cmds);
+}
+
+/** Start a command that prints the stub's 'listening on' line, attach gdb, run the commands, wait for both. */
+function attach(cmd: string[], cmds: string[], env: NodeJS.ProcessEnv = process.env): Promise<Session> {
   return new Promise((resolve, reject) => {
-    const emu = spawn('node', [join(root, 'bin/p9emu'), 'run', '--gdb', '0', ...runOpts, ...prog], { cwd: root });
+    const emu = spawn('node', cmd, { cwd: root, env });
     let stdout = '', stderr = '', gdbout = '';
     let emuDone = false, gdbDone = false;
     let code: number | null = null;
@@ -154,5 +160,17 @@ describe.skipIf(noGdb)('gdb attached to p9emu run --gdb', () => {
     expect(s.gdb).toMatch(/\[Switching to thread 2 \(Thread 2\)\]/);
     expect(s.gdb).toMatch(/\[Switching to thread 1 \(Thread 1\)\]/);
     expect(s.stdout).toMatch(/results 1000 total 166666500\n/);
+  }, LIMIT_MS);
+
+  it.skipIf(skipWithoutGo())('attaches to a program go_plan9_386_exec runs, with --gdb in P9EMU_FLAGS', async () => {
+    const prog = fixture('hello');
+    const main = parseAout(readFileSync(prog)).syms.find((x) => x.name === 'main.main')!.value.toString(16);
+    // At exit, goexitsall's notes to the other Ms stop them as SIGUSR1: pass those on.
+    const s = await attach([join(root, 'bin/go_plan9_386_exec'), prog], ['break main.main', 'continue', 'p/x $pc', 'delete', 'handle SIGUSR1 nostop noprint pass', 'continue'],
+      { ...process.env, P9EMU_FLAGS: '--gdb 0' });
+    expect(s.gdb).toContain(`$1 = 0x${main}\n`);
+    expect(s.gdb).toMatch(/\[Inferior 1 \(Remote target\) exited normally\]/);
+    expect(s.stdout).toBe('hello, world\n');
+    expect(s.code).toBe(0);
   }, LIMIT_MS);
 });
