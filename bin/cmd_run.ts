@@ -2,7 +2,7 @@
 // the host's stdin/stdout/stderr as its console.
 
 import { loadProgram, UsageError, usageStatus } from './program.ts';
-import { launch } from './launch.ts';
+import { gdbAddress, launch } from './launch.ts';
 import { ArgCursor } from './argv.ts';
 import { istree, treeflavor, treeexec } from '../emu/tree/tree.ts';
 import type { Flavor } from '../emu/port/dat.ts';
@@ -115,13 +115,7 @@ export function parseOptions(c: ArgCursor, o: RunArgs): void {
       case '--rw': o.rw = true; break;
       case '--post-mortem': o.postMortem = true; break;
       case '--core': o.core = val(a); break;
-      case '--gdb': {
-        const v = val(a);
-        const m = /^(?:(.*):)?(\d+)$/.exec(v);
-        if (!m || Number(m[2]) > 65535) throw new UsageError(`--gdb: '${v}' is not [HOST:]PORT`);
-        o.gdb = { host: m[1] || '127.0.0.1', port: Number(m[2]) };
-        break;
-      }
+      case '--gdb': o.gdb = gdbAddress(val(a)); break;
       case '--timeout': {
         const secs = Number(val(a));
         if (!(secs > 0) || !Number.isFinite(secs)) throw new UsageError('--timeout: a number of seconds above 0');

@@ -11,7 +11,7 @@ import { parseAout } from '../emu/aout.ts';
 import { aoutToElf } from '../emu/debug/elfsyms.ts';
 import { goLineSections } from '../emu/debug/dwarfline.ts';
 import { Control } from '../emu/debug/control.ts';
-import { GdbStub } from '../emu/debug/gdbstub.ts';
+import { GdbStub, type Debuggee } from '../emu/debug/gdbstub.ts';
 import { Deaths } from '../emu/debug/deaths.ts';
 import type { Plan9 } from '../emu/port/kernel.ts';
 import type { Proc } from '../emu/port/proc.ts';
@@ -22,7 +22,7 @@ import { instrument } from '../emu/instrument.ts';
 import { toInstrumentation } from './instrument_opts.ts';
 import { hostinterrupt } from './hostintr.ts';
 import type { RunArgs } from './cmd_run.ts';
-import type { Program } from './program.ts';
+import { UsageError, type Program } from './program.ts';
 
 export interface Launch {
   /** The command's name, for its lines: 'p9emu', 'go_plan9_386_exec'. */
@@ -90,11 +90,19 @@ export async function launch(l: Launch): Promise<number> {
   }
 }
 
+/** --gdb's [HOST:]PORT (HOST defaults to the loopback address). */
+export function gdbAddress(v: string): { host: string; port: number } {
+  const m = /^(?:(.*):)?(\d+)$/.exec(v);
+  if (!m || Number(m[2]) > 65535) throw new UsageError(`--gdb: '${v}' is not [HOST:]PORT`);
+  return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
+}
+
 /**
  * --gdb: the stub listens before the kernel boots, so the address can be
- * printed at once; the machine it serves is attached at boot.
+ * printed at once; the machine it serves is attached at boot (attach), or
+ * a core is served (serve). `closed` settles when gdb is done.
  */
-async function gdbServer(who: string, prog: Program, where: { host: string; port: number }) {
+export async function gdbServer(who: string, prog: Program, where: { host: string; port: number }) {
   const elf = join(tmpdir(), `p9emu-${process.pid}-${prog.name}.elf`);
   const aout = parseAout(prog.image);
   writeFileSync(elf, aoutToElf(aout, goLineSections(aout) ?? []));
@@ -107,6 +115,10 @@ async function gdbServer(who: string, prog: Program, where: { host: string; port
       control = new Control(k);
       stub.serve(control);
     },
+    serve(d: Debuggee) {
+      stub.serve(d);
+    },
+    closed: stub.closed,
     end(pid: number, exitstr: string) {
       control?.exited(pid, exitstr);
     },

@@ -16,6 +16,7 @@
 // are then exact (the instruction at the hook has not run) and no stop
 // comes from another thread in the middle of a block (cpu/exitreq.ts).
 
+import { killproc } from '../port/note.ts';
 import type { Plan9 } from '../port/kernel.ts';
 import type { DebugHooks } from '../port/kernel.ts';
 import type { Proc } from '../port/proc.ts';
@@ -524,6 +525,11 @@ export class Control {
   /** Registers may change only while no CPU runs (a stop, or a hook between runs). */
   private idle(): void {
     if (!this.stopped && this.k.sched.current !== null) throw new Error('the machine is running');
+  }
+
+  /** Kill every process (gdb's `kill`); the run then ends. */
+  kill(): void {
+    for (const p of [...this.k.procs.values()]) killproc(p);
   }
 
   /** Detach: every breakpoint and watchpoint goes, the machine runs on freely. */

@@ -1,4 +1,5 @@
-// A GDB remote stub over Control: `p9emu run --gdb [HOST:]PORT`. One gdb
+// A GDB remote stub: `p9emu run --gdb [HOST:]PORT` over a live machine's
+// Control, `p9emu core FILE --gdb [HOST:]PORT` over a core file. One gdb
 // connection at a time; every live process is a thread (its pid is the
 // thread id), memory and registers are the selected thread's. See
 // docs/debug.md for the packets served and the note → signal mapping.
@@ -8,7 +9,6 @@ import type { Control, StopReason } from './control.ts';
 import { PacketReader, frame, fromhex, strhex, tohex, unescape } from './rsp.ts';
 import { GSIZE, Gchange, SLOTS, TARGET_XML, gpacket, slotBytes, slotChange } from './tdesc.ts';
 import { monitor } from './monitor.ts';
-import { killproc } from '../port/note.ts';
 
 /** gdb's own signal numbers (gdb/include/gdb/signals.def), not the host's. */
 export const SIG = { HUP: 1, INT: 2, ILL: 4, TRAP: 5, FPE: 8, KILL: 9, SEGV: 11, ALRM: 14, TERM: 15, USR1: 30 } as const;
@@ -27,6 +27,12 @@ export function notesig(note: string): number {
 }
 
 const hex = (n: number) => (n >>> 0).toString(16);
+
+/** What the stub debugs: a live machine (Control) or a dead process's core (coretarget.ts). */
+export type Debuggee = Pick<Control,
+  | 'stopped' | 'onStop' | 'interrupt' | 'cont' | 'step' | 'detach' | 'kill'
+  | 'procs' | 'proc' | 'corpse' | 'regs' | 'setRegs' | 'read' | 'write'
+  | 'addBreakpoint' | 'removeBreakpoint' | 'findWatchpoint' | 'addWatchpoint' | 'removeWatchpoint'>;
 
 export interface GdbStubOptions {
   host?: string;
@@ -49,15 +55,18 @@ export class GdbStub {
   private server: Server | null = null;
   private done = false;
 
-  private control: Control | null = null;
+  private control: Debuggee | null = null;
+  private closedNow: () => void = () => {};
+  /** Settles when the stub has closed (gdb detached, killed or saw the end). */
+  readonly closed = new Promise<void>((resolve) => (this.closedNow = resolve));
 
   /** The machine to serve (a stub may listen before the kernel boots). */
-  serve(c: Control): void {
+  serve(c: Debuggee): void {
     this.control = c;
     c.onStop((r) => this.stopped(r));
   }
 
-  private get c(): Control {
+  private get c(): Debuggee {
     if (!this.control) throw new Error('no machine yet');
     return this.control;
   }
@@ -80,6 +89,7 @@ export class GdbStub {
     this.sock?.end();
     this.server?.close();
     this.server = null;
+    this.closedNow();
   }
 
   private accept(s: Socket): void {
@@ -255,8 +265,7 @@ export class GdbStub {
 
   private kill(): void {
     this.done = true;
-    const k = this.c.k;
-    for (const p of [...k.procs.values()]) killproc(p);
+    this.c.kill();
     this.c.detach();
     this.send('X09');
     this.close();

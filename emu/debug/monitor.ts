@@ -1,7 +1,7 @@
 // gdb's `monitor` commands (qRcmd): the kernel's view of the machine, which
 // gdb itself has no words for.
 
-import type { Control } from './control.ts';
+import type { Debuggee } from './gdbstub.ts';
 
 const HELP = `p9emu monitor commands:
   ps        the process table: pid, state, program, pending notes
@@ -11,7 +11,7 @@ const HELP = `p9emu monitor commands:
 `;
 
 /** The output of monitor command `cmd` with `pid` the current thread. */
-export function monitor(c: Control, pid: number, cmd: string): string {
+export function monitor(c: Debuggee, pid: number, cmd: string): string {
   const [word] = cmd.trim().split(/\s+/);
   switch (word) {
     case 'ps':

@@ -1,8 +1,9 @@
 // The gdb stub end to end: `p9emu run --gdb 0` as a user starts it, and
 // Debian's gdb in batch mode attached over loopback. Under CI=true gdb must
 // be installed (scripts/setup.sh); elsewhere these tests skip without it.
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CI, fixture, skipWithoutGo } from '../go/gobuild.ts';
@@ -160,6 +161,21 @@ describe.skipIf(noGdb)('gdb attached to p9emu run --gdb', () => {
     expect(s.gdb).toMatch(/\[Switching to thread 2 \(Thread 2\)\]/);
     expect(s.gdb).toMatch(/\[Switching to thread 1 \(Thread 1\)\]/);
     expect(s.stdout).toMatch(/results 1000 total 166666500\n/);
+  }, LIMIT_MS);
+
+  it('opens a core file: the dead process stopped on its note, its registers and memory; continuing ends it', async () => {
+    const core = join(mkdtempSync(join(tmpdir(), 'p9emu-core-')), 'fault.core');
+    spawnSync('node', [join(root, 'bin/p9emu'), 'run', '--core', core, 'test/prog/fault.s', 'r'], { cwd: root });
+    const s = await attach([join(root, 'bin/p9emu'), 'core', '--gdb', '0', core], ['p/x $pc', 'p/x $ebx', 'x/i $pc', 'info threads', 'set $eax = 1', 'continue']);
+    const pc = parseAout(assembleProg('fault.s')).syms.find((x) => x.name === 'rdfault')!.value + 5;
+    expect(s.gdb).toContain(`$1 = 0x${pc.toString(16)}\n`);
+    expect(s.gdb).toContain('$2 = 0x0\n');
+    expect(s.gdb).toMatch(/=> 0x[0-9a-f]+ <rdfault\+5>:\s+mov\s+\(%ebx\),%eax/);
+    expect(s.gdb).toMatch(/Thread 1 \(pid 1 fault Core\)/);
+    expect(s.gdb).toMatch(/Could not write register "eax"/);
+    expect(s.gdb).toMatch(/Program terminated with signal SIGSEGV/);
+    expect(s.stdout).toMatch(/^fault 1: sys: trap: fault read addr=0x0/);  // the post-mortem view comes first
+    expect(s.code).toBe(0);
   }, LIMIT_MS);
 
   it.skipIf(skipWithoutGo())('attaches to a program go_plan9_386_exec runs, with --gdb in P9EMU_FLAGS', async () => {
