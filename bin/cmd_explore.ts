@@ -1,19 +1,29 @@
 // p9emu explore: deliver a note at each point of a deterministic run and
 // report the distinct outcomes, each with a command that reproduces it.
 
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { ArgCursor } from './argv.ts';
 import { loadProgram, UsageError, usageStatus } from './program.ts';
-import { explore, ranges, type Exploration } from '../emu/explore/explore.ts';
-import { demoRunner, programRunner } from '../emu/explore/runners.ts';
+import { version } from './version.ts';
+import { baseline, group, ranges, runAll, serially, type Exploration, type ExploreOptions } from '../emu/explore/explore.ts';
+import { runnerFor, type Target } from '../emu/explore/runners.ts';
+import { pool } from '../emu/explore/pool.ts';
+import { merge, parseShard, parseShardSpec, shardPoints, SHARD_FORMAT, type Shard } from '../emu/explore/shard.ts';
 import { VARIANTS, type Variant } from '../emu/demo/demo.ts';
 
 export const usage = `usage: p9emu explore PROGRAM|demo:VARIANT [ARG...] --note TEXT [options]
+       p9emu explore --merge FILE... [--json]
 
 Run PROGRAM deterministically once to count its system calls, then once
 per point with the note TEXT posted right after that system call
 (--post-note PID:TEXT@syscall:N), and report the distinct outcomes (every
 process's exit string and a hash of the output), each with a command that
 reproduces it. demo:before, demo:after or demo:fault explores the demo.
+The runs share out over --jobs worker threads; --shard splits one
+exploration across machines, and --merge joins the shards' files into
+the report one machine would have printed.
 
 options:
   --note TEXT        the note to post (required)
@@ -21,6 +31,13 @@ options:
   --every-syscall    a point after every system call (the default)
   --every N          a point after every Nth system call
   --seed N           the --deterministic seed (default 0)
+  --jobs N           runs at once, each on a worker thread; 1 runs them in
+                     turn on the main thread (default: the number of CPUs,
+                     ${availableParallelism()} here, fewer when the runs are too short to pay
+                     for starting the threads)
+  --shard I/N        run only shard I of N (0 ≤ I < N: every Nth point from
+                     the Ith) and write its runs to stdout as JSON, for --merge
+  --merge FILE...    report the exploration from the files of all N shards
   --json             the exploration as JSON
   -h, --help         show this help`;
 
@@ -32,7 +49,13 @@ interface Args {
   every: number;
   seed: number;
   json: boolean;
+  /** Unset: lanesFor(). */
+  jobs?: number;
+  shard?: { index: number; count: number };
 }
+
+/** What a report shows. */
+type Shown = Pick<Args, 'target' | 'args' | 'note' | 'pid' | 'every' | 'seed' | 'json'>;
 
 function parse(argv: string[]): Args {
   const o: Args = { target: '', args: [], pid: 'self', every: 1, seed: 0, json: false };
@@ -53,6 +76,14 @@ function parse(argv: string[]): Args {
         case '--every': o.every = num(val(), '--every', 1); continue;
         case '--seed': o.seed = num(val(), '--seed', 0); continue;
         case '--json': o.json = true; continue;
+        case '--jobs': o.jobs = num(val(), '--jobs', 1); continue;
+        case '--shard': {
+          const v = val();
+          o.shard = parseShardSpec(v) ?? undefined;
+          if (!o.shard) throw new UsageError(`--shard: '${v}' is not I/N with 0 ≤ I < N`);
+          continue;
+        }
+        case '--merge': throw new UsageError('--merge takes only shard files and --json');
         default: if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
       }
     }
@@ -70,7 +101,7 @@ function q(s: string): string {
 }
 
 /** The command that reproduces the run with the note at syscall:n. */
-export function reproducer(o: Args, n: number): string {
+export function reproducer(o: Pick<Args, 'target' | 'args' | 'note' | 'pid' | 'seed'>, n: number): string {
   const post = `--post-note ${q(`${o.pid}:${o.note}@syscall:${n}`)}`;
   const det = `--deterministic --seed ${o.seed}`;
   return o.target.startsWith('demo:')
@@ -82,7 +113,7 @@ function exitsText(exits: Record<number, string>): string {
   return Object.entries(exits).map(([pid, s]) => `${pid}:${JSON.stringify(s)}`).join(' ');
 }
 
-function report(o: Args, x: Exploration): string {
+function report(o: Shown, x: Exploration): string {
   const nexits = new Set(x.outcomes.map((g) => exitsText(g.exits))).size;
   const lines = [
     `${x.syscalls} system calls; note ${JSON.stringify(o.note)} to ${o.pid} after every ${o.every === 1 ? '' : `${o.every}th `}one (${Math.ceil(x.syscalls / o.every)} runs, seed ${o.seed})`,
@@ -118,28 +149,87 @@ function progressTo(tty: boolean): (done: number, total: number) => void {
   };
 }
 
+/**
+ * What a worker thread costs to start (loading the bundle, koffi and
+ * Unicorn: ~0.15 s of CPU on a 2-core VM, `p9emu explore test/prog/interrupt.s
+ * --note interrupt` with --jobs 1 and 2): the default --jobs starts one per
+ * CPU, but only one for each WORKER_MS of runs (guessed from the note-free
+ * run's time), so a short exploration stays on the main thread.
+ */
+const WORKER_MS = 250;
+
+function lanesFor(ms: number): number {
+  return Math.min(availableParallelism(), Math.floor(ms / WORKER_MS));
+}
+
+/** The target as plain data (for worker threads), from the command line. */
+function targetOf(o: Args): Target {
+  if (o.target.startsWith('demo:')) {
+    const v = o.target.slice(5);
+    if (!(VARIANTS as readonly string[]).includes(v)) throw new UsageError(`${o.target}: the demo variants are ${VARIANTS.join(', ')}`);
+    return { kind: 'demo', variant: v as Variant };
+  }
+  const prog = loadProgram(o.target);
+  return { kind: 'program', image: prog.image, argv: [prog.name, ...o.args], name: prog.name };
+}
+
+/** What a shard explored: the same command line, p9emu and program in every shard of one exploration. */
+function whatOf(o: Args, t: Target): Shard['what'] {
+  const program = t.kind === 'program' ? createHash('sha256').update(t.image).digest('hex') : undefined;
+  return { target: o.target, args: o.args, p9emu: version(), program };
+}
+
+function write(o: Shown, x: Exploration): void {
+  const withRepro = { ...x, outcomes: x.outcomes.map((g) => ({ ...g, reproduce: reproducer(o, g.points[0]!) })) };
+  process.stdout.write(o.json ? JSON.stringify(withRepro) + '\n' : report(o, x));
+}
+
+/** p9emu explore --merge FILE... [--json] */
+function mergeMain(argv: string[]): number {
+  const files = argv.filter((a) => a !== '--merge' && a !== '--json');
+  const bad = files.find((a) => a.startsWith('-'));
+  if (bad !== undefined || files.length === 0) {
+    return usageStatus('explore', new UsageError(bad !== undefined ? `--merge takes only shard files and --json, not ${bad}` : '--merge: no shard FILE given'));
+  }
+  const { what, o, x } = merge(files.map((file) => ({ file, shard: parseShard(readFileSync(file, 'utf8'), file) })));
+  const args = what.args;
+  if (typeof what.target !== 'string' || !Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new Error(`${files[0]}: not an explore shard (${SHARD_FORMAT})`);
+  write({ ...o, target: what.target, args, json: argv.includes('--json') }, x);
+  return 0;
+}
+
 export async function exploreMain(argv: string[]): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
     process.stdout.write(usage + '\n');
     return 0;
   }
+  if (argv.includes('--merge')) return mergeMain(argv);
   let o: Args;
-  let runner;
+  let target: Target;
   try {
     o = parse(argv);
-    if (o.target.startsWith('demo:')) {
-      const v = o.target.slice(5);
-      if (!(VARIANTS as readonly string[]).includes(v)) throw new UsageError(`${o.target}: the demo variants are ${VARIANTS.join(', ')}`);
-      runner = demoRunner(v as Variant);
-    } else {
-      const prog = loadProgram(o.target);
-      runner = programRunner(prog.image, [prog.name, ...o.args], prog.name);
-    }
+    target = targetOf(o);
   } catch (e) {
     return usageStatus('explore', e);
   }
-  const x = await explore(runner, { note: o.note!, pid: o.pid, every: o.every, seed: o.seed }, progressTo(process.stderr.isTTY === true));
-  const withRepro = { ...x, outcomes: x.outcomes.map((g) => ({ ...g, reproduce: reproducer(o, g.points[0]!) })) };
-  process.stdout.write(o.json ? JSON.stringify(withRepro) + '\n' : report(o, x));
+  const eo: ExploreOptions = { note: o.note!, pid: o.pid, every: o.every, seed: o.seed };
+  const runner = runnerFor(target);
+  const t0 = performance.now();
+  const b = await baseline(runner, eo);
+  const points = o.shard ? shardPoints(b.points, o.shard.index, o.shard.count) : b.points;
+  const lanes = Math.min(o.jobs ?? lanesFor(points.length * (performance.now() - t0)), points.length);
+  const workers = lanes > 1 ? pool(target, eo, lanes) : null;
+  let runs;
+  try {
+    runs = await runAll(b, points, workers?.runPoints ?? serially(runner, eo), progressTo(process.stderr.isTTY === true));
+  } finally {
+    await workers?.close();
+  }
+  if (o.shard) {
+    const shard: Shard = { format: SHARD_FORMAT, what: whatOf(o, target), o: eo, ...o.shard, syscalls: b.syscalls, baseline: b.baseline, runs };
+    process.stdout.write(JSON.stringify(shard) + '\n');
+    return 0;
+  }
+  write(o, { syscalls: b.syscalls, baseline: b.baseline, outcomes: group(runs) });
   return 0;
 }

@@ -2,9 +2,9 @@
 // Each command lives in its own module (bin/cmd_*.ts) exporting
 // `<name>Main(argv): Promise<number>` and `usage: string`; they are loaded
 // lazily so that `p9emu --help` does not load Unicorn.
-import { readFileSync } from 'node:fs';
 import { ProgramError } from '../api/program.ts';
 import { hosterr, isHostError } from '../emu/hosterr.ts';
+import { version } from './version.ts';
 
 interface Command {
   summary: string;
@@ -62,16 +62,6 @@ const commands: Record<string, Command> = {
     },
   },
 };
-
-function version(): string {
-  try {
-    // package.json is one level up from both bin/p9emu.ts and dist/p9emu.js.
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-    return String(pkg.version);
-  } catch {
-    return 'unknown';
-  }
-}
 
 function helpText(): string {
   const w = Math.max(...Object.keys(commands).map((c) => c.length));

@@ -1,6 +1,7 @@
 // Bundle with esbuild: the CLI (bin/p9emu.ts -> dist/p9emu.js,
-// bin/go_plan9_386_exec.ts -> dist/go_plan9_386_exec.js) and the library
-// (api/index.ts -> dist/index.js). scripts/setup.sh runs it when dist/ is
+// bin/go_plan9_386_exec.ts -> dist/go_plan9_386_exec.js, and explore's
+// worker threads emu/explore/worker.ts -> dist/explore_worker.js) and the
+// library (api/index.ts -> dist/index.js). scripts/setup.sh runs it when dist/ is
 // missing or stale, and `npm pack` (prepack) before packing. `--types`
 // (also in prepack) writes the library's declarations instead:
 // dist/types/, only the files api/index.d.ts reaches (tsc takes half a
@@ -30,6 +31,7 @@ const entries = [
   ['bin/p9emu.ts', 'dist/p9emu.js'],
   ['bin/go_plan9_386_exec.ts', 'dist/go_plan9_386_exec.js'],
   ['api/index.ts', 'dist/index.js'],
+  ['emu/explore/worker.ts', 'dist/explore_worker.js'],
 ].filter(([src]) => existsSync(join(root, src)));
 
 // Native (koffi) and wasm (capstone) packages stay in node_modules; CommonJS

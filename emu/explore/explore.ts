@@ -39,52 +39,107 @@ export interface Exploration {
   outcomes: Outcome[];
 }
 
-function key(r: Ran): string {
-  return JSON.stringify([r.exits, hash(r.stdout)]);
+/** One point's run: the note after system call `n`, and what followed. */
+export interface PointRun {
+  n: number;
+  exits: Record<number, string>;
+  stdoutHash: string;
+}
+
+/**
+ * Runs the points' runs somewhere (in turn on this thread, or on worker
+ * threads), calling `done` with each as it ends, in any order.
+ */
+export type RunPoints = (points: readonly number[], bound: number, done: (r: PointRun) => void) => Promise<void>;
+
+/** The note-free run and what the point runs need from it. */
+export interface Baseline {
+  syscalls: number;
+  baseline: Outcome;
+  /** pointsOf(syscalls, every) */
+  points: number[];
+  /** The system calls after which a point run is cut short. */
+  bound: number;
 }
 
 function hash(s: string): string {
   return createHash('sha256').update(s, 'latin1').digest('hex').slice(0, 12);
 }
 
-/**
- * Count the calls of the note-free run, then run once per point;
- * `progress` hears (runs done, runs in all), from 0.
- */
-export async function explore(runner: Runner, o: ExploreOptions, progress?: (done: number, total: number) => void): Promise<Exploration> {
+/** After system call 1, 1+every, 1+2·every, … up to `syscalls`. */
+export function pointsOf(syscalls: number, every: number): number[] {
+  const points: number[] = [];
+  for (let i = 1; i <= syscalls; i += every) points.push(i);
+  return points;
+}
+
+/** Count the calls of the note-free run. */
+export async function baseline(runner: Runner, o: ExploreOptions): Promise<Baseline> {
   let n = 0;
-  const det = { seed: o.seed };
   const count = (line: string): void => {
     if (line.startsWith('{"kind":"sys",')) n++;
   };
-  const base = await runner({ det, trace: { cats: ['sys'], format: 'jsonl', out: count } });
-  const syscalls = n;
-  const groups = new Map<string, Outcome>();
-  const points: number[] = [];
-  for (let i = 1; i <= syscalls; i += o.every) points.push(i);
+  const base = await runner({ det: { seed: o.seed }, trace: { cats: ['sys'], format: 'jsonl', out: count } });
+  const points = pointsOf(n, o.every);
+  // A note can leave a program looping forever: bound each run.
+  return { syscalls: n, baseline: { exits: base.exits, stdoutHash: hash(base.stdout), points: [] }, points, bound: 4 * n + 1000 };
+}
+
+/** The run with the note posted right after system call `n`. */
+export async function runPoint(runner: Runner, o: ExploreOptions, n: number, bound: number): Promise<PointRun> {
+  const spec: NoteSpec = { pid: o.pid, text: o.note, when: { kind: 'syscall', n } };
+  const r = await runner({ det: { seed: o.seed }, notes: [spec], maxSyscalls: bound });
+  return { n, exits: r.exits, stdoutHash: hash(r.stdout) };
+}
+
+/** Each run in turn, on this thread. */
+export function serially(runner: Runner, o: ExploreOptions): RunPoints {
+  return async (points, bound, done) => {
+    for (const n of points) done(await runPoint(runner, o, n, bound));
+  };
+}
+
+/**
+ * Run `points` (all of the baseline's, or a shard's) and return their runs
+ * in point order, however `runPoints` ordered them; `progress` hears (runs
+ * done, runs in all), from 0.
+ */
+export async function runAll(b: Baseline, points: readonly number[], runPoints: RunPoints, progress?: (done: number, total: number) => void): Promise<PointRun[]> {
+  const runs: PointRun[] = [];
   progress?.(0, points.length);
-  for (const [j, i] of points.entries()) {
-    const spec: NoteSpec = { pid: o.pid, text: o.note, when: { kind: 'syscall', n: i } };
-    // A note can leave a program looping forever: bound each run.
-    const r = await runner({ det, notes: [spec], maxSyscalls: 4 * syscalls + 1000 });
-    const k = key(r);
-    const g = groups.get(k) ?? { exits: r.exits, stdoutHash: hash(r.stdout), points: [] };
-    g.points.push(i);
+  await runPoints(points, b.bound, (r) => {
+    runs.push(r);
+    progress?.(runs.length, points.length);
+  });
+  return runs.sort((x, y) => x.n - y.n);
+}
+
+/**
+ * Group runs (in point order) by outcome: the same exit strings side by
+ * side, in the order the exit strings first appeared, told apart by their
+ * output.
+ */
+export function group(runs: readonly PointRun[]): Outcome[] {
+  const groups = new Map<string, Outcome>();
+  for (const r of runs) {
+    const k = JSON.stringify([r.exits, r.stdoutHash]);
+    const g = groups.get(k) ?? { exits: r.exits, stdoutHash: r.stdoutHash, points: [] };
+    g.points.push(r.n);
     groups.set(k, g);
-    progress?.(j + 1, points.length);
   }
-  // Outcomes with the same exit strings side by side (in the order the
-  // exit strings first appeared), told apart by their output.
   const byExits = new Map<string, Outcome[]>();
   for (const g of groups.values()) {
     const k = JSON.stringify(g.exits);
     byExits.set(k, [...(byExits.get(k) ?? []), g]);
   }
-  return {
-    syscalls,
-    baseline: { exits: base.exits, stdoutHash: hash(base.stdout), points: [] },
-    outcomes: [...byExits.values()].flat(),
-  };
+  return [...byExits.values()].flat();
+}
+
+/** The whole exploration: the note-free run, then one run per point. */
+export async function explore(runner: Runner, o: ExploreOptions, progress?: (done: number, total: number) => void, runPoints = serially(runner, o)): Promise<Exploration> {
+  const b = await baseline(runner, o);
+  const runs = await runAll(b, b.points, runPoints, progress);
+  return { syscalls: b.syscalls, baseline: b.baseline, outcomes: group(runs) };
 }
 
 /** 1-5, 8, 10-12 */

@@ -1,5 +1,6 @@
 // The two kinds of explore target: one program (as `p9emu run`), or a
-// variant of the demo (as `p9emu demo`).
+// variant of the demo (as `p9emu demo`). A Target says which in plain data,
+// so that a worker thread can build the same runner.
 
 import { instrument, type Instrumentation } from '../instrument.ts';
 import { run } from '../run.ts';
@@ -8,6 +9,14 @@ import { BufferConsole } from '../port/console.ts';
 import { assembleRuntime, PROGRAMS, runDemo, type Variant } from '../demo/demo.ts';
 import type { Plan9 } from '../port/kernel.ts';
 import type { Ran, Runner } from './explore.ts';
+
+export type Target =
+  | { kind: 'program'; image: Uint8Array; argv: readonly string[]; name: string }
+  | { kind: 'demo'; variant: Variant };
+
+export function runnerFor(t: Target): Runner {
+  return t.kind === 'demo' ? demoRunner(t.variant) : programRunner(t.image, t.argv, t.name);
+}
 
 /** Also record every process's exit string. */
 function recording(onkernel: (k: Plan9) => void, exits: Record<number, string>): (k: Plan9) => void {

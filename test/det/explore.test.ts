@@ -1,7 +1,8 @@
 // p9emu explore: one note at each point, distinct outcomes, reproducers.
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../emu/explore/explore.ts';
-import { programRunner } from '../../emu/explore/runners.ts';
+import { programRunner, runnerFor, type Target } from '../../emu/explore/runners.ts';
+import { pool } from '../../emu/explore/pool.ts';
 import { reproducer } from '../../bin/cmd_explore.ts';
 import { fixture, skipWithoutGo } from '../go/gobuild.ts';
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,20 @@ describe('explore', () => {
     ]);
     expect(x.outcomes[1]!.stdoutHash).toBe(x.baseline.stdoutHash);
   });
+
+  it('gets the same exploration from runs shared out over worker threads', async () => {
+    const target: Target = { kind: 'program', image: assembleProg('interrupt.s'), argv: ['interrupt'], name: 'interrupt' };
+    const o = { note: 'interrupt', pid: 'self' as const, every: 1, seed: 0 };
+    const serial = await explore(runnerFor(target), o);
+    const workers = pool(target, o, 3);
+    const seen: number[] = [];
+    try {
+      expect(await explore(runnerFor(target), o, (done) => seen.push(done), workers.runPoints)).toEqual(serial);
+    } finally {
+      await workers.close();
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+  }, 60_000);
 
   it('prints a reproducer per outcome', () => {
     const o = { target: 'test/prog/interrupt.s', args: [], note: 'interrupt', pid: 'self' as const, every: 1, seed: 0, json: false };
