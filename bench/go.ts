@@ -18,7 +18,8 @@ import { unicorn, UC_ARCH_X86, UC_MODE_32, X86 } from '../emu/cpu/unicorn_ffi.ts
 import { REPO, fixture, stdTest } from '../test/go/gobuild.ts';
 import { findGo, GO_VERSIONS, pinGo } from '../test/kit/gopin.ts';
 import { best } from './best.ts';
-import { Table, type Row } from './table.ts';
+import { type Row } from './table.ts';
+import { alone } from './alone.ts';
 
 async function runIn(bin: string, args: string[], ncpu = 1): Promise<{ ms: number; stdout: string; exitstr: string }> {
   const cons = new BufferConsole();
@@ -201,17 +202,4 @@ export async function goBench(row: (r: Row) => void = () => {}): Promise<GoBench
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const json = process.argv.includes('--json');
-  const table = new Table((s) => process.stdout.write(s));
-  if (!json) table.header();
-  goBench((r) => !json && table.row(r)).then(
-    (g) => {
-      if (json) process.stdout.write(JSON.stringify(g) + '\n');
-    },
-    (e) => {
-      process.stderr.write(`bench/go: ${(e as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (import.meta.url === `file://${process.argv[1]}`) alone('go', goBench);

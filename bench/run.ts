@@ -17,6 +17,7 @@ import { deterministic } from '../emu/det/deterministic.ts';
 import { computeFloorMips, syscallFloorNs } from './floor.ts';
 import { parseAout } from '../emu/aout.ts';
 import { goBench } from './go.ts';
+import { exploreBench } from './explore.ts';
 import { Table } from './table.ts';
 import { best, bestPair } from './best.ts';
 import { goVersion } from '../test/go/gobuild.ts';
@@ -118,7 +119,8 @@ async function main(): Promise<void> {
   };
   // Real Go binaries (bench/go.ts), when the host has Go to build them.
   const go = goVersion() !== null ? await goBench((row) => table?.row(row)) : null;
-  if (json) process.stdout.write(JSON.stringify({ ...r, ...go }) + '\n');
+  const explore = await exploreBench((row) => table?.row(row));
+  if (json) process.stdout.write(JSON.stringify({ ...r, ...go, ...explore }) + '\n');
 }
 
 function round(x: number, d = 1): number {
