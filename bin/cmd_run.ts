@@ -8,6 +8,7 @@ import { istree, treeflavor, treeexec } from '../emu/tree/tree.ts';
 import type { Flavor } from '../emu/port/dat.ts';
 import { checkInstrument, newInstrumentArgs, optionsHelp, takeInstrumentOption, type InstrumentArgs } from './instrument_opts.ts';
 import { notDirectory } from '../api/guest.ts';
+import { mark } from './startup.ts';
 
 export const usage = `usage: p9emu run [options] PROGRAM [ARG...]
 
@@ -168,6 +169,7 @@ export async function runMain(argv: string[]): Promise<number> {
     prog = loadProgram(ex.file, { entry: o.entry });
     argv0 = ex.argv ?? [prog.name, ...o.args];
     checkInstrument(o.instr, prog.image);
+    mark('program loaded');
   } catch (e) {
     return usageStatus('run', e);
   }

@@ -23,6 +23,7 @@ import { toInstrumentation } from './instrument_opts.ts';
 import { hostinterrupt } from './hostintr.ts';
 import type { RunArgs } from './cmd_run.ts';
 import { UsageError, type Program } from './program.ts';
+import { mark } from './startup.ts';
 
 export interface Launch {
   /** The command's name, for its lines: 'p9emu', 'go_plan9_386_exec'. */
@@ -48,9 +49,11 @@ export async function launch(l: Launch): Promise<number> {
   const deaths = new Deaths(prog.image, o.postMortem, o.core);
   let unhook = () => {};
   try {
+    const machine = unicornMachine();
+    mark('unicorn loaded');
     const r = await run(prog.image, {
       ...l.run,
-      machine: unicornMachine(),
+      machine,
       console: cons,
       flavor: o.flavor,
       name: prog.name,
@@ -65,6 +68,7 @@ export async function launch(l: Launch): Promise<number> {
       },
       onend: (_k, first) => gdb?.end(first.pid, first.exitstr),
       onboot: (k, first) => {
+        mark('booted');
         l.onboot?.(k, first);
         if (l.interrupt) {
           unhook = hostinterrupt(k, first, () => {
@@ -74,6 +78,7 @@ export async function launch(l: Launch): Promise<number> {
         }
       },
     });
+    mark('guest exited');
     await deaths.report();
     const say = (s: string) => process.stderr.write(`${who}: ${s}\n`);
     if (r.timedout) say(`timeout: killed after ${o.timeoutMs! / 1000} s`);

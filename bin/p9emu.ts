@@ -2,6 +2,7 @@
 // Each command lives in its own module (bin/cmd_*.ts) exporting
 // `<name>Main(argv): Promise<number>` and `usage: string`; they are loaded
 // lazily so that `p9emu --help` does not load Unicorn.
+import { mark } from './startup.ts';
 import { ProgramError } from '../api/program.ts';
 import { hosterr, isHostError } from '../emu/hosterr.ts';
 import { version } from './version.ts';
@@ -79,6 +80,7 @@ function helpText(): string {
     '  --version  print the version',
     '',
     'env: P9EMU_DEBUG=1 prints JavaScript stack traces for errors',
+    '     P9EMU_STARTUP_PROFILE=1 prints when each stage of the start was reached',
   ];
   return lines.join('\n') + '\n';
 }
@@ -117,6 +119,7 @@ async function dispatch(argv: string[]): Promise<number> {
   const c = Object.hasOwn(commands, cmd) ? commands[cmd] : undefined;
   if (!c) return unknown(cmd);
   const m = await c.load();
+  mark(`${cmd} loaded`);
   if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
     process.stdout.write(m.usage.endsWith('\n') ? m.usage : m.usage + '\n');
     return 0;

@@ -22,6 +22,15 @@ describe('p9emu run', () => {
     expect(r).toEqual({ code: 0, stdout: 'hello, world', stderr: '' });
   });
 
+  it('says when it reached each stage of its start with P9EMU_STARTUP_PROFILE=1, in order, at exit', () => {
+    const r = spawnSync('node', [join(root, 'bin/p9emu'), 'run', 'test/prog/hello.s'], { cwd: root, encoding: 'utf8', env: { ...process.env, P9EMU_STARTUP_PROFILE: '1' } });
+    expect(r.stdout).toBe('hello, world');
+    const lines = r.stderr.split('\n').filter(Boolean).map((l) => /^startup: +([0-9.]+) ms  \+ *([0-9.]+)  (.*)$/.exec(l));
+    expect(lines.map((m) => m?.[3])).toEqual(['launcher started', 'bundle evaluated', 'run loaded', 'program loaded', 'unicorn loaded', 'booted', 'guest exited', 'exit']);
+    const at = lines.map((m) => Number(m![1]));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+  });
+
   it('maps a decimal exit string to the exit code and prints other exit strings', () => {
     const dir = mkdtempSync(join(tmpdir(), 'p9emu-'));
     const src = join(dir, 'three.s');
