@@ -56,14 +56,18 @@ export class ProgramError extends Error {
 export const stubsDir = fileURLToPath(new URL('../asm/', import.meta.url));
 
 function program(image: Uint8Array, name: string): Program {
-  const symbols = parseAout(image).syms.map((s) => ({ name: s.name, type: s.type, value: s.value >>> 0 }));
+  // Decoded when first asked for: running a program does not need them.
+  let symbols: Symbol[] | undefined;
+  const syms = (): Symbol[] => (symbols ??= parseAout(image).syms.map((s) => ({ name: s.name, type: s.type, value: s.value >>> 0 })));
   return {
     image,
     name,
-    symbols,
+    get symbols() {
+      return syms();
+    },
     addr(symbol: string): number {
       const want = symbol.replace(/·/g, '.');
-      const s = symbols.find((x) => x.name === want);
+      const s = syms().find((x) => x.name === want);
       if (!s) throw new Error(`${name}: no symbol '${symbol}'`);
       return s.value;
     },

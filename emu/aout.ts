@@ -20,7 +20,7 @@ export const BY2PG = 4096;
 /** 386 magic: _MAGIC(0, 11) = 4*11*11+7. */
 export const I_MAGIC = 0x1eb;
 
-import { decodesyms, encodesyms, type AoutSym } from './aoutsym.ts';
+import { decodesyms, encodesyms, symsdamage, type AoutSym } from './aoutsym.ts';
 
 export type { AoutSym };
 
@@ -84,7 +84,11 @@ export function buildAout(img: AoutImage): Uint8Array {
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
-/** Parse and validate an a.out; throws an Error whose one-line message names what is malformed. */
+/**
+ * Parse and validate an a.out; throws an Error whose one-line message names
+ * what is malformed. The result's text and data are views of `bytes`,
+ * which must not change after.
+ */
 export function parseAout(bytes: Uint8Array): Aout {
   if (bytes.length < HDRSZ) throw new Error(`a.out: truncated header: ${bytes.length} bytes, need ${HDRSZ}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -105,36 +109,38 @@ export function parseAout(bytes: Uint8Array): Aout {
   if (dataEnd > bytes.length) throw new Error(`a.out: data (${data} bytes) extends beyond end of file (${bytes.length} bytes)`);
   const codeStart = UTZERO + HDRSZ;
   if (entry < codeStart || entry >= codeStart + text) throw new Error(`a.out: entry ${hex(entry)} outside text [${hex(codeStart)}, ${hex(codeStart + text)})`);
-  const tables = symtables(bytes.subarray(dataEnd), syms, spsz, pcsz);
+  // The symbols are decoded when first asked for: most parses (a program
+  // checked at load, every exec) need only know whether the table is
+  // whole, which takes a walk over it and no objects (docs/startup.md).
+  const rest = bytes.subarray(dataEnd);
+  let warn: string | undefined;
+  let decoded: AoutSym[] | undefined;
+  const symwarn = (): string => (warn ??= tablewarn(rest, syms, spsz, pcsz));
+  const symsok = (): boolean => symwarn() === '' || symwarn() === PCWARN;
+  const pctables = (): boolean => symwarn() === '';
   return {
     magic,
-    text: bytes.slice(HDRSZ, textEnd),
-    data: bytes.slice(textEnd, dataEnd),
+    text: bytes.subarray(HDRSZ, textEnd),
+    data: bytes.subarray(textEnd, dataEnd),
     bss,
     entry,
     spsz,
     pcsz,
-    ...tables,
+    get syms() { return (decoded ??= symsok() ? decodesyms(rest.subarray(0, syms)) : []); },
+    get sptab() { return pctables() ? rest.subarray(syms, syms + spsz) : new Uint8Array(0); },
+    get pctab() { return pctables() ? rest.subarray(syms + spsz, syms + spsz + pcsz) : new Uint8Array(0); },
+    get symwarn() { return symwarn(); },
   };
 }
 
-/** The symbols and pc tables from what follows the data, or none and why. */
-function symtables(rest: Uint8Array, syms: number, spsz: number, pcsz: number): Pick<Aout, 'syms' | 'sptab' | 'pctab' | 'symwarn'> {
-  const none = { syms: [], sptab: new Uint8Array(0), pctab: new Uint8Array(0) };
-  if (syms > rest.length) return { ...none, symwarn: `symbol table (${syms} bytes) extends beyond end of file` };
-  let decoded: AoutSym[];
-  try {
-    decoded = decodesyms(rest.subarray(0, syms));
-  } catch (e) {
-    return { ...none, symwarn: `symbol table: ${(e as Error).message}` };
-  }
-  if (syms + spsz + pcsz > rest.length) return { ...none, syms: decoded, symwarn: 'pc/sp tables extend beyond end of file' };
-  return {
-    syms: decoded,
-    sptab: rest.slice(syms, syms + spsz),
-    pctab: rest.slice(syms + spsz, syms + spsz + pcsz),
-    symwarn: '',
-  };
+const PCWARN = 'pc/sp tables extend beyond end of file';
+
+/** Why the symbols or pc tables after the data must be dropped, or '' when they need not. */
+function tablewarn(rest: Uint8Array, syms: number, spsz: number, pcsz: number): string {
+  if (syms > rest.length) return `symbol table (${syms} bytes) extends beyond end of file`;
+  const bad = symsdamage(rest.subarray(0, syms));
+  if (bad !== null) return `symbol table: ${bad}`;
+  return syms + spsz + pcsz > rest.length ? PCWARN : '';
 }
 
 /**

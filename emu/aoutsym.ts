@@ -35,6 +35,38 @@ const utf8 = new TextDecoder();
 /** The symbols of a table; throws an Error naming the first damaged entry. */
 export function decodesyms(b: Uint8Array): AoutSym[] {
   const out: AoutSym[] = [];
+  walksyms(b, (value, t, start, end, path) => {
+    if (!(t & 0x80)) {
+      out.push({ name: utf8.decode(b.subarray(start, end)), type: String.fromCharCode(t), value });
+      return;
+    }
+    const type = String.fromCharCode(t & 0x7f);
+    if (path) {
+      out.push({ name: '', type, value, path });
+      return;
+    }
+    const name = utf8.decode(b.subarray(start, end));
+    out.push({ name, type: type === 'f' && name === '.frame' ? 'm' : type, value });
+  });
+  return resolvepaths(out);
+}
+
+/** What is damaged in a table (the first entry), or null: decodesyms's checks without building the symbols. */
+export function symsdamage(b: Uint8Array): string | null {
+  try {
+    walksyms(b);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/**
+ * Each entry of a table: its value, type byte, and name's bytes [start,
+ * end) or (z and Z, only when `entry` is given) path; throws an Error
+ * naming the first damaged entry.
+ */
+function walksyms(b: Uint8Array, entry?: (value: number, t: number, start: number, end: number, path?: number[]) => void): void {
   let i = 0;
   const need = (n: number, what: string) => {
     if (i + n > b.length) throw new Error(`truncated ${what} at offset ${i}`);
@@ -46,35 +78,32 @@ export function decodesyms(b: Uint8Array): AoutSym[] {
     i += 5;
     if (!(t & 0x80)) {
       need(NNAME + 3, 'fixed-length symbol name');
-      const raw = b.subarray(i, i + NNAME);
-      const nul = raw.indexOf(0);
-      out.push({ name: utf8.decode(nul < 0 ? raw : raw.subarray(0, nul)), type: String.fromCharCode(t), value });
+      const nul = b.subarray(i, i + NNAME).indexOf(0);
+      entry?.(value, t, i, nul < 0 ? i + NNAME : i + nul);
       i += NNAME + 3;
       continue;
     }
-    const type = String.fromCharCode(t & 0x7f);
-    if (type === 'z' || type === 'Z') {
+    const type = t & 0x7f;
+    if (type === 0x7a || type === 0x5a) {  // z, Z
       const start = i;
       need(1, 'path symbol');
       i++;
-      const path: number[] = [];
+      const path: number[] | undefined = entry ? [] : undefined;
       for (;;) {
         if (i + 2 > b.length) throw new Error(`unterminated path symbol at offset ${start}`);
         const x = (b[i]! << 8) | b[i + 1]!;
         i += 2;
         if (x === 0) break;
-        path.push(x);
+        path?.push(x);
       }
-      out.push({ name: '', type, value, path });
+      entry?.(value, t, start, start, path);
       continue;
     }
     const end = b.indexOf(0, i);
     if (end < 0) throw new Error(`unterminated symbol name at offset ${i}`);
-    const name = utf8.decode(b.subarray(i, end));
+    entry?.(value, t, i, end);
     i = end + 1;
-    out.push({ name, type: type === 'f' && name === '.frame' ? 'm' : type, value });
   }
-  return resolvepaths(out);
 }
 
 /** z and Z names become their paths, components joined by / (libmach fileelem). */

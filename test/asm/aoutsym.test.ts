@@ -108,6 +108,8 @@ describe('a.out symbol table', () => {
         const a = parseAout(bytes);
         expect(a.symwarn).toMatch(warn);
         expect(a.pctab.length).toBe(0);
+        // Only damage after the symbols keeps them.
+        expect(a.syms).toEqual(what === 'pc tables past the end' ? syms : []);
         const r = await runImage(bytes);
         expect(r.exitstr).toBe('');
         expect(r.stderr.match(/p9emu: warning: /g)).toHaveLength(1);
