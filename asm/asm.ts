@@ -82,7 +82,7 @@ function assembleUnchecked(src: string, opts: AsmOptions): AsmResult {
       for (const e of out) diags.push({ file: e.prog.file, line: e.prog.line, msg: e.msg });
       continue;
     }
-    texts.push({ name: fn.name, bytes: out.bytes, relocs: out.relocs, file: fn.file, line: fn.line });
+    texts.push({ name: fn.name, bytes: out.bytes, relocs: out.relocs, file: fn.file, line: fn.line, frame: Math.max(fn.frame, 0) });
   }
   if (diags.length) return { ok: false, errors: format(diags, opts.file), symbols: [] };
 

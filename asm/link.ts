@@ -12,6 +12,8 @@ export interface LinkedText {
   name: string;
   bytes: number[];
   relocs: Reloc[];
+  /** The frame the prologue allocates (the $N of TEXT): 8l's `.frame` symbol is N+4. */
+  frame?: number;
   file: string;
   line: number;
 }
@@ -167,7 +169,14 @@ export function link(inp: LinkInput): LinkOutput {
 
   const entry = entryPoint(inp, addr, diags);
   if (diags.length || entry === null) return { symbols, aout: null, entry, diags };
-  const syms: AoutSym[] = symbols.map((s) => ({ name: s.name, type: s.type, value: s.value }));
+  // After each function, as 8l's putsymb does, its `.frame`: the frame plus
+  // the return address (debuggers walk the stack with it, as acid does).
+  const frames = new Map(inp.texts.map((t) => [addr.get(t.name)!, t.frame]));
+  const syms: AoutSym[] = symbols.flatMap((s) => {
+    const f = s.type === 'T' || s.type === 't' ? frames.get(s.value) : undefined;
+    const sym: AoutSym = { name: s.name, type: s.type, value: s.value };
+    return f === undefined ? [sym] : [sym, { name: '.frame', type: 'm', value: f + 4 }];
+  });
   // 8l's conventional end-of-segment symbols (libc's sbrk starts from `end`).
   syms.push({ name: 'etext', type: 'T', value: inp.textBase + textSize }, { name: 'edata', type: 'D', value: base + dataSize }, { name: 'end', type: 'B', value: base + dataSize + bssSize });
   const aout = buildAout({ text, data, bss: bssSize, entry, syms });

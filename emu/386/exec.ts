@@ -65,6 +65,7 @@ export function loadaout(p: Proc, file: Uint8Array, aout: Aout, argv: readonly s
   const bss = new Segment('bss', d, b, alloc(Math.max(pground(room), b - d, 4096)), PROT_READ | PROT_WRITE);
   const stack = new Segment('stack', USTKBASE, USTKTOP, alloc(USTKSIZE), PROT_READ | PROT_WRITE);
   for (const s of [text, data, bss, stack]) p.as.attach(s);
+  p.image = file;
 
   const sp = buildstack(p, argv);
   const tos = USTKTOP - tossize(k.flavor);

@@ -13,10 +13,11 @@ import { Debugsyms, formatPostMortem, postmortem, type PostMortem } from './post
 
 export class Deaths {
   private readonly seen: PostMortem[] = [];
-  private ds: Debugsyms | null = null;
+  /** Symbols per a.out: processes that exec'd run other programs. */
+  private readonly ds = new Map<Uint8Array, Debugsyms>();
   private cored = false;
 
-  /** `image`: the program run (its symbols name the addresses). */
+  /** `image`: the program run, for a process that has none of its own. */
   constructor(private readonly image: Uint8Array, private readonly all: boolean, private readonly core?: string) {}
 
   attach(k: Plan9): void {
@@ -31,13 +32,15 @@ export class Deaths {
     const forCore = this.core !== undefined && !this.cored && (this.all || p.state === 'Broken');
     if (!this.wanted(p) && !forCore) return;
     const c = corpse(p);
+    const image = p.image ?? this.image;
     if (forCore) {
       this.cored = true;
-      writeFileSync(this.core!, writeCore(c, this.image));
+      writeFileSync(this.core!, writeCore(c, image));
     }
     if (!this.wanted(p)) return;
-    this.ds ??= new Debugsyms(parseAout(this.image));
-    const pm = postmortem(c, this.ds);
+    let ds = this.ds.get(image);
+    if (!ds) this.ds.set(image, (ds = new Debugsyms(parseAout(image))));
+    const pm = postmortem(c, ds);
     this.seen.push(pm);
     const { note, regs, frames } = pm;
     k.trace.procev(p, 'postmortem', `${frames[0]!.where} ${JSON.stringify(note)}`, { postmortem: { note, pc: regs.pc!, regs, frames } });

@@ -3,10 +3,11 @@
 // backtrace, and the code around pc disassembled.
 //
 // Backtrace: for Go binaries from the pclntab's pc→sp-delta table (each
-// frame's return address sits at sp + delta). For other a.outs, whose sp
-// tables this reader does not decode, the stack is scanned for words that
-// are return addresses (they point just after a CALL in the text); such
-// frames are marked `?` as acid's heuristic ones would be.
+// frame's return address sits at sp + delta), for 8l-linked a.outs from
+// each function's `.frame` size. For a.outs with neither, the stack is
+// scanned for words that are return addresses (they point just after a
+// CALL in the text); such frames are marked `?` as acid's heuristic ones
+// would be.
 
 import type { Aout } from '../aout.ts';
 import { HDRSZ, UTZERO } from '../aout.ts';
@@ -47,10 +48,18 @@ export class Debugsyms {
   readonly textLo = UTZERO + HDRSZ;
   readonly textHi: number;
 
+  /** Function address → its `.frame` symbol's value (8l: an m symbol after each T). */
+  private readonly frameSize = new Map<number, number>();
+
   constructor(readonly aout: Aout) {
     this.syms = new Symtab(aout.syms);
     this.go = Pclntab.of(aout);
     this.textHi = this.textLo + aout.text.length;
+    let fn: number | null = null;
+    for (const s of aout.syms) {
+      if ('TtLl'.includes(s.type)) fn = s.value;
+      else if (s.type === 'm' && s.name === '.frame' && fn !== null) this.frameSize.set(fn, s.value);
+    }
   }
 
   frame(pc: number, lookup = pc): Frame {
@@ -80,6 +89,27 @@ export class Debugsyms {
         sp = sp + d + 4;
         lookup = ret - 1;  // inside the CALL
         out.push(this.frame(ret, lookup));
+      }
+      return out;
+    }
+    if (this.frameSize.size > 0) {
+      // 8l-linked: each function's `.frame` symbol gives its frame size
+      // (locals plus the return address), as acid's i386 trace reads it
+      // (libmach i386trace): past the first instruction the return address
+      // is at sp + .frame - 4.
+      for (let i = 0; i < MAXFRAMES; i++) {
+        const fn = this.syms.start(pc);
+        if (fn === undefined) break;
+        if (pc !== fn) {
+          const f = this.frameSize.get(fn);
+          if (f === undefined) break;
+          sp += f - 4;
+        }
+        const ret = word(sp);
+        if (ret === null || ret < this.textLo || ret >= this.textHi) break;
+        sp += 4;
+        pc = ret;
+        out.push(this.frame(ret));
       }
       return out;
     }

@@ -48,6 +48,8 @@ export class Proc {
   text: string;
   /** The file the image came from, walked but not open, for /proc/N/text (9front's image chan; set by exec). */
   textchan: Chan | null = null;
+  /** The a.out it runs (set by exec, shared by fork): symbols for debuggers and post-mortems. */
+  image: Uint8Array | null = null;
   user = 'none';
   ppid = 0;
   parent: Proc | null = null;

@@ -222,6 +222,7 @@ function forkproc(up: Proc, flag: number): Proc {
   regroup(p, up, flag);
   p.dot = up.dot;
   p.textchan = up.textchan;
+  p.image = up.image;
   p.user = up.user;
   p.parent = up;
   p.ppid = flag & RFNOWAIT && k.flavor === '4e' ? 0 : up.pid;

@@ -28,15 +28,28 @@ export class Symtab {
 
   /** 'name+0x12' for the symbol at or below pc, '' below the first. */
   name(pc: number): string {
+    const i = this.at(pc);
+    if (i < 0) return '';
+    const off = pc - this.addrs[i]!;
+    return off === 0 ? this.names[i]! : `${this.names[i]}+0x${off.toString(16)}`;
+  }
+
+  /** The address of the symbol at or below pc, or undefined below the first. */
+  start(pc: number): number | undefined {
+    const i = this.at(pc);
+    return i < 0 ? undefined : this.addrs[i];
+  }
+
+  /** Index of the last symbol at or below pc; -1 if none. */
+  private at(pc: number): number {
     let lo = 0;
     let hi = this.addrs.length - 1;
-    if (hi < 0 || pc < this.addrs[0]!) return '';
+    if (hi < 0 || pc < this.addrs[0]!) return -1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.addrs[mid]! <= pc) lo = mid;
       else hi = mid - 1;
     }
-    const off = pc - this.addrs[lo]!;
-    return off === 0 ? this.names[lo]! : `${this.names[lo]}+0x${off.toString(16)}`;
+    return lo;
   }
 }

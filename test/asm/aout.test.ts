@@ -96,7 +96,9 @@ describe('a.out', () => {
     expect([...a.data]).toEqual([0x68, 0x69, 0, 0, 0, 0, 0, 0]);
     // MOVL counter(SB), AX (8b 05 abs32); MOVL $msg(SB), BX (bb imm32); CALL helper (e8 rel32 = 0x1020 - 0x1031); RET
     expect(sym('_main').hex).toBe('8b0508200000' + 'bb00200000' + 'e8efffffff' + 'c3');
-    expect(a.syms.map((s) => s.name)).toEqual(['helper', '_main', 'msg', 'counter', 'etext', 'edata', 'end']);
+    // Each function's .frame (an m symbol, as 8l writes): frame $0 plus the return address.
+    expect(a.syms.map((s) => `${s.type} ${s.name}`)).toEqual(['T helper', 'm .frame', 'T _main', 'm .frame', 'D msg', 'B counter', 'T etext', 'D edata', 'B end']);
+    expect(a.syms.filter((s) => s.type === 'm').map((s) => s.value)).toEqual([4, 4]);
     expect(a.syms.find((s) => s.name === 'end')!.value).toBe(0x200c);
   });
 });

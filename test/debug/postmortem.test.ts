@@ -1,12 +1,12 @@
 // The post-mortem view and core files, through the CLI as a user runs it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, skipWithoutGo } from '../go/gobuild.ts';
 import { assembleProg } from '../kit/runprog.ts';
-import { parseAout } from '../../emu/aout.ts';
+import { buildAout, parseAout } from '../../emu/aout.ts';
 
 const main = parseAout(assembleProg('dbg.s')).syms.find((s) => s.name === '_main')!.value;
 
@@ -34,6 +34,18 @@ describe('post-mortem', () => {
     expect(r.stderr).toMatch(new RegExp(`\\n=>\\t0x${parseInt(pc, 16).toString(16)}\\tMOVL \\(CX\\), AX\\n`));
     expect(r.stderr).toMatch(/\n  \t0x[0-9a-f]+\tMOVL \$0, CX\n=>/);
     expect(r.stderr.endsWith(`p9emu: exits: sys: trap: fault read addr=0x0 pc=0x${pc}\n`)).toBe(true);
+  });
+
+  it('backtraces an 8l-style a.out by its .frame symbols, exactly; without them, by a stack scan marked ?', () => {
+    const r = p9emu(['run', 'test/prog/frames.s']);
+    expect(r.stderr).toMatch(/\nc\+0x5\n\tcalled from b\+0x[0-9a-f]+\n\tcalled from a\+0x[0-9a-f]+\n\tcalled from _main\+0x[0-9a-f]+\n  \t/);
+    // The same program without .frame symbols: the scan also takes b's decoy word for a frame.
+    const a = parseAout(assembleProg('frames.s'));
+    const bare = join(mkdtempSync(join(tmpdir(), 'p9emu-frames-')), 'frames');
+    writeFileSync(bare, buildAout({ text: a.text, data: a.data, bss: a.bss, entry: a.entry, syms: a.syms.filter((s) => s.type !== 'm') }));
+    const g = p9emu(['run', bare]);
+    expect(g.stderr).toMatch(/\tcalled from \? decoy\+0x5\n/);
+    expect(g.stderr).toMatch(/\tcalled from \? b\+0x[0-9a-f]+\n/);
   });
 
   it('goes as a JSON trace event (proc postmortem) with the frames', () => {
