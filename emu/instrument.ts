@@ -43,7 +43,7 @@ export interface Instrumented {
 function killAfter(k: Plan9, max: number): void {
   let n = 0;
   k.trace.listen(['sys'], () => {
-    if (++n === max) for (const p of k.procs.values()) killproc(p);
+    if (++n === max) for (const p of [...k.procs.values()]) if (p.alive) killproc(p);
   });
 }
 

@@ -106,7 +106,7 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
       at: Date.now() + o.timeoutMs,
       expire: () => {
         timedout = true;
-        for (const p of [...k.procs.values()]) killproc(p);
+        for (const p of [...k.procs.values()]) if (p.alive) killproc(p);
       },
     };
   }

@@ -67,6 +67,8 @@ export function loadaout(p: Proc, file: Uint8Array, aout: Aout, argv: readonly s
   for (const s of [text, data, bss, stack]) p.as.attach(s);
   p.image = file;
 
+  p.args = argv;
+  p.argstext = null;
   const sp = buildstack(p, argv);
   const tos = USTKTOP - tossize(k.flavor);
   p.cpu.setRegs({ pc: aout.entry, sp, ax: tos, cs: UESEL, ss: UDSEL, ds: UDSEL, es: UDSEL, fs: 0, gs: 0 });

@@ -11,8 +11,9 @@ import { Fgrp } from '../port/fgrp.ts';
 import { consfd } from '../port/devcons.ts';
 import { attachtrap, dispatch } from './trap.ts';
 import { BRKMAX, loadaout } from './exec.ts';
+import { procregs, regsize, setprocregs } from './procregs.ts';
 
-export const arch386: Arch = { attach: attachtrap, dispatch };
+export const arch386: Arch = { attach: attachtrap, dispatch, regsize, procregs, setprocregs };
 
 /**
  * What /env holds before any program runs: the kernel's ksetenv at boot

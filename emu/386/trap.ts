@@ -26,6 +26,8 @@ import { BY2WD, TOS_PID, VectorSYSCALL, tosaddr } from './mem.ts';
 import { sysenter, sysexit } from './systrace.ts';
 import { postnote } from '../port/note.ts';
 import { internalerror } from '../port/internal.ts';
+import { procctl, type Ctlresult } from '../port/procctl.ts';
+import { syscallfmt, sysretfmt } from '../port/syscallfmt.ts';
 
 /** Register the INT $64 hook of a new process's CPU. */
 export function attachtrap(p: Proc): void {
@@ -48,8 +50,6 @@ function syscall(up: Proc): void {
   }
   up.scallnr = scallnr;
   up.sysdeadline = null;
-  const k = up.kernel;
-  const sc = systab[scallnr];
   const a = up.sysargs;
 
   // The kernel copies 5 words from ESP+4 before the call runs.
@@ -59,10 +59,28 @@ function syscall(up: Proc): void {
     ? (readargs(s, sp - s.base, a), true)
     : up.as.okaddr(sp, ARGSPAN, false) && (readslow(up, sp, a), true);
   // A debugger holding the call: it runs (traced, hooked) when the process goes on from the INT.
+  const k = up.kernel;
   if (k.debug !== null && k.debug.beforeSyscall(up)) {
     cpu.stop();
     return;
   }
+  // startsyscall: stop before the call; it runs when the process is started (run1).
+  if (stackok && up.procctl === 'tracesyscall') {
+    up.syscalltrace = syscallfmt(up, scallnr, cpu.reg('pc'), a);
+    up.procctl = 'stopme';
+    up.sysentry = true;
+    cpu.stop();
+    return;
+  }
+  dosyscall(up, stackok);
+}
+
+/** The call itself, its arguments copied (9front dosyscall); in the INT hook, or in run1 after an entry stop. */
+function dosyscall(up: Proc, stackok: boolean): void {
+  const cpu = up.cpu;
+  const k = up.kernel;
+  const scallnr = up.scallnr;
+  const sc = systab[scallnr];
   if (k.trace.sys) sysenter(up);
   if (!stackok || sc?.fn === undefined) {
     // 9front validates the stack before the number; 4e the other way round.
@@ -144,6 +162,12 @@ function finish(up: Proc, ret: number, injected = false): void {
   }
   if (alive) cpu.setReg('ax', ret >>> 0);
   if (up.kernel.trace.sys) sysexit(up, ret, injected);
+  // startsyscall: stop again on the way out, the result in the trace text.
+  if (alive && up.procctl === 'tracesyscall') {
+    const k = up.kernel;
+    up.syscalltrace = sysretfmt(up, up.scallnr, up.sysargs, ret, up.errstr, up.syscallstart, k.now());
+    up.procctl = 'stopme';
+  }
   const held = alive && up.kernel.debug !== null && up.kernel.debug.afterSyscall(up);
   if (!alive || held || up.after !== null || up.procctl !== null || up.notes.length > 0) {
     cpu.stop();
@@ -173,6 +197,8 @@ function complete(up: Proc, a: After): void {
     case 'exec':
       try {
         execimage(up, a.image, a.aout, a.argv);
+        // ctl hang: a debugger (ratrace -c) takes it from its first instruction.
+        if (up.hang) up.procctl = 'stopme';
       } catch (e) {
         // After the old image is gone an error can only end the process.
         pexit(up, e instanceof Error ? e.message : String(e), true);
@@ -204,16 +230,23 @@ function forkchild(child: Proc, parent: Proc): void {
  * note (not to rfork's parent on its return), write Tos. False when the
  * process is gone.
  */
-function kexit(up: Proc, trap: number, nonotes = false): boolean {
-  if (up.procctl === 'exitme') {
-    up.procctl = null;
-    pexit(up, 'Killed', true);
-    return false;
+function kexit(up: Proc, trap: number, nonotes = false): Ctlresult {
+  dbgtrap.set(up, trap);
+  if (up.procctl !== null) {
+    const r = procctl(up);
+    if (r !== 'go') return r;
   }
   if (!nonotes && up.notes.length > 0) notify(up, trap);
-  if (!up.alive) return false;
+  if (!up.alive) return 'gone';
   setTospid(up);
-  return true;
+  return 'go';
+}
+
+/** The trap number of each process's last entry to the kernel, for its Ureg in /proc/N/regs. */
+const dbgtrap = new WeakMap<Proc, number>();
+
+export function lasttrap(p: Proc): number {
+  return dbgtrap.get(p) ?? VectorSYSCALL;
 }
 
 /** Rerun a parked call after a wakeup; true when it completed. */
@@ -281,6 +314,15 @@ function run1(p: Proc): void {
   // (docs/go.md), although forkret itself skips kexit.
   let trap = VectorSYSCALL;
   const dbg = k.debug;
+  if (p.sysentry) {
+    // Started after a startsyscall entry stop: the call runs now (unless killed meanwhile).
+    p.sysentry = false;
+    p.syscallstart = k.now();
+    if (p.procctl !== 'exitme') {
+      dosyscall(p, true);
+      if (p.sleeping) return;
+    }
+  }
   for (;;) {
     const a = p.after;
     p.after = null;
@@ -294,7 +336,14 @@ function run1(p: Proc): void {
     }
     // A debugger sees a note before it goes out, and the process before it runs.
     if (dbg !== null && p.alive && a?.kind !== 'fork' && dbg.beforeNotes(p)) return k.sched.hold(p);
-    if (p.alive && !kexit(p, trap, a?.kind === 'fork')) break;
+    if (p.alive) {
+      const r = kexit(p, trap, a?.kind === 'fork');
+      if (r === 'stopped') {
+        // Held for a debugger: the fork's parent goes on (after its stop) as it would have.
+        return;
+      }
+      if (r === 'gone') break;
+    }
     if (!p.alive) break;
     if (a?.kind === 'fork' || a?.kind === 'yield') {
       k.sched.ready(p);
@@ -321,7 +370,11 @@ function run1(p: Proc): void {
       case 'count':
         // A clock tick: notes go out on the way back, then others run
         // (under a debugger at the next dispatch, where it sees them first).
-        if (dbg === null && !kexit(p, 32)) break;
+        if (dbg === null) {
+          const r = kexit(p, 32);
+          if (r === 'stopped') return;
+          if (r === 'gone') break;
+        }
         k.sched.requeue(p);
         return;
       case 'fault':

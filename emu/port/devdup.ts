@@ -51,12 +51,12 @@ function dupopen(up: Proc, c: Chan, omode: number): Chan {
   return f;
 }
 
-/** One line of /fd/Nctl and /proc/N/fd (9front procfdprint). */
-export function fdprint(c: Chan, fd: number): string {
+/** One line of /fd/Nctl and /proc/N/fd (9front procfdprint); w: qid.vers's width (4e's procfds pads it to the widest). */
+export function fdprint(c: Chan, fd: number, w = 0): string {
   const mode = 'r w rw'.slice((c.mode & 3) * 2, (c.mode & 3) * 2 + 2);
   const hex = (v: number | bigint, w: number) => v.toString(16).padStart(w, '0');
   return `${String(fd).padStart(3)} ${mode} ${c.dev.dc} ${String(c.devno).padStart(4)} ` +
-    `(${hex(c.qid.path, 16)} ${c.qid.vers} ${hex(c.qid.type, 2)}) ${'0'.padStart(5)} ` +
+    `(${hex(c.qid.path, 16)} ${String(c.qid.vers).padStart(w)} ${hex(c.qid.type, 2)}) ${'0'.padStart(5)} ` +
     `${String(c.offset).padStart(8)} ${c.path}\n`;
 }
 

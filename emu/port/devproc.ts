@@ -1,83 +1,149 @@
-// #p, the process device (9front port/devproc.c), usually bound at
-// /proc: one directory per live process, with the files a user-mode
-// model can honour: ctl, fd, note, noteid, notepg, ppid, status.
+// #p, the process device (9front and 4e port/devproc.c), usually bound at
+// /proc: one directory per process (live, Stopped or Broken) with the files
+// debuggers use. Each kernel's list, modes and formats are its own
+// (docs/proc.md); the text formats are in procfiles.ts, the stop model in
+// procctl.ts, the 386 register layouts in ../386/procregs.ts, the syscall
+// trace text in syscallfmt.ts.
 //
 // Qids (after 9front): a process directory's path is pid<<5 and a file
 // adds its Q value; vers is the pid. An open notepg keeps its target's
 // note group in aux, as 9front keeps it in the qid.
 
 import { Chan, devdefaults, type Dev, type Dirtab } from './dev.ts';
-import type { Dir } from './dat.ts';
+import type { Dir, Flavor } from './dat.ts';
 import type { Proc } from './proc.ts';
-import { DMDIR, ERRMAX, NUser, OREAD, OWRITE, QTDIR } from './dat.ts';
-import { devattach, devdir, dirtab, eve, tabopen, tabread, tabstat, tabwalk, walkto } from './devdir.ts';
-import { fdprint } from './devdup.ts';
-import { Ebadarg, Ebadctl, Eisdir, Eperm, Eprocdied, Etoobig, Etoosmall, error } from './error.ts';
+import type { Arch, RegFile } from './kernel.ts';
+import { DMDIR, ERRMAX, NUser, OREAD, OTRUNC, OWRITE, QTDIR } from './dat.ts';
+import { devattach, devdir, devopen, dirtab, eve, tabopen, tabread, tabstat, tabwalk, walkto } from './devdir.ts';
+import {
+  Ebadarg, Ebadctl, Ebadfd, Egreg, Egreg4e, Eisdir, Enochild, Enoreg, Eperm, Eprocdied, Etoobig, Etoosmall, error,
+} from './error.ts';
 import { openmode } from './fd.ts';
 import { lookupcmd, parsecmd, type Cmdtab } from './parse.ts';
-import { readnum, readstr } from './readnum.ts';
+import { readbytes, readnum, readstr } from './readnum.ts';
 import { dirpack } from './stat.ts';
 import { killproc, pgrpnote, postnote } from './note.ts';
+import { sleep } from './rendez.ts';
+import { cclose } from './chan.ts';
+import { procstopwait, rerun } from './procctl.ts';
+import { STATSIZE, argstext, fdtext, nstext, segmenttext, statustext, waittext } from './procfiles.ts';
+import { watchtext, writewatch } from './watchpt.ts';
 
-enum Q { dir, ctl, fd, note, noteid, notepg, ppid, status, text }
+enum Q {
+  dir, trace, args, ctl, fd, fpregs, kregs, mem, note, noteid, notepg, ns, ppid, proc, regs, segment, status, text,
+  wait, profile, syscall, watchpt,
+}
 
 const QSHIFT = 5;
-const STATSIZE = 2 * 28 + 12 + 9 * 12;
 /** The default mode of a process's files whose Dirtab perm is 0 (9front p->procmode). */
 const PROCMODE = 0o640;
 
-const procdir = [
-  dirtab('.', Q.dir, 0, DMDIR | 0o555),
-  dirtab('ctl', Q.ctl, 0, 0),
-  dirtab('fd', Q.fd, 0, 0o444),
-  dirtab('note', Q.note, 0, 0),
-  dirtab('noteid', Q.noteid, 0, 0o664),
-  dirtab('notepg', Q.notepg, 0, 0),
-  dirtab('ppid', Q.ppid, 0, 0o444),
-  dirtab('status', Q.status, STATSIZE, 0o444),
-  dirtab('text', Q.text, 0, 0),
-];
-
-/** The table as seen for one process: its perms filled in from procmode. */
-function pidtab(): Dirtab[] {
-  return procdir.map((t, i) => (i === 0 ? t : { ...t, perm: t.perm === 0 ? PROCMODE : t.perm | (PROCMODE & 0o444) }));
+/** Each kernel's procdir[]: 4e has no ppid, syscall or watchpt, and its args are read-only. */
+function procdir(f: Flavor, arch: Arch): Dirtab[] {
+  const regsize = (file: RegFile) => arch.regsize(file, f);
+  const nine = f === '9front';
+  const t = [
+    dirtab('.', Q.dir, 0, DMDIR | 0o555),
+    dirtab('args', Q.args, 0, nine ? 0o660 : 0o440),
+    dirtab('ctl', Q.ctl, 0, 0),
+    dirtab('fd', Q.fd, 0, 0o444),
+    dirtab('fpregs', Q.fpregs, regsize('fpregs'), 0),
+    dirtab('kregs', Q.kregs, regsize('kregs'), 0o400),
+    dirtab('mem', Q.mem, 0, 0),
+    dirtab('note', Q.note, 0, 0),
+    dirtab('noteid', Q.noteid, 0, 0o664),
+    dirtab('notepg', Q.notepg, 0, 0),
+    dirtab('ns', Q.ns, 0, 0o444),
+    ...(nine ? [dirtab('ppid', Q.ppid, 0, 0o444)] : []),
+    dirtab('proc', Q.proc, 0, 0o400),
+    dirtab('regs', Q.regs, regsize('regs'), 0),
+    dirtab('segment', Q.segment, 0, 0o444),
+    dirtab('status', Q.status, STATSIZE, 0o444),
+    dirtab('text', Q.text, 0, 0),
+    dirtab('wait', Q.wait, 0, 0o400),
+    dirtab('profile', Q.profile, 0, 0o400),
+    ...(nine ? [dirtab('syscall', Q.syscall, 0, 0o400), dirtab('watchpt', Q.watchpt, 0, 0o600)] : []),
+  ];
+  // p->procmode fills a 0 perm and adds its read bits to the others.
+  return t.map((e, i) => (i === 0 ? e : { ...e, perm: e.perm === 0 ? PROCMODE : e.perm | (PROCMODE & 0o444) }));
 }
 
-const PIDTAB = pidtab();
+const tabs = new WeakMap<Arch, Record<Flavor, Dirtab[]>>();
 
-enum CM { close, closefiles, fixedpri, hang, kill, nohang, noswap, pri, private_, profile, start, startstop,
-  startsyscall, stop, waitstop, wired, trace, interrupt, nointerrupt }
+function flavortab(p: Proc): Dirtab[] {
+  const arch = p.kernel.arch;
+  let t = tabs.get(arch);
+  if (!t) tabs.set(arch, (t = { '9front': procdir('9front', arch), '4e': procdir('4e', arch) }));
+  return t[p.kernel.flavor];
+}
 
-const proccmd: Cmdtab[] = [
+/** The table as one process shows it: wait's length says whether a record waits, profile's is the counters'. */
+function pidtab(p: Proc): Dirtab[] {
+  return flavortab(p).map((t) => {
+    switch (Number(t.qid.path)) {
+      case Q.wait: return { ...t, length: p.waitq.length };
+      case Q.profile: return { ...t, length: profile.get(p)?.byteLength ?? 0 };
+      case Q.watchpt: return { ...t, length: watchtext(p).length };
+      default: return t;
+    }
+  });
+}
+
+/** /proc/trace (9front, eve only): the scheduling event log; p9emu records none. */
+const TRACE = dirtab('trace', Q.trace, 0, 0o400);
+
+enum CM {
+  close, closefiles, fixedpri, hang, kill, nohang, noswap, pri, private_, profile, start, startstop, startsyscall, stop,
+  waitstop, wired, trace, interrupt, nointerrupt, period, deadline, cost, sporadic, deadlinenotes, admit, extra, expel, event,
+}
+
+const ctl4e: Cmdtab[] = [
   { index: CM.close, cmd: 'close', narg: 2 },
   { index: CM.closefiles, cmd: 'closefiles', narg: 1 },
   { index: CM.fixedpri, cmd: 'fixedpri', narg: 2 },
   { index: CM.hang, cmd: 'hang', narg: 1 },
   { index: CM.nohang, cmd: 'nohang', narg: 1 },
-  { index: CM.noswap, cmd: 'noswap', narg: 1 },
   { index: CM.kill, cmd: 'kill', narg: 1 },
   { index: CM.pri, cmd: 'pri', narg: 2 },
   { index: CM.private_, cmd: 'private', narg: 1 },
   { index: CM.profile, cmd: 'profile', narg: 1 },
   { index: CM.start, cmd: 'start', narg: 1 },
   { index: CM.startstop, cmd: 'startstop', narg: 1 },
-  { index: CM.startsyscall, cmd: 'startsyscall', narg: 1 },
   { index: CM.stop, cmd: 'stop', narg: 1 },
   { index: CM.waitstop, cmd: 'waitstop', narg: 1 },
   { index: CM.wired, cmd: 'wired', narg: 2 },
+];
+
+const ctl9front: Cmdtab[] = [
+  ...ctl4e,
+  { index: CM.noswap, cmd: 'noswap', narg: 1 },
+  { index: CM.startsyscall, cmd: 'startsyscall', narg: 1 },
   { index: CM.trace, cmd: 'trace', narg: 0 },
   { index: CM.interrupt, cmd: 'interrupt', narg: 1 },
   { index: CM.nointerrupt, cmd: 'nointerrupt', narg: 1 },
+  { index: CM.period, cmd: 'period', narg: 2 },
+  { index: CM.deadline, cmd: 'deadline', narg: 2 },
+  { index: CM.cost, cmd: 'cost', narg: 2 },
+  { index: CM.sporadic, cmd: 'sporadic', narg: 1 },
+  { index: CM.deadlinenotes, cmd: 'deadlinenotes', narg: 1 },
+  { index: CM.admit, cmd: 'admit', narg: 1 },
+  { index: CM.extra, cmd: 'extra', narg: 1 },
+  { index: CM.expel, cmd: 'expel', narg: 1 },
+  { index: CM.event, cmd: 'event', narg: 1 },
 ];
 
 const pidof = (c: Chan): number => Number(c.qid.path) >>> QSHIFT;
 const qof = (c: Chan): Q => Number(c.qid.path) & ((1 << QSHIFT) - 1);
 const qmap = (pid: number) => (t: number): number => (pid << QSHIFT) | t;
+const istop = (c: Chan): boolean => pidof(c) === 0;
+
+/** A process has a directory from its creation until it is gone (a Broken one stays until killed). */
+const listed = (p: Proc): boolean => p.state !== 'Dead';
 
 /** The process a Chan names; Eprocdied once it is gone. */
 function procof(up: Proc, c: Chan): Proc {
   const p = up.kernel.procs.get(pidof(c));
-  if (!p || p.state === 'Dead') error(Eprocdied);
+  if (!p || !listed(p)) error(Eprocdied);
   return p;
 }
 
@@ -85,75 +151,85 @@ function piddir(up: Proc, c: Chan, p: Proc): Dir {
   return devdir(up, c, { path: p.pid << QSHIFT, vers: p.pid, type: QTDIR }, String(p.pid), 0, p.user, DMDIR | 0o555);
 }
 
-function livepids(up: Proc): Proc[] {
-  return [...up.kernel.procs.values()].filter((p) => p.state !== 'Dead').sort((a, b) => a.pid - b.pid);
+function topdirs(up: Proc, c: Chan): Dir[] {
+  const procs = [...up.kernel.procs.values()].filter(listed).sort((a, b) => a.pid - b.pid).map((p) => piddir(up, c, p));
+  if (up.kernel.flavor !== '9front') return procs;
+  return [devdir(up, c, { path: Q.trace, vers: 0, type: 0 }, 'trace', 0, eve(up), TRACE.perm), ...procs];
 }
 
 function procwalk(up: Proc, c: Chan, name: string): Chan | null {
   if (Number(c.qid.path) === Q.dir) {
+    if (name === 'trace' && up.kernel.flavor === '9front') return walkto(c, { path: Q.trace, vers: 0, type: 0 });
     // The name must be the pid as %lud prints it: "03" is not process 3.
     const p = /^[1-9][0-9]*$/.test(name) ? up.kernel.procs.get(Number(name)) : undefined;
-    return p && p.state !== 'Dead' ? walkto(c, piddir(up, c, p).qid) : null;
+    return p && listed(p) ? walkto(c, piddir(up, c, p).qid) : null;
   }
   const pid = pidof(c);
-  const nc = tabwalk(c, PIDTAB, name, qmap(pid));
+  const p = up.kernel.procs.get(pid);
+  if (!p) return null;
+  const nc = tabwalk(c, pidtab(p), name, qmap(pid));
   if (nc) nc.qid.vers = pid;
   return nc;
 }
 
 function procstat(up: Proc, c: Chan): Dir {
   if (Number(c.qid.path) === Q.dir) return devdir(up, c, c.qid, '#p', 0, eve(up), DMDIR | 0o555);
+  if (istop(c)) return devdir(up, c, c.qid, 'trace', 0, eve(up), TRACE.perm);
   const p = procof(up, c);
   if (qof(c) === Q.dir) return piddir(up, c, p);
-  return tabstat(up, c, PIDTAB, p.user, qmap(p.pid));
+  return tabstat(up, c, pidtab(p), p.user, qmap(p.pid));
 }
 
 function procopen(up: Proc, c: Chan, omode: number): Chan {
   if (c.qid.type & QTDIR) {
     if (Number(c.qid.path) !== Q.dir) procof(up, c);
-    return tabopen(up, c, PIDTAB, omode);
+    return tabopen(up, c, [dirtab('.', Q.dir, 0, DMDIR | 0o555)], omode);
+  }
+  if (istop(c)) {
+    if (openmode(omode) !== OREAD || up.user !== eve(up)) error(Eperm);
+    return devopen(up, c, omode, devdir(up, c, c.qid, 'trace', 0, eve(up), TRACE.perm));
   }
   const p = procof(up, c);
   const mode = openmode(omode);
+  const nine = up.kernel.flavor === '9front';
   switch (qof(c)) {
-    case Q.status: case Q.ppid: case Q.fd:
+    case Q.text:
+      // The Chan of the image the process runs (9front proctext): Go's
+      // os.Executable opens it and asks fd2path.
       if (mode !== OREAD) error(Eperm);
+      if (!p.textchan) error(Eprocdied);
+      return opentext(up, p.textchan);
+    case Q.status: case Q.ppid: case Q.proc: case Q.kregs: case Q.segment: case Q.ns: case Q.fd:
+      if (mode !== OREAD) error(Eperm);
+      break;
+    case Q.profile:
+      if (!nine && mode !== OREAD) error(Eperm);
+      if (nine && p.privatemem) error(Eperm);
       break;
     case Q.notepg:
       if (omode !== OWRITE) error(Eperm);
       c.aux = p.noteid;
       break;
-    case Q.text:
-      // The Chan of the image the process runs (9front proctext): Go's
-      // os.Executable opens it and asks fd2path.
-      if (omode !== OREAD) error(Eperm);
-      if (!p.textchan) error(Eprocdied);
-      return opentext(up, p.textchan);
+    case Q.mem: case Q.note: case Q.ctl:
+      // 9front keeps note and ctl open to a private process, 4e does not.
+      if (p.privatemem && (qof(c) === Q.mem || !nine)) error(Eperm);
+      break;
+    case Q.regs: case Q.fpregs: case Q.syscall: case Q.watchpt:
+      if (nine && p.privatemem) error(Eperm);
+      if (qof(c) === Q.watchpt && omode & OTRUNC) watchclear(p);
+      break;
   }
-  return tabopen(up, c, PIDTAB, omode, p.user, qmap(p.pid));
+  return tabopen(up, c, pidtab(p), omode, p.user, qmap(p.pid));
+}
+
+function watchclear(p: Proc): void {
+  writewatch(p, new Uint8Array(0), 0);
 }
 
 /** A new open of the image's file, named as exec named it. */
 function opentext(up: Proc, text: Chan): Chan {
   const c = text.clone();
   return c.dev.open(up, c, OREAD);
-}
-
-/** "%-27s %-27s %-11s" then nine "%11lud" (9front procread Qstatus). */
-function statustext(up: Proc, p: Proc): string {
-  const state = p.psstate || p.state;
-  const real = Math.floor((up.kernel.now() - p.start) / 1e6);
-  const mem = p.as ? p.as.segs.reduce((n, s) => n + (s.top - s.base), 0) / 1024 : 0;
-  const nums = [p.utime, p.stime, real, 0, 0, 0, mem, 10, 10];
-  return `${p.text.padEnd(27)} ${p.user.padEnd(27)} ${state.padEnd(11)} ` +
-    nums.map((v) => String(Math.floor(v)).padStart(11)).join(' ') + '\n';
-}
-
-/** /proc/N/fd: the current directory, then one line per open fd (9front readfd1). */
-function fdtext(p: Proc): string {
-  let s = p.dot + '\n';
-  p.fgrp.fd.forEach((c, fd) => { if (c) s += fdprint(c, fd); });
-  return s;
 }
 
 /** Dequeue the first pending note as a NUL-terminated string (what debuggers read). */
@@ -168,18 +244,80 @@ function readnote(p: Proc, n: number): Uint8Array {
   return out;
 }
 
+/**
+ * /proc/N/mem at offset addr: the process's memory, at most to the end of
+ * the segment holding addr (4e: of its page). Kernel addresses have
+ * nothing behind them here: Ebadarg, as for an address no segment holds.
+ */
+function readmem(p: Proc, n: number, addr: number): Uint8Array {
+  if (!p.as) error(Eprocdied);
+  const s = p.as.seg(addr);
+  if (!s) error(Ebadarg);
+  let len = Math.min(n, s.top - addr);
+  if (p.kernel.flavor === '4e') len = Math.min(len, 4096 - (addr & 4095));
+  return p.as.read(addr, len);
+}
+
+/** A debugger's store: only into a Stopped process; code written into text is retranslated. */
+function writemem(p: Proc, data: Uint8Array, addr: number): number {
+  if (p.state !== 'Stopped') error(Ebadctl);
+  const s = p.as.seg(addr);
+  if (!s) error(Ebadarg);
+  const b = data.subarray(0, Math.min(data.length, s.top - addr));
+  p.as.write(addr, b);
+  if (s.type === 'text' || s.prot & 4) for (const as of s.users) as.cpu.invalidate(addr, b.length);
+  return b.length;
+}
+
+/** /proc/N/wait: the next wait record of p's children, waiting for one (9front procread Qwait). */
+function readwait(up: Proc, p: Proc, n: number): Uint8Array {
+  if (up === p && p.nchild <= 0 && p.waitq.length === 0) error(Enochild);
+  sleep(p.waitr, () => p.waitq.length > 0 || !p.alive);
+  const w = p.waitq.shift();
+  if (!w) error(Eprocdied);
+  return readstr(waittext(w), n, 0);
+}
+
+/** Profiling counters by process: one ulong per 8 bytes of text, [0] the total (9front LRESPROF 3). */
+const profile = new WeakMap<Proc, Uint32Array>();
+
+function readprofile(p: Proc, n: number, off: number): Uint8Array {
+  const prof = profile.get(p) ?? error('profile is off');
+  return readbytes(new Uint8Array(prof.buffer), n, off);
+}
+
+function readregs(p: Proc, file: RegFile, n: number, off: number): Uint8Array {
+  if (!p.alive && p.state !== 'Broken') error(Enoreg);
+  return readbytes(p.kernel.arch.procregs(p, file), n, off);
+}
+
 function procread(up: Proc, c: Chan, n: number, off: number): Uint8Array {
-  if (Number(c.qid.path) === Q.dir) return dirpack(livepids(up).map((p) => piddir(up, c, p)), n, off);
+  if (Number(c.qid.path) === Q.dir) return dirpack(topdirs(up, c), n, off);
+  if (istop(c)) return new Uint8Array(0);
   const p = procof(up, c);
+  const nine = up.kernel.flavor === '9front';
   switch (qof(c)) {
-    case Q.dir: return tabread(up, c, PIDTAB, n, off, p.user, qmap(p.pid));
-    case Q.ctl: return readnum(p.pid, n, off);
-    case Q.noteid: return readnum(p.noteid, n, off);
-    case Q.ppid: return readnum(p.ppid, n, off);
-    case Q.status: return readstr(statustext(up, p), n, off);
+    case Q.dir: return tabread(up, c, pidtab(p), n, off, p.user, qmap(p.pid));
+    case Q.args: return readstr(argstext(p), n, off);
+    case Q.ctl: return nine ? readnum(p.pid, n, off) : error(Egreg4e);
     case Q.fd: return readstr(fdtext(p), n, off);
+    case Q.fpregs: return readregs(p, 'fpregs', n, off);
+    case Q.kregs: return readregs(p, 'kregs', n, off);
+    case Q.regs: return readregs(p, 'regs', n, off);
+    case Q.mem: return readmem(p, n, off);
     case Q.note: return readnote(p, n);
-    default: return error(Eperm);
+    case Q.noteid: return readnum(p.noteid, n, off);
+    case Q.ns: return readstr(nstext(p), n, off);
+    case Q.ppid: return readnum(p.ppid, n, off);
+    // The kernel's Proc structure itself: p9emu's kernel is not C, so there are no such bytes.
+    case Q.proc: return new Uint8Array(0);
+    case Q.profile: return readprofile(p, n, off);
+    case Q.segment: return readstr(segmenttext(p, profile.has(p)), n, off);
+    case Q.status: return readstr(statustext(up, p), n, off);
+    case Q.syscall: return readstr(p.syscalltrace, n, off);
+    case Q.wait: return readwait(up, p, n);
+    case Q.watchpt: return readstr(watchtext(p), n, off);
+    default: return error(nine ? Egreg : Egreg4e);
   }
 }
 
@@ -191,21 +329,100 @@ function notetext(up: Proc, data: Uint8Array): string {
   return new TextDecoder().decode(nul < 0 ? data : data.subarray(0, nul));
 }
 
-function procctlreq(up: Proc, p: Proc, data: Uint8Array): void {
-  const ct = lookupcmd(parsecmd(data), proccmd);
-  switch (ct.index) {
-    case CM.kill:
-      killproc(p);
-      break;
-    // Scheduling hints with no meaning for an emulated process are accepted and ignored.
-    case CM.fixedpri: case CM.pri: case CM.wired: case CM.noswap: case CM.private_:
-    case CM.hang: case CM.nohang: case CM.interrupt: case CM.nointerrupt:
-      break;
-    // Debugger controls need a stopped-process model this kernel does not have.
-    default:
-      error(Ebadctl);
+/** ctl close N and closefiles (9front procctlclosefiles). */
+function closefiles(up: Proc, p: Proc, fd: number, all: boolean): void {
+  if (fd < 0) error(Ebadfd);
+  if (!p.fgrp) error(Eprocdied);
+  const fds = p.fgrp.fd;
+  for (let i = fd; i < fds.length; i++) {
+    const c = fds[i];
+    if (c) {
+      fds[i] = undefined;
+      cclose(up, c);
+    }
+    if (!all) break;
   }
 }
+
+/** Scheduling priority 0..19 (Npriq); only raised past PriNormal by eve (9front procpriority). */
+function setpri(up: Proc, p: Proc, arg: string): void {
+  const pri = Math.max(0, Math.min(19, parseInt(arg, 10) || 0));
+  if (pri > 10 && up.user !== eve(up)) error(Eperm);
+  p.basepri = pri;
+}
+
+/** A real-time time: N[.F][s|ms|us|µs|ns] (9front parsetime), checked; p9emu schedules no deadlines. */
+function checktime(s: string): void {
+  const m = /^([0-9]*)(\.([0-9]*))?(.*)$/.exec(s)!;
+  if (m[3] !== undefined && m[3].length === 0) error('ill-formed number');
+  if (m[3] !== undefined && m[3].length > 9) error('too many digits after decimal point');
+  if (!['', 's', 'ms', 'us', 'µs', 'ns'].includes(m[4]!)) error('unrecognized unit');
+}
+
+/** Start a Stopped process under ctl (start, startstop, startsyscall): Ebadctl unless it is Stopped. */
+function startproc(p: Proc): void {
+  if (p.state !== 'Stopped') error(Ebadctl);
+  p.kernel.sched.ready(p);
+}
+
+function procctlreq(up: Proc, p: Proc, data: Uint8Array): void {
+  const cb = parsecmd(data);
+  const ct = lookupcmd(cb, up.kernel.flavor === '9front' ? ctl9front : ctl4e);
+  const f = cb.f;
+  switch (ct.index) {
+    case CM.close: return closefiles(up, p, parseInt(f[1]!, 10) || 0, false);
+    case CM.closefiles: return closefiles(up, p, 0, true);
+    case CM.hang: p.hang = true; return;
+    case CM.nohang: p.hang = false; return;
+    case CM.kill: return killproc(p);
+    case CM.pri: case CM.fixedpri: return setpri(up, p, f[1]!);
+    case CM.private_: p.privatemem = true; return;
+    case CM.profile:
+      if (!p.as?.byType('text')) error(up.kernel.flavor === '9front' ? Egreg : Ebadctl);
+      profile.set(p, new Uint32Array(Math.ceil((p.as.byType('text')!.top - p.as.byType('text')!.base) / 8)));
+      return;
+    case CM.start: return startproc(p);
+    case CM.startstop: case CM.startsyscall: {
+      const ctl = ct.index === CM.startstop ? 'traceme' : 'tracesyscall';
+      // A rerun of this write (it waits for the stop) must not start the process again.
+      if (!rerun(up, p)) {
+        startproc(p);
+        p.procctl = ctl;
+      }
+      return procstopwait(up, p, ctl);
+    }
+    case CM.stop: return procstopwait(up, p, 'stopme');
+    case CM.waitstop: return procstopwait(up, p, null);
+    case CM.trace:
+      if (f.length > 2) error('args');
+      return;
+    case CM.interrupt:
+      // Interrupt its sleep as a note would (9front procinterrupt).
+      p.notepending = true;
+      p.kernel.sched.interrupt(p);
+      return;
+    case CM.nointerrupt:
+      if (p.notes.length > 0) error('notes pending');
+      p.notepending = false;
+      return;
+    case CM.period: case CM.deadline: case CM.cost:
+      checktime(f[1]!);
+      edf.add(p);
+      return;
+    case CM.sporadic: case CM.deadlinenotes: case CM.extra:
+      edf.add(p);
+      return;
+    case CM.admit:
+      if (!edf.has(p)) error('edf params');
+      return;
+    // Accepted with no effect on an emulated process: swapping, wiring to a CPU, leaving real time, trace events.
+    case CM.noswap: case CM.wired: case CM.expel: case CM.event:
+      return;
+  }
+}
+
+/** Processes given real-time parameters (admit needs some first). */
+const edf = new WeakSet<Proc>();
 
 /** 9front changenoteid: join an existing group of the same user, or one's own pid. */
 function changenoteid(up: Proc, p: Proc, noteid: number): void {
@@ -225,9 +442,24 @@ function procwrite(up: Proc, c: Chan, data: Uint8Array, off: number): number {
   }
   const p = procof(up, c);
   switch (qof(c)) {
+    case Q.args:
+      if (off !== 0 || data.length >= ERRMAX) error(Etoobig);
+      p.argstext = new TextDecoder().decode(data);
+      break;
     case Q.ctl:
       procctlreq(up, p, data);
       break;
+    case Q.mem:
+      return writemem(p, data, off);
+    case Q.regs: case Q.fpregs: {
+      const file = qof(c) === Q.regs ? 'regs' : 'fpregs';
+      const size = up.kernel.arch.regsize(file, up.kernel.flavor);
+      if (off >= size) return 0;
+      if (!p.alive) error(Enoreg);
+      const n = Math.min(data.length, size - off);
+      up.kernel.arch.setprocregs(p, file, off, data.subarray(0, n));
+      return n;
+    }
     case Q.note:
       if (!postnote(p, notetext(up, data), NUser)) error('note not posted');
       break;
@@ -235,6 +467,8 @@ function procwrite(up: Proc, c: Chan, data: Uint8Array, off: number): number {
       if (off !== 0 || data.length >= ERRMAX) error(Etoobig);
       changenoteid(up, p, parseInt(new TextDecoder().decode(data), 10));
       break;
+    case Q.watchpt:
+      return writewatch(p, data, off);
     default:
       error(Eperm);
   }
@@ -253,4 +487,3 @@ export const devproc: Dev = {
   read: procread,
   write: procwrite,
 };
-

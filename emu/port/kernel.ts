@@ -49,7 +49,16 @@ export interface Arch {
   attach(p: Proc): void;
   /** Run p for one slice (the scheduler's dispatch), finishing its system calls' second halves. */
   dispatch(p: Proc): void;
+  /** The size of /proc/N/regs, kregs or fpregs in this kernel flavour (386: Ureg, FPsave). */
+  regsize(file: RegFile, f: Flavor): number;
+  /** Their bytes for p, in the kernel's layout. */
+  procregs(p: Proc, file: RegFile): Uint8Array;
+  /** A debugger's write at off into regs or fpregs (what a user may change only). */
+  setprocregs(p: Proc, file: RegFile, off: number, data: Uint8Array): void;
 }
+
+/** The register files of /proc/N. */
+export type RegFile = 'regs' | 'kregs' | 'fpregs';
 
 /**
  * Where a debugger may hold a process: the trap path asks at each point
@@ -179,7 +188,7 @@ export class Plan9 {
   /** Free every CPU and its memory (the end of a run, blocked processes included). */
   shutdown(): void {
     for (const p of [...this.procs.values()]) {
-      if (p.state !== 'Dead' && p.state !== 'Broken') {
+      if (p.state !== 'Dead') {
         p.as.detachAll();
         p.cpu.close();
         p.state = 'Dead';

@@ -4,6 +4,7 @@
 
 import type { Proc } from './proc.ts';
 import { ERRMAX, NExit, NNOTE, NUser, type Note } from './dat.ts';
+import { unbreak } from './pexit.ts';
 
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();
@@ -75,10 +76,16 @@ export function pgrpnote(up: Proc, noteid: number, msg: string, flag: number): v
   }
 }
 
-/** Kill p at its next return to user mode with 'Killed' (devproc ctl kill). */
+/**
+ * Kill p at its next return to user mode with 'Killed' (9front killproc,
+ * devproc ctl kill): a Stopped process is started to die, a Broken one
+ * goes at once.
+ */
 export function killproc(p: Proc): void {
+  if (p.state === 'Broken') return unbreak(p);
   if (!p.alive) return;
   p.procctl = 'exitme';
   postnote(p, 'sys: killed', NExit);
   p.kernel.sched.interrupt(p);
+  if (p.state === 'Stopped') p.kernel.sched.ready(p);
 }

@@ -8,6 +8,7 @@ import { kstrcpy } from './note.ts';
 import { ERRMAX } from './dat.ts';
 import { wakeup } from './rendez.ts';
 import { cclose } from './chan.ts';
+import { stopgone } from './procctl.ts';
 
 const NWAIT = 128;  // unread wait records a parent may hold
 
@@ -57,6 +58,9 @@ export function pexit(up: Proc, exitstr: string, freemem: boolean): void {
   for (const p of k.procs.values()) if (p.parent === up) p.parent = null;
   up.rgrp.leave(up);
   up.alarm = 0;
+  // A debugger waiting for it to stop, or reading its /proc/N/wait, learns it is gone.
+  stopgone(up);
+  wakeup(up.waitr);
   up.cpu.stop();
 }
 
@@ -68,8 +72,21 @@ export function reap(up: Proc): void {
   up.fpsave?.free();
   up.fpsave = null;
   up.fpsaved = false;
-  up.as.detachAll();
-  up.cpu.close();
-  // A Broken process stays in the table (and /proc) as on Plan 9.
-  if (up.state === 'Dead') up.kernel.procs.delete(up.pid);
+  // A Broken process stays in the table (and /proc) with its memory and
+  // registers, as on Plan 9, for a debugger to read until it is killed.
+  if (up.state === 'Dead') freeproc(up);
+}
+
+/** Give back a finished process's CPU and memory and its slot in the table. */
+function freeproc(p: Proc): void {
+  p.as.detachAll();
+  p.cpu.close();
+  p.kernel.procs.delete(p.pid);
+}
+
+/** ctl kill of a Broken process: it goes at last (9front unbreak). */
+export function unbreak(p: Proc): void {
+  if (p.state !== 'Broken') return;
+  p.state = 'Dead';
+  freeproc(p);
 }

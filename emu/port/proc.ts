@@ -32,7 +32,15 @@ export type After =
   | { kind: 'yield' };
 
 export type ProcState =
-  | 'New' | 'Ready' | 'Running' | 'Wakeme' | 'Moribund' | 'Dead' | 'Broken';
+  | 'New' | 'Ready' | 'Running' | 'Wakeme' | 'Stopped' | 'Moribund' | 'Dead' | 'Broken';
+
+/**
+ * What the next return to user mode must do besides notes (9front
+ * Proc_exitme, Proc_stopme, Proc_traceme, Proc_tracesyscall; port/proc.c
+ * procctl): exit, stop for a debugger, stop at the next note, or stop at
+ * each system call's entry and exit.
+ */
+export type Procctl = 'exitme' | 'stopme' | 'traceme' | 'tracesyscall';
 
 /** A wait record kept for the parent (9front Waitmsg). */
 export interface Waitmsg {
@@ -68,8 +76,29 @@ export class Proc {
   /** User address of the current Ureg copy (up->ureg) while notified. */
   ureg = 0;
   notepending = false;
-  /** Set by /proc/N/ctl kill: exit with 'Killed' at the next return to user. */
-  procctl: 'exitme' | null = null;
+  /** Set through /proc/N/ctl (kill, stop, startstop, startsyscall); see procctl.ts. */
+  procctl: Procctl | null = null;
+  /** The process waiting in a ctl write for this one to stop (9front p->pdbg). */
+  pdbg: Proc | null = null;
+  /** Woken when this process stops or exits (a debugger's procstopwait sleeps here). */
+  readonly stopr = new Rendez();
+  /** The process this one's ctl write waits on, across the reruns of that write. */
+  stopwait: Proc | null = null;
+  /** ctl hang: stop after the next exec. */
+  hang = false;
+  /** ctl private: mem, note and ctl can no longer be opened. */
+  privatemem = false;
+  /** Stopped at a system call's entry by startsyscall: the call runs when started (see trap.ts). */
+  sysentry = false;
+  /** The last system call entry or exit text for /proc/N/syscall (9front up->syscalltrace). */
+  syscalltrace = '';
+  /** When the traced call's entry stop ended (ns since boot). */
+  syscallstart = 0;
+  /** The argument vector of the last exec, for /proc/N/args; argstext when written there (9front setargs). */
+  args: readonly string[] = [];
+  argstext: string | null = null;
+  /** Scheduling priority as /proc/N/ctl pri set it (9front basepri; PriNormal 10). */
+  basepri = 10;
   /** x87/SSE state saved when the handler was entered, restored by noted (kept for reuse). */
   fpsave: CpuContext | null = null;
   /** fpsave holds the interrupted code's state (a handler is running). */

@@ -20,6 +20,7 @@ import { HDRSZ, I_MAGIC, imagesize, parseAout, pground, type Aout } from '../aou
 import { kstrcpy, postnote } from './note.ts';
 import { pexit } from './pexit.ts';
 import { quote } from './parse.ts';
+import { waittext } from './procfiles.ts';
 import { semaphore } from './sema.ts';
 import { memcheck, proccheck } from './vmem.ts';
 import type { Segment } from './segment.ts';
@@ -236,6 +237,11 @@ function forkproc(up: Proc, flag: number): Proc {
   }
   if (flag & RFNOWAIT) p.nowait = true;
   else up.nchild++;
+  // What /proc/N/ctl set is inherited; 9front's children are traced with their parent (ratrace follows them).
+  p.hang = up.hang;
+  p.privatemem = up.privatemem;
+  p.basepri = up.basepri;
+  if (up.procctl === 'tracesyscall') p.procctl = 'tracesyscall';
   return p;
 }
 
@@ -277,7 +283,7 @@ export function sysawait(up: Proc, a: readonly number[]): number {
   const w = up.waitq[0]!;
   up.waitq.shift();
   up.kernel.trace.procev(up, 'wait', `child=${w.pid} ${quote(w.msg)}`, { child: w.pid, status: w.msg });
-  const text = `${w.pid} ${w.time[0]} ${w.time[1]} ${w.time[2]} ${quote(w.msg)}`;
+  const text = waittext(w);
   const b = utf8.encode(text).subarray(0, Math.max(n - 1, 0));
   const out = new Uint8Array(Math.min(b.length + 1, Math.max(n, 0)));
   out.set(b);

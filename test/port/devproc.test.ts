@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestKernel, errof } from '../kit/kernelkit.ts';
-import { ls, open, read, write } from '../kit/devkit.ts';
+import { ls, open, read, readbytes, stat, write } from '../kit/devkit.ts';
 import { NUser, OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
 
 function setup(flavor: '9front' | '4e' = '9front') {
@@ -11,15 +11,130 @@ function setup(flavor: '9front' | '4e' = '9front') {
 }
 
 describe('#p', () => {
-  it('lists live processes by pid', () => {
+  it('lists processes by pid, 9front its trace file first', () => {
     const { k, p } = setup();
     k.procs.get(2)!.state = 'Dead';
-    expect(ls(p, '/proc')).toEqual(['1']);
+    expect(ls(p, '/proc')).toEqual(['trace', '1']);
+    const e = setup('4e');
+    e.k.procs.get(2)!.state = 'Broken';
+    expect(ls(e.p, '/proc')).toEqual(['1', '2']);
   });
 
-  it('a process directory has its files', () => {
+  it('a process directory has each kernel\'s files', () => {
+    expect(ls(setup().p, '/proc/2')).toEqual([
+      'args', 'ctl', 'fd', 'fpregs', 'kregs', 'mem', 'note', 'noteid', 'notepg', 'ns', 'ppid', 'proc', 'regs',
+      'segment', 'status', 'text', 'wait', 'profile', 'syscall', 'watchpt',
+    ]);
+    expect(ls(setup('4e').p, '/proc/2')).toEqual([
+      'args', 'ctl', 'fd', 'fpregs', 'kregs', 'mem', 'note', 'noteid', 'notepg', 'ns', 'proc', 'regs',
+      'segment', 'status', 'text', 'wait', 'profile',
+    ]);
+  });
+
+  it.each([['9front', 512], ['4e', 108]] as const)('in %s regs and kregs are a 76-byte Ureg, fpregs %i bytes', (flavor, fp) => {
+    const { p } = setup(flavor);
+    expect(stat(p, '/proc/2/regs').length).toBe(76);
+    expect(stat(p, '/proc/2/kregs').length).toBe(76);
+    expect(stat(p, '/proc/2/fpregs').length).toBe(fp);
+    expect(readbytes(p, '/proc/2/kregs')).toEqual(new Uint8Array(76));
+    expect(readbytes(p, '/proc/2/fpregs')).toHaveLength(fp);
+  });
+
+  it('regs holds the registers in Ureg order; a write changes what a user may', () => {
+    const { p, q } = setup();
+    q.cpu.setRegs({ di: 1, si: 2, bp: 3, bx: 5, dx: 6, cx: 7, ax: 8, pc: 0x1234, sp: 0xdeadbee0, flags: 0x202 });
+    const b = Buffer.from(readbytes(p, '/proc/2/regs'));
+    expect([0, 4, 8, 16, 20, 24, 28].map((o) => b.readUInt32LE(o))).toEqual([1, 2, 3, 5, 6, 7, 8]);
+    expect(b.readUInt32LE(56)).toBe(0x1234);
+    expect(b.readUInt32LE(68)).toBe(0xdeadbee0);
+    const w = Buffer.alloc(76);
+    b.copy(w);
+    w.writeUInt32LE(42, 28);
+    w.writeUInt32LE(0xffffffff, 64);  // every flag: only 0xCD5 of them are the user's (9front setregisters)
+    const c = open(p, '/proc/2/regs', ORDWR);
+    expect(c.dev.write(p, c, new Uint8Array(w), 0)).toBe(76);
+    expect(q.cpu.reg('ax')).toBe(42);
+    expect(q.cpu.reg('flags')).toBe((0xcd5 | 0x202) >>> 0);
+  });
+
+  it('mem reads a process\'s memory and writes it only while Stopped', () => {
+    const { k, p, q } = setup();
+    const a = k.str(q, 'hello');
+    const c = open(p, '/proc/2/mem', ORDWR);
+    expect(Buffer.from(c.dev.read(p, c, 5, a)).toString()).toBe('hello');
+    expect(errof(() => c.dev.read(p, c, 4, 0x100))).toBe('bad arg in system call');
+    expect(errof(() => c.dev.write(p, c, new TextEncoder().encode('J'), a))).toBe('bad process or channel control request');
+    q.state = 'Stopped';
+    expect(c.dev.write(p, c, new TextEncoder().encode('J'), a)).toBe(1);
+    expect(q.as.str(a, 10)).toBe('Jello');
+  });
+
+  it('segment lists each segment: name, R and P flags, base, top, sharers', () => {
     const { p } = setup();
-    expect(ls(p, '/proc/2')).toEqual(['ctl', 'fd', 'note', 'noteid', 'notepg', 'ppid', 'status', 'text']);
+    expect(read(p, '/proc/2/segment')).toBe('Data         10000    20000    1\n');
+    expect(read(setup('4e').p, '/proc/2/segment')).toBe('Data      00010000 00020000    1\n');
+  });
+
+  it('args quotes each argument; 9front lets it be rewritten', () => {
+    const { p, q } = setup();
+    q.args = ['echo', 'a b', "it's"];
+    expect(read(p, '/proc/2/args')).toBe("echo 'a b' 'it''s'");
+    write(p, open(p, '/proc/2/args', OWRITE), 'x y');
+    expect(read(p, '/proc/2/args')).toBe('sleep [x y]');
+    const e = setup('4e');
+    expect(errof(() => open(e.p, '/proc/2/args', OWRITE))).toBe("'/proc/2/args' permission denied");
+  });
+
+  it('ns ends with cd; 4e status is blank-filled with no newline', () => {
+    const { p } = setup();
+    expect(read(p, '/proc/2/ns').endsWith('cd /\n')).toBe(true);
+    const e = setup('4e');
+    const s = read(e.p, '/proc/2/status');
+    expect(s).toHaveLength(176);
+    expect(s.slice(0, 68)).toBe('sleep'.padEnd(28) + 'glenda'.padEnd(28) + 'Running'.padEnd(12));
+    expect(s.endsWith('         10          10 ')).toBe(true);
+  });
+
+  it('wait gives a child\'s exit record and waits for one', () => {
+    const { p, q } = setup();
+    const c = open(p, '/proc/2/wait');
+    expect(errof(() => c.dev.read(p, c, 100, 0))).toBe('sleep');
+    q.waitq.push({ pid: 9, time: [1, 2, 3], msg: 'sleep 9: oops' });
+    expect(read(p, '/proc/2/wait')).toBe("9 1 2 3 'sleep 9: oops'");
+  });
+
+  it('watchpt keeps rwx lines (9front)', () => {
+    const { p } = setup();
+    const c = open(p, '/proc/2/watchpt', ORDWR);
+    expect(c.dev.write(p, c, new TextEncoder().encode('w 0x1000 4\nrx 4096 8\n'), 0)).toBe(21);
+    expect(read(p, '/proc/2/watchpt')).toBe('-w- 0x00001000 0x00000004\nr-x 0x00001000 0x00000008\n');
+    expect(errof(() => c.dev.write(p, c, new TextEncoder().encode('q 1 1\n'), 0))).toBe('invalid type');
+  });
+
+  it('ctl stop waits for the stop, start wants a Stopped process', () => {
+    const { k, p, q } = setup();
+    const c = open(p, '/proc/2/ctl', OWRITE);
+    expect(errof(() => write(p, c, 'start'))).toBe('bad process or channel control request');
+    expect(errof(() => write(p, c, 'stop'))).toBe('sleep');
+    expect(q.procctl).toBe('stopme');
+    k.sched.dispatch(q);  // its way back to user mode stops it
+    expect(q.state).toBe('Stopped');
+    expect(read(p, '/proc/2/status').slice(56, 67)).toBe('Stopped    ');
+    expect(write(p, c, 'stop')).toBe(4);  // the rerun: it is stopped now
+    expect(write(p, c, 'start')).toBe(5);
+    expect(q.state).toBe('Ready');
+  });
+
+  it('4e has no startsyscall', () => {
+    const { p } = setup('4e');
+    expect(errof(() => write(p, open(p, '/proc/2/ctl', OWRITE), 'startsyscall'))).toBe('unknown control message "startsyscall"');
+  });
+
+  it('ctl kill takes a Broken process away', () => {
+    const { k, p, q } = setup();
+    q.state = 'Broken';
+    write(p, open(p, '/proc/2/ctl', OWRITE), 'kill');
+    expect(k.procs.has(2)).toBe(false);
   });
 
   it('walks only to a pid as %lud prints it', () => {
@@ -120,7 +235,7 @@ describe('#p', () => {
     ['frob', 'unknown control message "frob"'],
     ['kill now', 'wrong #args in control message "kill now"'],
     ['', 'empty control message'],
-    ['stop', 'bad process or channel control request'],
+    ['start', 'bad process or channel control request'],
   ])('ctl %j fails with %s', (msg, want) => {
     const { p } = setup();
     expect(errof(() => write(p, open(p, '/proc/2/ctl', OWRITE), msg))).toBe(want);

@@ -10,6 +10,9 @@
 #define CALL4(fn, a, b, c, d) MOVL a, 0(SP); MOVL b, 4(SP); MOVL c, 8(SP); MOVL d, 12(SP); CALL fn(SB)
 // pwrite(fd, buf, n, -1): write at the fd's offset.
 #define WRITE(fd, buf, n) MOVL fd, 0(SP); MOVL buf, 4(SP); MOVL n, 8(SP); MOVL $-1, 12(SP); MOVL $-1, 16(SP); CALL runtime·pwrite(SB)
+// pread and pwrite at a 32-bit offset.
+#define PREAD(fd, buf, n, off) MOVL fd, 0(SP); MOVL buf, 4(SP); MOVL n, 8(SP); MOVL off, 12(SP); MOVL $0, 16(SP); CALL runtime·pread(SB)
+#define PWRITE(fd, buf, n, off) MOVL fd, 0(SP); MOVL buf, 4(SP); MOVL n, 8(SP); MOVL off, 12(SP); MOVL $0, 16(SP); CALL runtime·pwrite(SB)
 
 GLOBL	pbuf<>(SB), $128
 GLOBL	wbuf<>(SB), $64
@@ -33,19 +36,24 @@ SYSCALL(pipe, 21)
 SYSCALL(create, 22)
 SYSCALL(remove, 25)
 
+// strlen(s): AX = the length of the NUL-terminated string s.
+TEXT strlen(SB), 7, $0
+	MOVL	4(SP), DI
+	MOVL	$0, AX
+slen:
+	MOVBLZX	0(DI)(AX*1), CX
+	CMPL	CX, $0
+	JEQ	sdone
+	INCL	AX
+	JMP	slen
+sdone:
+	RET
+
 // print(s): write the NUL-terminated string s to fd 1.
 TEXT print(SB), 7, $20
 	MOVL	24(SP), SI
-	MOVL	SI, DI
-	MOVL	$0, CX
-plen:
-	MOVBLZX	0(DI)(CX*1), AX
-	CMPL	AX, $0
-	JEQ	pdone
-	INCL	CX
-	JMP	plen
-pdone:
-	WRITE($1, SI, CX)
+	CALL1(strlen, SI)
+	WRITE($1, SI, AX)
 	RET
 
 // printerr(): print the process's errstr and a newline.
