@@ -28,6 +28,8 @@ import { postnote } from '../port/note.ts';
 import { internalerror } from '../port/internal.ts';
 import { procctl, type Ctlresult } from '../port/procctl.ts';
 import { syscallfmt, sysretfmt } from '../port/syscallfmt.ts';
+import { segclock } from '../port/profile.ts';
+import { SLICE_US } from '../port/sched.ts';
 
 /** Register the INT $64 hook of a new process's CPU. */
 export function attachtrap(p: Proc): void {
@@ -370,6 +372,7 @@ function run1(p: Proc): void {
       case 'count':
         // A clock tick: notes go out on the way back, then others run
         // (under a debugger at the next dispatch, where it sees them first).
+        if (k.sched.sampling) segclock(p, p.cpu.reg('pc'), SLICE_US / 1000);
         if (dbg === null) {
           const r = kexit(p, 32);
           if (r === 'stopped') return;

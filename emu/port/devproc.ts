@@ -28,6 +28,7 @@ import { cclose } from './chan.ts';
 import { procstopwait, rerun } from './procctl.ts';
 import { STATSIZE, argstext, fdtext, nstext, segmenttext, statustext, waittext } from './procfiles.ts';
 import { watchtext, writewatch } from './watchpt.ts';
+import { profbytes, profon } from './profile.ts';
 
 enum Q {
   dir, trace, args, ctl, fd, fpregs, kregs, mem, note, noteid, notepg, ns, ppid, proc, regs, segment, status, text,
@@ -82,7 +83,7 @@ function pidtab(p: Proc): Dirtab[] {
   return flavortab(p).map((t) => {
     switch (Number(t.qid.path)) {
       case Q.wait: return { ...t, length: p.waitq.length };
-      case Q.profile: return { ...t, length: profile.get(p)?.byteLength ?? 0 };
+      case Q.profile: return { ...t, length: profbytes(p)?.byteLength ?? 0 };
       case Q.watchpt: return { ...t, length: watchtext(p).length };
       default: return t;
     }
@@ -278,12 +279,8 @@ function readwait(up: Proc, p: Proc, n: number): Uint8Array {
   return readstr(waittext(w), n, 0);
 }
 
-/** Profiling counters by process: one ulong per 8 bytes of text, [0] the total (9front LRESPROF 3). */
-const profile = new WeakMap<Proc, Uint32Array>();
-
 function readprofile(p: Proc, n: number, off: number): Uint8Array {
-  const prof = profile.get(p) ?? error('profile is off');
-  return readbytes(new Uint8Array(prof.buffer), n, off);
+  return readbytes(profbytes(p) ?? error('profile is off'), n, off);
 }
 
 function readregs(p: Proc, file: RegFile, n: number, off: number): Uint8Array {
@@ -312,7 +309,7 @@ function procread(up: Proc, c: Chan, n: number, off: number): Uint8Array {
     // The kernel's Proc structure itself: p9emu's kernel is not C, so there are no such bytes.
     case Q.proc: return new Uint8Array(0);
     case Q.profile: return readprofile(p, n, off);
-    case Q.segment: return readstr(segmenttext(p, profile.has(p)), n, off);
+    case Q.segment: return readstr(segmenttext(p), n, off);
     case Q.status: return readstr(statustext(up, p), n, off);
     case Q.syscall: return readstr(p.syscalltrace, n, off);
     case Q.wait: return readwait(up, p, n);
@@ -378,8 +375,7 @@ function procctlreq(up: Proc, p: Proc, data: Uint8Array): void {
     case CM.pri: case CM.fixedpri: return setpri(up, p, f[1]!);
     case CM.private_: p.privatemem = true; return;
     case CM.profile:
-      if (!p.as?.byType('text')) error(up.kernel.flavor === '9front' ? Egreg : Ebadctl);
-      profile.set(p, new Uint32Array(Math.ceil((p.as.byType('text')!.top - p.as.byType('text')!.base) / 8)));
+      if (!profon(p)) error(up.kernel.flavor === '9front' ? Egreg : Ebadctl);
       return;
     case CM.start: return startproc(p);
     case CM.startstop: case CM.startsyscall: {

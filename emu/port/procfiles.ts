@@ -8,6 +8,7 @@ import { fdprint } from './devdup.ts';
 import { quote } from './parse.ts';
 import { sysctab } from './syscallfmt.ts';
 import { MAFTER, MBEFORE, MCREATE } from './union.ts';
+import { profiled } from './profile.ts';
 
 const KNAMELEN = 28;
 const NUMSIZE = 12;
@@ -63,13 +64,13 @@ const SLOT: Record<string, number> = { stack: 0, text: 1, data: 2, bss: 3 };
  * %.8lux %.8lux %4ld" (name, R for read-only, P when profiled, base, top,
  * sharers). acid finds the stack's top in the first line.
  */
-export function segmenttext(p: Proc, profiled: boolean): string {
+export function segmenttext(p: Proc): string {
   const segs = [...(p.as?.segs ?? [])].sort((a, b) => (SLOT[a.type] ?? 4) - (SLOT[b.type] ?? 4));
   const nine = p.kernel.flavor === '9front';
   const addr = (v: number) => (nine ? v.toString(16).padStart(8) : v.toString(16).padStart(8, '0'));
   return segs.map((s) => {
     const ro = s.type === 'text' || (s.attr & 0x20) !== 0 ? 'R' : ' ';
-    const prof = profiled && s.type === 'text' ? 'P' : ' ';
+    const prof = profiled(s) ? 'P' : ' ';
     return `${SNAME[s.type].padEnd(6)} ${ro}${prof} ${addr(s.base)} ${addr(s.top)} ${String(s.users.size).padStart(4)}\n`;
   }).join('');
 }

@@ -118,7 +118,7 @@ export class Sched {
 
   /** Microseconds the next slice may run: unlimited (0) when nobody else could need the CPU. */
   slice(): number {
-    if (this.runq.length > 0 || this.limit || this.hostevents || this.gate) return SLICE_US;
+    if (this.runq.length > 0 || this.limit || this.hostevents || this.gate || this.sampling) return SLICE_US;
     const t = this.timers[0];
     if (t) return Math.max(100, Math.min(SLICE_US, Math.ceil((t.at - this.now()) / 1000)));
     for (const p of this.live()) if (p.state === 'Wakeme' && p.sleeping?.r) return SLICE_US;
@@ -174,6 +174,9 @@ export class Sched {
 
   /** Host signals (^C) may post notes: every run is sliced so the host's handlers get their turn. */
   hostevents = false;
+
+  /** A text is being profiled (profile.ts): every run is sliced, each slice's end a clock sample. */
+  sampling = false;
 
   private checkLimit(): void {
     if (this.limit && Date.now() >= this.limit.at) {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TestKernel, errof } from '../kit/kernelkit.ts';
 import { ls, open, read, readbytes, stat, write } from '../kit/devkit.ts';
 import { NUser, OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
+import { Segment } from '../../emu/port/segment.ts';
+import { segclock } from '../../emu/port/profile.ts';
 
 function setup(flavor: '9front' | '4e' = '9front') {
   const k = new TestKernel({ flavor });
@@ -73,6 +75,21 @@ describe('#p', () => {
     const { p } = setup();
     expect(read(p, '/proc/2/segment')).toBe('Data         10000    20000    1\n');
     expect(read(setup('4e').p, '/proc/2/segment')).toBe('Data      00010000 00020000    1\n');
+  });
+
+  it('ctl profile counts clock samples per 8 bytes of text; segment marks the text P', () => {
+    const { k, p, q } = setup();
+    expect(errof(() => write(p, open(p, '/proc/2/ctl', OWRITE), 'profile'))).toBe('the front fell off');  // no text
+    q.as.attach(new Segment('text', 0x1000, 0x2000, k.machine.alloc(0x1000), 5));
+    expect(errof(() => read(p, '/proc/2/profile'))).toBe('profile is off');
+    write(p, open(p, '/proc/2/ctl', OWRITE), 'profile');
+    expect(read(p, '/proc/2/segment').split('\n')[0]).toBe('Text   RP     1000     2000    1');
+    expect(stat(p, '/proc/2/profile').length).toBe(0x1000 / 8 * 4);
+    segclock(q, 0x1010, 1);
+    segclock(q, 0x1014, 1);
+    segclock(q, 0x9999, 1);  // outside the text: the total only
+    const b = Buffer.from(readbytes(p, '/proc/2/profile', 16));
+    expect([0, 4, 8, 12].map((o) => b.readUInt32LE(o))).toEqual([3, 0, 2, 0]);
   });
 
   it('args quotes each argument; 9front lets it be rewritten', () => {
