@@ -19,6 +19,8 @@ import type { Program } from './program.ts';
 import { Control } from '../emu/debug/control.ts';
 import type { AllRegs, RegChange } from '../emu/debug/regs.ts';
 import { arm, checkUntil, toStop, type Armed, type Stop, type Until } from './until.ts';
+import { Snapshot } from './snapshot.ts';
+import type { RunResult as EndResult } from '../emu/run.ts';
 
 export interface BootOptions {
   /** The kernel modelled: '4e' (default, Plan 9 4th edition as in 2012) or '9front' (--kernel). */
@@ -216,6 +218,13 @@ export class Guest {
   /** Whoever waits for the next stop or the end. */
   private waiter: { resolve: (s: Stop) => void; reject: (e: unknown) => void } | null = null;
 
+  /** Every process's exit string so far, by pid. */
+  private exits: Record<number, string> = {};
+  /** The machine is kept at the end of the run (a snapshot was taken): restore() may bring it back. */
+  private keep = false;
+  /** While kept at the end: let the run end ('close') or run on from a restored state ('again'). */
+  private atEnd: ((how: 'again' | 'close') => void) | null = null;
+
   /**
    * Run to the end: from the start, or on from a stop (every stop
    * condition cleared). Resolves once every process has exited (or the
@@ -224,12 +233,54 @@ export class Guest {
   async run(): Promise<RunResult> {
     if (this.result) return this.result;
     if (this.running) {
-      this.stopped('run');
-      this.goOn([]);
-      return this.running;
+      const s = await this.runUntil([]);
+      return (s as Extract<Stop, { reason: 'exit' }>).result;
     }
     this.running = this.execute(this.memHooks.length > 0, []);
     return this.running;
+  }
+
+  /**
+   * At a stop: the machine's whole state — every process's registers and
+   * memory, and the kernel's (process table, fds, name spaces, notes,
+   * pipes, /srv, timers, clock, #c/random, console output so far) — to
+   * restore() later. From then on the machine is kept at the end of the
+   * run, so that a snapshot can be restored after it; close() frees it.
+   * Throws where the state reaches outside the machine (a writable host
+   * directory at /).
+   */
+  snapshot(): Snapshot {
+    const c = this.ctl('snapshot');
+    const s = new Snapshot(this, c.snapshot(), this.at!, this.events.length, { ...this.exits });
+    this.keep = true;
+    return s;
+  }
+
+  /** At a stop, or at the end of a run with a snapshot: bring the machine back to the snapshot; it is stopped where the snapshot was taken. */
+  restore(s: Snapshot): void {
+    if (s.guest !== this) throw new Error('Guest.restore: the snapshot is of another guest');
+    if (!this.atEnd) this.stopped('restore');
+    this.control!.restore(s.machine);
+    this.events.length = s.events;
+    this.exits = { ...s.exits };
+    this.at = s.stop;
+    this.result = null;
+    const again = this.atEnd;
+    this.atEnd = null;
+    again?.('again');
+  }
+
+  /** Free a machine kept for restore() (and kill every process at a stop); resolves once it is gone. */
+  async close(): Promise<void> {
+    this.keep = false;
+    const end = this.atEnd;
+    this.atEnd = null;
+    if (end) end('close');
+    else if (this.at && !this.result) {
+      this.control!.kill();
+      this.goOn([]);
+    }
+    await this.running?.catch(() => undefined);
   }
 
   /**
@@ -260,7 +311,7 @@ export class Guest {
   async kill(): Promise<RunResult> {
     if (this.result) return this.result;
     this.stopped('kill');
-    for (const p of [...this.control!.k.procs.values()]) killproc(p);
+    this.control!.kill();
     return this.run();
   }
 
@@ -348,8 +399,7 @@ export class Guest {
     try {
       const r = await this.boot(debug, conds);
       this.result = r;
-      this.at = null;
-      this.waiter?.resolve({ reason: 'exit', result: r });
+      this.settle({ reason: 'exit', result: r });
       return r;
     } catch (e) {
       this.waiter?.reject(e);
@@ -359,18 +409,33 @@ export class Guest {
     }
   }
 
+  /** The run ended: whoever waits gets the exit. */
+  private settle(s: Extract<Stop, { reason: 'exit' }>): void {
+    this.at = null;
+    const w = this.waiter;
+    this.waiter = null;
+    w?.resolve(s);
+  }
+
   private async boot(debug: boolean, conds: readonly Until[]): Promise<RunResult> {
     const o = this.options;
     const cons = new BufferConsole(o.stdin ?? '', true, o.echo ?? false);
     const det = o.deterministic || o.seed !== undefined ? { seed: o.seed ?? 0 } : undefined;
     const ins = await instrument({ det }, [this.program.image]);
-    const exits: Record<number, string> = {};
     const enters = new Map<number, SysEnterEvent>();
     const sink = (ev: TraceEvent): void => {
       this.events.push(ev);
       if (ev.kind === 'sysenter') enters.set(ev.pid, ev);
-      if (ev.kind === 'proc' && ev.what === 'exits') exits[ev.pid] = ev.status ?? '';
+      if (ev.kind === 'proc' && ev.what === 'exits') this.exits[ev.pid] = ev.status ?? '';
       for (const f of [...this.eventFns]) f(ev);
+    };
+    const result = (r: EndResult): RunResult => {
+      const stdoutBytes = new Uint8Array(Buffer.concat(cons.out));
+      return {
+        exitstr: r.exitstr, code: r.code, exits: { ...this.exits }, stdoutBytes,
+        stdout: new TextDecoder().decode(stdoutBytes), stderr: cons.stderr(),
+        events: [...this.events], deadlock: r.deadlock, timedout: r.timedout,
+      };
     };
     try {
       const r = await run(this.program.image, {
@@ -390,15 +455,17 @@ export class Guest {
           this.installCodeHooks(k);
           if (debug) this.attach(k, conds);
         },
-        onend: (_k, first) => this.control?.exited(first.pid, first.exitstr),
+        onend: (_k, first, end) => {
+          this.control?.exited(first.pid, first.exitstr);
+          if (!this.keep || this.hookError !== null) return;
+          // Kept for restore(): the end is a stop of its own.
+          const res = (this.result = result(end));
+          this.settle({ reason: 'exit', result: res });
+          return new Promise<'again' | 'close'>((go) => (this.atEnd = go)).then((how) => (how === 'again' ? how : undefined));
+        },
       });
       if (this.hookError !== null) throw this.hookError;
-      const stdoutBytes = new Uint8Array(Buffer.concat(cons.out));
-      return {
-        exitstr: r.exitstr, code: r.code, exits, stdoutBytes,
-        stdout: new TextDecoder().decode(stdoutBytes), stderr: cons.stderr(),
-        events: this.events, deadlock: r.deadlock, timedout: r.timedout,
-      };
+      return this.result ?? result(r);
     } finally {
       ins.close();
     }

@@ -9,6 +9,7 @@ export {
   type MemoryRange, type MemoryAccess,
 } from './guest.ts';
 export type { Until, Stop } from './until.ts';
+export type { Snapshot } from './snapshot.ts';
 export { checkAbi, type AbiOptions } from './abi.ts';
 export type { AllRegs, FpRegs, RegChange } from '../emu/debug/regs.ts';
 export type { Regs, Reg } from '../emu/cpu/cpu.ts';

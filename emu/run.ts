@@ -48,8 +48,12 @@ export interface RunOptions {
   onkernel?: (k: Plan9) => void;
   /** Called after boot, before the first process runs (tests post notes here). */
   onboot?: (k: Plan9, first: Proc) => void;
-  /** Called when nothing can run any more, before the machine is freed (a debugger's last stop). */
-  onend?: (k: Plan9, first: Proc) => void | Promise<void>;
+  /**
+   * Called when nothing can run any more, with how the run ended, before
+   * the machine is freed (a debugger's last stop). 'again': the machine
+   * was brought back to an earlier state (a snapshot restored): run on.
+   */
+  onend?: (k: Plan9, first: Proc, end: RunResult) => void | 'again' | Promise<void | 'again'>;
 }
 
 export interface RunResult {
@@ -110,17 +114,23 @@ export async function run(image: Uint8Array, o: RunOptions): Promise<RunResult> 
       },
     };
   }
-  let blocked: string[] = [];
-  let done = false;
+  let r: RunResult;
   try {
-    await k.run();
-    // Before shutdown, which ends the blocked processes too.
-    done = first.state === 'Dead' || first.state === 'Broken';
-    if (!timedout) blocked = deadlockreport(k);
-    await o.onend?.(k, first);
+    for (;;) {
+      await k.run();
+      r = ended(k, first, timedout);
+      if ((await o.onend?.(k, first, r)) !== 'again') break;
+    }
   } finally {
     k.shutdown();
   }
+  return r;
+}
+
+/** How the run ended, before shutdown (which ends the blocked processes too). */
+function ended(k: Plan9, first: Proc, timedout: boolean): RunResult {
+  const done = first.state === 'Dead' || first.state === 'Broken';
+  const blocked = timedout ? [] : deadlockreport(k);
   const exitstr = done ? first.exitstr : 'deadlock';
   const deadlock = !done;
   const code = k.internal.length > 0 ? EXIT_INTERNAL : deadlock ? EXIT_DEADLOCK : timedout ? EXIT_TIMEOUT : exitcode(exitstr);

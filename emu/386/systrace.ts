@@ -7,6 +7,7 @@ import type { Proc } from '../port/proc.ts';
 import type { SysArg } from '../trace/event.ts';
 import { systab } from '../port/systab.ts';
 import { decodeArgs, decodeOut } from './sysargs.ts';
+import { sidetable } from '../port/sidetab.ts';
 
 interface Entry {
   num: number;
@@ -17,7 +18,7 @@ interface Entry {
   args: SysArg[];
 }
 
-const entries = new WeakMap<Proc, Entry>();
+const entries = sidetable<Proc, Entry>();
 
 /** INT $64 reached: decode the arguments (strings and in-buffers now, before the call changes them). */
 export function sysenter(up: Proc): void {

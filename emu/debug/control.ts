@@ -28,6 +28,15 @@ import { PROT_EXEC } from '../cpu/cpu.ts';
 
 import { readRegs, writeRegs, type AllRegs, type RegChange } from './regs.ts';
 import { corpse, corpseRead, type Corpse } from './corpse.ts';
+import { restore, snapshot, type KernelSnapshot } from './snapshot.ts';
+
+/** A stopped machine's state (snapshot()), for restore(). */
+export interface MachineSnapshot {
+  readonly kernel: KernelSnapshot;
+  readonly stopped: StopReason;
+  readonly held: { p: Proc; n: Note } | null;
+  readonly passing: readonly [Proc, number][];
+}
 
 /** Instructions per slice while a debugger is attached (unless --deterministic chose a quantum). */
 export const DEBUG_QUANTUM = 200_000;
@@ -530,6 +539,31 @@ export class Control {
   /** Kill every process (gdb's `kill`); the run then ends. */
   kill(): void {
     for (const p of [...this.k.procs.values()]) killproc(p);
+  }
+
+  /** At a stop: the machine's state (emu/debug/snapshot.ts) and where it stopped. */
+  snapshot(): MachineSnapshot {
+    if (!this.stopped || this.stopped.kind === 'exited') throw new Error('snapshot: the machine is not stopped');
+    return { kernel: snapshot(this.k), stopped: this.stopped, held: this.held, passing: [...this.passing] };
+  }
+
+  /**
+   * Bring the machine back to a snapshot, stopped where it was taken: at
+   * a stop, or after the end (the run then goes on when its loop runs
+   * again: run()'s onend answers 'again').
+   */
+  restore(s: MachineSnapshot): void {
+    if (!this.stopped) throw new Error('restore: the machine is running');
+    restore(this.k, s.kernel);
+    this.stopped = s.stopped;
+    this.held = s.held;
+    this.passing.clear();
+    for (const [p, at] of s.passing) this.passing.set(p, at);
+    this.hits.clear();
+    this.skip.clear();
+    this.pending = null;
+    this.stepping = null;
+    this.gate ??= new Promise((resolve) => (this.release = resolve));
   }
 
   /** Detach: every breakpoint and watchpoint goes, the machine runs on freely. */

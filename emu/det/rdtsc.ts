@@ -40,16 +40,20 @@ export async function rdtscSites(image: Uint8Array): Promise<number[]> {
   return sites.sort((a, b) => a - b);
 }
 
-/** The per-CPU hook: after each RDTSC, EDX:EAX = twice the virtual ns since boot plus a read count. */
-export function virtualTsc(k: Plan9, sites: readonly number[]): (p: Proc) => void {
-  let reads = 0n;
-  return (p) => {
+/**
+ * The per-CPU hook: after each RDTSC, EDX:EAX = twice the virtual ns since
+ * boot plus a read count (a property of the hook, so that a snapshot of
+ * the machine saves it).
+ */
+export function virtualTsc(k: Plan9, sites: readonly number[]): ((p: Proc) => void) & { state: { reads: bigint } } {
+  const state = { reads: 0n };
+  return Object.assign((p: Proc) => {
     for (const at of sites) {
       addCodeHook(p.cpu, at + 2, at + 2, () => {
-        const t = BigInt(k.uptime()) * 2n + ++reads;
+        const t = BigInt(k.uptime()) * 2n + ++state.reads;
         p.cpu.setReg('ax', Number(t & 0xffffffffn));
         p.cpu.setReg('dx', Number((t >> 32n) & 0xffffffffn));
       });
     }
-  };
+  }, { state });
 }

@@ -34,6 +34,7 @@ import {
 import { openmode } from './fd.ts';
 import { Rendez, Sleep, wakeup } from './rendez.ts';
 import { convD2M, convM2D, statcheck } from './stat.ts';
+import { sidetable } from './sidetab.ts';
 
 /** The largest RPC (9front MAXRPC): the default msize. */
 export const MAXRPC = IOHDRSZ + 32768;
@@ -203,7 +204,7 @@ function fidof(c: Chan): Mntfid {
 }
 
 /** The Mnt speaking over each channel (9front c->mux). */
-const muxes = new WeakMap<Chan, Mnt>();
+const muxes = sidetable<Chan, Mnt>();
 
 /**
  * One RPC as part of the current system call: sent the first time the

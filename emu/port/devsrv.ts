@@ -16,6 +16,7 @@ import {
 } from './error.ts';
 import { fdtochan, openmode } from './fd.ts';
 import { dirpack } from './stat.ts';
+import { sidetable } from './sidetab.ts';
 
 interface Srv {
   name: string;
@@ -25,7 +26,7 @@ interface Srv {
   path: number;
 }
 
-const boards = new WeakMap<Plan9, { srv: Srv[]; qidpath: number }>();
+const boards = sidetable<Plan9, { srv: Srv[]; qidpath: number }>();
 
 function board(up: Proc): { srv: Srv[]; qidpath: number } {
   let b = boards.get(up.kernel);

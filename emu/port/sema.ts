@@ -8,8 +8,9 @@ import type { Segment } from './segment.ts';
 import { Rendez, Sleep, wakeup } from './rendez.ts';
 import { Ebadarg, error } from './error.ts';
 import { badaddr } from './sysarg.ts';
+import { sidetable } from './sidetab.ts';
 
-const rendez = new WeakMap<Segment, Map<number, Rendez>>();
+const rendez = sidetable<Segment, Map<number, Rendez>>();
 
 function rendezfor(s: Segment, addr: number): Rendez {
   let m = rendez.get(s);
