@@ -104,6 +104,11 @@ async function main(): Promise<void> {
   const det_mips = INSNS / ((detTime - startup) / 1e3);
   const free_mips = INSNS / ((freeTime - startup) / 1e3);
   table?.row(['compute --deterministic (MIPS) vs free', `${round(det_mips)}`, `${round(free_mips)} free`, `${round(det_mips / free_mips, 2)}×`, '≥ 0.5×']);
+  // REP MOVSL of 4 KiB (repmovs.s, 1e6 copies) against the host copying
+  // 4 KiB within one buffer (copyWithin, a memmove), in turn.
+  const [repTime, memcpy_ns] = await bestPair(9, () => timeRun(image('repmovs.s')), () => hostCopyNs(REP_COPIES));
+  const rep_ns = (repTime - startup) / REP_COPIES;
+  table?.row(['REP MOVSL of 4 KiB (ns) vs host memmove', `${round(rep_ns)}`, `${round(memcpy_ns)} host`, `${round(memcpy_ns / rep_ns, 2)}×`, '≥ 0.25×']);
   table?.row(['process start to exit, null.s (ms)', `${round(startup / 1e6, 1)}`, '', '', '']);
   const r = {
     syscall_ns: round(syscall_ns),
@@ -113,6 +118,9 @@ async function main(): Promise<void> {
     compute_floor_mips: round(compute_floor_mips),
     compute_ratio: round(compute_mips / compute_floor_mips, 2),
     compute_same_engine_ratio: round(1 / same, 2),
+    rep_movsl_4k_ns: round(rep_ns),
+    host_memmove_4k_ns: round(memcpy_ns),
+    rep_movsl_ratio: round(memcpy_ns / rep_ns, 2),
     compute_det_mips: round(det_mips),
     compute_det_ratio: round(det_mips / free_mips, 2),
     process_start_ms: round(startup / 1e6, 1),
@@ -121,6 +129,16 @@ async function main(): Promise<void> {
   const go = goVersion() !== null ? await goBench((row) => table?.row(row)) : null;
   const explore = await exploreBench((row) => table?.row(row));
   if (json) process.stdout.write(JSON.stringify({ ...r, ...go, ...explore }) + '\n');
+}
+
+const REP_COPIES = 1_000_000;
+
+/** ns per copy of 4 KiB within one host buffer, n copies. */
+function hostCopyNs(n: number): number {
+  const b = new Uint8Array(16384);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) b.copyWithin(8192, 0, 4096);
+  return Number(process.hrtime.bigint() - t0) / n;
 }
 
 function round(x: number, d = 1): number {

@@ -38,7 +38,7 @@
 
 import type { UcLib } from './unicorn_ffi.ts';
 import { envAddress } from './regfile.ts';
-import { codePage, libbytes, libsym, patchBytes } from './libsym.ts';
+import { codePage, libbytes, libsym, patchBytes, sameBytes as same } from './libsym.ts';
 
 export const UC_HOOK_BLOCK = 1 << 3;
 
@@ -105,10 +105,6 @@ export function blockCounter(L: UcLib): Counter | null {
     counter = null;
   }
   return counter;
-}
-
-function same(code: Uint8Array, want: readonly number[]): boolean {
-  return want.every((b, i) => code[i] === b);
 }
 
 /** uc_emu_stop's `movb $1,d32(%rdi)` (uc->stop_request = true), after its checks. */

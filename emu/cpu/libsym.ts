@@ -12,6 +12,7 @@ type Libc = {
   dlsym: (h: unknown, name: string) => unknown;
   mprotect: (addr: unknown, len: number, prot: number) => number;
   mmap: (addr: unknown, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
+  munmap: (addr: unknown, len: number) => number;
 };
 
 let libc: Libc | undefined;
@@ -25,6 +26,7 @@ function loadLibc(L: UcLib): Libc {
     dlsym: c.func('void *dlsym(void *h, const char *name)'),
     mprotect: c.func('int mprotect(void *addr, size_t len, int prot)'),
     mmap: c.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)'),
+    munmap: c.func('int munmap(void *addr, size_t len)'),
   };
   return libc;
 }
@@ -37,6 +39,11 @@ export function libsym(L: UcLib, name: string): bigint | null {
   if (!h) return null;
   const fn = c.dlsym(h, name);
   return fn ? BigInt(L.koffi.address(fn) as bigint) : null;
+}
+
+/** Does code begin with exactly these bytes? */
+export function sameBytes(code: Uint8Array, want: readonly number[]): boolean {
+  return want.every((b, i) => code[i] === b);
 }
 
 /** The n bytes at addr (library code), as a live view. */
@@ -62,14 +69,29 @@ export function patchBytes(L: UcLib, addr: bigint, bytes: Uint8Array, prot: 'rx'
   return true;
 }
 
-/** A fresh page of host code holding `code` (read and execute only), or null if the host refuses. */
-export function codePage(L: UcLib, code: Uint8Array): bigint | null {
+/**
+ * A fresh page of host code holding `code` (read and execute only), or
+ * null if the host refuses. With `near`, the page must be within a 32-bit
+ * displacement of that address (for a rel32 call from library code): the
+ * pages below it are asked for, one after another.
+ */
+export function codePage(L: UcLib, code: Uint8Array, near?: bigint): bigint | null {
   if (process.platform !== 'linux' || code.length > 4096) return null;
   const c = loadLibc(L);
   const PROT_RW = 1 | 2, PROT_RX = 1 | 4, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
-  const p = c.mmap(null, 4096, PROT_RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  const addr = p ? BigInt(L.koffi.address(p) as bigint) : -1n;
-  if (addr === -1n || addr === 0n || addr === 0xffffffffffffffffn) return null;
-  libbytes(L, addr, code.length).set(code);
-  return c.mprotect(p, 4096, PROT_RX) === 0 ? addr : null;
+  const munmap = (a: bigint) => c.munmap(a as never, 4096);
+  for (let i = 1; i <= (near === undefined ? 1 : 64); i++) {
+    const hint = near === undefined ? null : (near & ~0xfffffn) - BigInt(i) * 0x100000n;
+    const p = c.mmap(hint as never, 4096, PROT_RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    const addr = p ? BigInt(L.koffi.address(p) as bigint) : -1n;
+    if (addr === -1n || addr === 0n || addr === 0xffffffffffffffffn) continue;
+    const d = near === undefined ? 0n : addr - near;
+    if (d < -0x7fff0000n || d > 0x7fff0000n) {
+      munmap(addr);
+      continue;
+    }
+    libbytes(L, addr, code.length).set(code);
+    return c.mprotect(p, 4096, PROT_RX) === 0 ? addr : null;
+  }
+  return null;
 }

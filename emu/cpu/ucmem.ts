@@ -4,13 +4,18 @@
 import type { HostMem } from './cpu.ts';
 import { UC_CTL_TB_FLUSH_W, UC_CTL_TB_REMOVE_CACHE_W, UC_ERR_OK } from './unicorn_ffi.ts';
 import { check, CpuError, hex, SCR_BYTES, UcEngine } from './ucengine.ts';
+import { MemMap } from './memmap.ts';
 
 export class UcMem extends UcEngine {
+  /** The mappings as made here, for direct access to guest memory (repstring.ts). */
+  readonly memmap = new MemMap();
+
   map(addr: number, mem: HostMem, prot: number, size = mem.size, offset = 0): void {
     this.live();
     if (typeof mem.handle !== 'bigint') throw new CpuError('UnicornCpu.map: memory not from the native allocator');
     if (offset + size > mem.size) throw new CpuError('UnicornCpu.map: size larger than the memory');
     check(this.L.uc_mem_map_ptr(this.uc, addr, size, prot, mem.handle + BigInt(offset)), `map ${hex(addr)}+${hex(size)}`);
+    this.memmap.map(addr, size, mem, offset, prot);
   }
 
   unmap(addr: number, size: number): void {
@@ -19,11 +24,13 @@ export class UcMem extends UcEngine {
     // same address must not run the old code.
     this.invalidate(addr, size);
     check(this.L.uc_mem_unmap(this.uc, addr, size), `unmap ${hex(addr)}+${hex(size)}`);
+    this.memmap.unmap(addr, size);
   }
 
   protect(addr: number, size: number, prot: number): void {
     this.live();
     check(this.L.uc_mem_protect(this.uc, addr, size, prot), `protect ${hex(addr)}+${hex(size)}`);
+    this.memmap.protect(addr, size, prot);
   }
 
   invalidate(addr: number, size: number): void {

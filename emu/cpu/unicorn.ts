@@ -16,6 +16,9 @@ import { fastStores } from './notdirty.ts';
 import { farRegUD } from './farreg.ts';
 import { regfile } from './regfile.ts';
 import { CpuError, hex, SCR_BLOCK } from './ucengine.ts';
+import { RepSites, repString, type StringCpu } from './repstring.ts';
+import { PROT_EXEC, PROT_WRITE } from './cpu.ts';
+import { UDSEL } from '../386/mem.ts';
 import { hookBlocks, UNLIMITED } from './blockcount.ts';
 import { setupSegments } from './gdt.ts';
 import { UcHooks, type RunMode } from './uchooks.ts';
@@ -39,9 +42,16 @@ export function getPreemptMode(): PreemptMode {
   return preemptMode;
 }
 
+/** REP MOVS/STOS in one host copy (repstring.ts) in free runs; off, the engine's loop (tests compare the two). */
+let fastStrings = process.env.P9EMU_REP !== 'engine';
+export function setFastStrings(on: boolean): void {
+  fastStrings = on;
+}
+
 export class UnicornCpu extends UcHooks implements Cpu {
   private stopRequested = false;
   private budget: BigInt64Array | null | undefined;
+  private rep: RepSites | null = null;
   private gdt: HostMem | null = null;
 
   constructor() {
@@ -58,6 +68,11 @@ export class UnicornCpu extends UcHooks implements Cpu {
       fastStores(this.L);
       // CALL/JMP FAR through a register is #UD, not an engine abort: farreg.ts.
       farRegUD(this.L);
+      // REP MOVS/STOS of many elements in one host copy: repstring.ts.
+      this.rep = RepSites.open(this.L, this.uc, {
+        read: (r) => this.rawRead(X86[r]),
+        write: (r, v) => this.rawWrite(X86[r], v),
+      }, (pc) => this.onRepString(pc));
     } catch (e) {
       this.close();
       throw e;
@@ -96,6 +111,7 @@ export class UnicornCpu extends UcHooks implements Cpu {
       this.mode = mode;
     }
     if (this.budget) this.budget[0] = quantum > 0 ? BigInt(quantum) : UNLIMITED;
+    this.rep?.enable(mode === 'free' && fastStrings);
     this.ran = true;
 
     const pc = this.rawRead(X86.eip);
@@ -154,16 +170,62 @@ export class UnicornCpu extends UcHooks implements Cpu {
         write: (v) => this.rawWrite(X86.eip, v),
       });
       // Blocks translated before the hook do not call it: the first quantum
-      // run is a switch of mode, which retranslates (run()).
+      // run is a switch of mode, which retranslates (run()). The counter
+      // must be the only block hook to be called inline (repstring.ts).
+      if (this.budget !== null) {
+        this.rep?.close(true);
+        this.rep = null;
+      }
     }
     return this.budget;
   }
+
+  override map(addr: number, mem: HostMem, prot: number, size = mem.size, offset = 0): void {
+    super.map(addr, mem, prot, size, offset);
+    if (!this.rep) return;
+    if ((prot & (PROT_WRITE | PROT_EXEC)) === PROT_EXEC) this.rep.add(mem.bytes.subarray(offset, offset + size), addr);
+    this.rep.regions(this.memmap.list());
+  }
+
+  override unmap(addr: number, size: number): void {
+    this.rep?.drop(addr, size);
+    super.unmap(addr, size);
+    this.rep?.regions(this.memmap.list());
+  }
+
+  override protect(addr: number, size: number, prot: number): void {
+    super.protect(addr, size, prot);
+    this.rep?.regions(this.memmap.list());
+  }
+
+  /** The JavaScript half of a REP MOVS/STOS hook (repstring.ts), in free runs. */
+  private onRepString(pc: number): void {
+    const rep = this.rep;
+    if (this.mode !== 'free' || this.faultCtx !== null || rep === null) return;
+    try {
+      // ES and DS must be the flat data segment: a code selector (or a null
+      // one) is left to the engine.
+      if (rep.flat(UDSEL)) repString(this.strings, pc);
+    } catch (e) {
+      this.hookError = e;
+      this.stop();
+    }
+  }
+
+  private readonly strings: StringCpu = {
+    memmap: this.memmap,
+    reg: (r) => this.reg(r),
+    setReg: (r, v) => this.setReg(r, v),
+    down: () => this.rep?.down() ?? false,
+  };
 
   close(): void {
     if (this.closed) return;
     if (this.inRun) throw new CpuError('UnicornCpu.close: called from inside run()');
     this.closed = true;
     this.gpr = null; // a view into the engine, about to be freed
+    this.rep?.close(false);
+    this.rep = null;
     this.closeFpu();
     this.closeEngine();
     this.closeHooks();
