@@ -1,7 +1,8 @@
-// /proc/N/watchpt (9front port/devproc.c readwatchpt, writewatchpt): a
-// process's hardware watchpoints, one "rwx ADDR LEN" line each. The list is
-// kept and checked as 9front checks it; p9emu does not yet raise the
-// debug exception when one is hit (machine-wide watchpoints are
+// /proc/N/watchpt (9front port/devproc.c readwatchpt, writewatchpt; pc/
+// devarch.c setupwatchpts): a process's hardware watchpoints, one "rwx
+// ADDR LEN" line each. The list is kept and checked as 9front's 386 kernel
+// checks it; p9emu does not yet raise the debug exception ("sys:
+// watchpoint N") when one is hit (machine-wide watchpoints are
 // emu/debug/control.ts's).
 
 import type { Proc } from './proc.ts';
@@ -53,6 +54,26 @@ export function writewatch(p: Proc, data: Uint8Array, off: number): number {
     if (addr + len > USTKTOP) error('bad address');
     add.push({ type: ['r', 'w', 'x'].map((k) => (kinds.has(k) ? k : '-')).join(''), addr, len });
   }
-  lists.set(p, [...(off !== 0 ? lists.get(p) ?? [] : []), ...add]);
+  const all = [...(off !== 0 ? lists.get(p) ?? [] : []), ...add];
+  setupwatchpts(all);
+  lists.set(p, all);
   return end;
+}
+
+/**
+ * What the 386 debug registers can hold (9front pc/devarch.c
+ * setupwatchpts): four watchpoints, each rw-, -w- or --x, 1, 2 or 4 bytes
+ * (8 on CPUs that have it; p9emu's does not), aligned to their length.
+ */
+function setupwatchpts(wp: readonly Watchpt[]): void {
+  if (wp.length > 4) error('there are four watchpoints.');
+  for (const w of wp) {
+    if (w.type === '--x') {
+      if (w.len !== 1) error('length must be 1 on breakpoints');
+    } else if (w.type !== 'rw-' && w.type !== '-w-') {
+      error('type must be rw-, -w- or --x');
+    }
+    if (w.len !== 1 && w.len !== 2 && w.len !== 4) error('length must be 1,2,4');
+    if ((w.addr & (w.len - 1)) !== 0) error('address must be aligned according to length');
+  }
 }

@@ -123,9 +123,16 @@ describe('#p', () => {
   it('watchpt keeps rwx lines (9front)', () => {
     const { p } = setup();
     const c = open(p, '/proc/2/watchpt', ORDWR);
-    expect(c.dev.write(p, c, new TextEncoder().encode('w 0x1000 4\nrx 4096 8\n'), 0)).toBe(21);
-    expect(read(p, '/proc/2/watchpt')).toBe('-w- 0x00001000 0x00000004\nr-x 0x00001000 0x00000008\n');
-    expect(errof(() => c.dev.write(p, c, new TextEncoder().encode('q 1 1\n'), 0))).toBe('invalid type');
+    expect(c.dev.write(p, c, new TextEncoder().encode('w 0x1000 4\nrw 4098 2\n'), 0)).toBe(21);
+    expect(c.dev.write(p, c, new TextEncoder().encode('x 0x2000 1\n'), 21)).toBe(11);
+    expect(read(p, '/proc/2/watchpt')).toBe('-w- 0x00001000 0x00000004\nrw- 0x00001002 0x00000002\n--x 0x00002000 0x00000001\n');
+    const bad = (line: string) => errof(() => c.dev.write(p, c, new TextEncoder().encode(line + '\n'), 0));
+    expect(bad('q 1 1')).toBe('invalid type');
+    expect(bad('r 0x1000 4')).toBe('type must be rw-, -w- or --x');
+    expect(bad('x 0x1000 4')).toBe('length must be 1 on breakpoints');
+    expect(bad('w 0x1001 4')).toBe('address must be aligned according to length');
+    expect(bad('w 0x1000 4\nw 0x1004 4\nw 0x1008 4\nw 0x100c 4\nw 0x1010 4')).toBe('there are four watchpoints.');
+    expect(read(p, '/proc/2/watchpt')).toHaveLength(3 * 26);  // a bad write changes nothing
   });
 
   it('ctl stop waits for the stop, start wants a Stopped process', () => {
