@@ -147,9 +147,15 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-try {
-  process.exitCode = await dispatch(process.argv.slice(2));
-} catch (e) {
-  reportError(e);
-  process.exitCode = 1;
-}
+// No top-level await: the bundle is CommonJS (scripts/build.mjs). The same
+// bundle serves explore's worker threads (bin/explore_worker.mjs).
+if ((globalThis as { p9emuExploreWorker?: boolean }).p9emuExploreWorker) void import('../emu/explore/worker.ts');
+else dispatch(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (e: unknown) => {
+    reportError(e);
+    process.exitCode = 1;
+  },
+);

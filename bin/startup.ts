@@ -2,12 +2,13 @@
 // ms since node started (performance.now()), printed on stderr at exit —
 // to see where a short run's time goes (docs/startup.md).
 
-const on = process.env.P9EMU_STARTUP_PROFILE === '1';
+const on = process.env.P9EMU_STARTUP_PROFILE === '1' && !(globalThis as { p9emuExploreWorker?: boolean }).p9emuExploreWorker;
 const marks: [string, number][] = [];
 
-/** The launcher (bin/p9emu) leaves its start time here. */
-const launched = (globalThis as { p9emuLaunched?: number }).p9emuLaunched;
-if (on && launched !== undefined) marks.push(['launcher started', launched]);
+/** The launcher (bin/p9emu, bin/bundle.mjs) leaves its start time and when it compiled the bundle here. */
+const g = globalThis as { p9emuLaunched?: number; p9emuCompiled?: [number, string] };
+if (on && g.p9emuLaunched !== undefined) marks.push(['launcher started', g.p9emuLaunched]);
+if (on && g.p9emuCompiled !== undefined) marks.push([`bundle compiled (${g.p9emuCompiled[1]})`, g.p9emuCompiled[0]]);
 
 export function mark(what: string): void {
   if (on) marks.push([what, performance.now()]);

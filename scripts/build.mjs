@@ -1,7 +1,6 @@
-// Bundle with esbuild: the CLI (bin/p9emu.ts -> dist/p9emu.js,
-// bin/go_plan9_386_exec.ts -> dist/go_plan9_386_exec.js, and explore's
-// worker threads emu/explore/worker.ts -> dist/explore_worker.js) and the
-// library (api/index.ts -> dist/index.js). scripts/setup.sh runs it when dist/ is
+// Bundle with esbuild: the CLI (bin/p9emu.ts -> dist/p9emu.cjs, which also
+// serves explore's worker threads; bin/go_plan9_386_exec.ts ->
+// dist/go_plan9_386_exec.cjs) and the library (api/index.ts -> dist/index.js). scripts/setup.sh runs it when dist/ is
 // missing or stale, and `npm pack` (prepack) before packing. `--types`
 // (also in prepack) writes the library's declarations instead:
 // dist/types/, only the files api/index.d.ts reaches (tsc takes half a
@@ -27,18 +26,30 @@ try {
   throw e;
 }
 
+// The CLI's bundles are CommonJS, which bin/bundle.mjs runs with V8's code
+// cache (Node 20 has none for ES modules); the library stays an ES module.
 const entries = [
-  ['bin/p9emu.ts', 'dist/p9emu.js'],
-  ['bin/go_plan9_386_exec.ts', 'dist/go_plan9_386_exec.js'],
+  ['bin/p9emu.ts', 'dist/p9emu.cjs'],
+  ['bin/go_plan9_386_exec.ts', 'dist/go_plan9_386_exec.cjs'],
   ['api/index.ts', 'dist/index.js'],
-  ['emu/explore/worker.ts', 'dist/explore_worker.js'],
 ].filter(([src]) => existsSync(join(root, src)));
 
-// Native (koffi) and wasm (capstone) packages stay in node_modules; CommonJS
-// code that does get bundled may call require(), which ESM lacks: provide it.
-const banner =
-  "import { createRequire as __p9emuCreateRequire } from 'node:module';\n" +
-  'const require = __p9emuCreateRequire(import.meta.url);';
+// Native (koffi) and wasm (capstone) packages stay in node_modules. In the
+// ES module, CommonJS code that does get bundled may call require(), which
+// ESM lacks: provide it. In the CommonJS ones, import.meta.url (the
+// sources find package files from it) is the bundle's URL.
+const esm = {
+  format: 'esm',
+  banner: {
+    js: "import { createRequire as __p9emuCreateRequire } from 'node:module';\n" +
+      'const require = __p9emuCreateRequire(import.meta.url);',
+  },
+};
+const cjs = {
+  format: 'cjs',
+  banner: { js: "var __p9emuUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__p9emuUrl' },
+};
 
 if (process.argv.includes('--types')) {
   types();
@@ -53,10 +64,9 @@ try {
       outfile: out,
       bundle: true,
       platform: 'node',
-      format: 'esm',
+      ...(out.endsWith('.cjs') ? cjs : esm),
       target: 'node20',
       external: ['koffi', '@alexaltea/capstone-js'],
-      banner: { js: banner },
       sourcemap: 'linked',
       logLevel: 'warning',
       write: false,

@@ -132,10 +132,10 @@ fi
 
 # 3. CLI bundle: dist/ missing or older than any source file.
 stale() {
-  [ -f dist/p9emu.js ] || return 0
-  { [ -f bin/go_plan9_386_exec.ts ] && [ ! -f dist/go_plan9_386_exec.js ]; } && return 0
+  [ -f dist/p9emu.cjs ] || return 0
+  { [ -f bin/go_plan9_386_exec.ts ] && [ ! -f dist/go_plan9_386_exec.cjs ]; } && return 0
   [ -f dist/index.js ] || return 0
-  [ -n "$(find api bin emu asm runtime scripts/build.mjs package-lock.json -type f -newer dist/p9emu.js 2>/dev/null | head -n 1)" ]
+  [ -n "$(find api bin emu asm runtime scripts/build.mjs package-lock.json -type f -newer dist/p9emu.cjs 2>/dev/null | head -n 1)" ]
 }
 if stale; then
   say "building dist/ (node scripts/build.mjs)"

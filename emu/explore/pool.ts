@@ -16,12 +16,12 @@ export type ToWorker = { n: number; bound: number } | null;
 export type FromWorker = { run: PointRun } | { error: string };
 
 /**
- * The worker's code: dist/explore_worker.js beside the bundle, or in a
- * source checkout worker.ts, through worker_tsx.mjs.
+ * The worker's code: the CLI's bundle through bin/explore_worker.mjs, or
+ * in a source checkout worker.ts, through worker_tsx.mjs.
  */
 function spawn(init: WorkerInit): Worker {
   const here = import.meta.url;
-  return new Worker(new URL(here.endsWith('.ts') ? './worker_tsx.mjs' : './explore_worker.js', here), { workerData: init });
+  return new Worker(new URL(here.endsWith('.ts') ? './worker_tsx.mjs' : '../bin/explore_worker.mjs', here), { workerData: init });
 }
 
 export interface Pool {

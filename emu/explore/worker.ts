@@ -1,6 +1,6 @@
 // An explore worker thread: builds the target's runner once, then runs each
 // point it is sent (the note after system call n) and sends back the run;
-// null ends it. Bundled as dist/explore_worker.js.
+// null ends it. In the CLI's bundle, started by bin/explore_worker.mjs.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { runPoint } from './explore.ts';

@@ -1,6 +1,6 @@
 // p9emu run end to end, through the built CLI as a user runs it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,13 +22,21 @@ describe('p9emu run', () => {
     expect(r).toEqual({ code: 0, stdout: 'hello, world', stderr: '' });
   });
 
-  it('says when it reached each stage of its start with P9EMU_STARTUP_PROFILE=1, in order, at exit', () => {
-    const r = spawnSync('node', [join(root, 'bin/p9emu'), 'run', 'test/prog/hello.s'], { cwd: root, encoding: 'utf8', env: { ...process.env, P9EMU_STARTUP_PROFILE: '1' } });
-    expect(r.stdout).toBe('hello, world');
-    const lines = r.stderr.split('\n').filter(Boolean).map((l) => /^startup: +([0-9.]+) ms  \+ *([0-9.]+)  (.*)$/.exec(l));
-    expect(lines.map((m) => m?.[3])).toEqual(['launcher started', 'bundle evaluated', 'run loaded', 'program loaded', 'unicorn loaded', 'booted', 'guest exited', 'exit']);
-    const at = lines.map((m) => Number(m![1]));
-    expect(at).toEqual([...at].sort((a, b) => a - b));
+  it('says when it reached each stage of its start with P9EMU_STARTUP_PROFILE=1, in order, at exit; the code cache is made, then used', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'p9emu-cache-'));
+    const stages = (P9EMU_CODE_CACHE: string) => {
+      const r = spawnSync('node', [join(root, 'bin/p9emu'), 'run', 'test/prog/hello.s'], { cwd: root, encoding: 'utf8', env: { ...process.env, P9EMU_STARTUP_PROFILE: '1', P9EMU_CODE_CACHE } });
+      expect(r.stdout).toBe('hello, world');
+      const lines = r.stderr.split('\n').filter(Boolean).map((l) => /^startup: +([0-9.]+) ms  \+ *([0-9.]+)  (.*)$/.exec(l));
+      const at = lines.map((m) => Number(m![1]));
+      expect(at).toEqual([...at].sort((a, b) => a - b));
+      return lines.map((m) => m?.[3]);
+    };
+    const rest = ['bundle evaluated', 'run loaded', 'program loaded', 'unicorn loaded', 'booted', 'guest exited', 'exit'];
+    expect(stages(cache)).toEqual(['launcher started', 'bundle compiled (code cache none yet)', ...rest]);
+    expect(readdirSync(cache)).toEqual([expect.stringMatching(/^p9emu\.cjs-[0-9a-f]{8}-\d+-\d+-node.*\.v8$/)]);
+    expect(stages(cache)).toEqual(['launcher started', 'bundle compiled (code cache used)', ...rest]);
+    expect(stages('off')).toEqual(['launcher started', 'bundle compiled (code cache off)', ...rest]);
   });
 
   it('maps a decimal exit string to the exit code and prints other exit strings', () => {

@@ -35,6 +35,8 @@ function sh(cmd: string, args: string[], o: SpawnOptions = {}): Promise<{ code: 
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'p9emu-pack-'));
+  // The installed launchers' code caches (bin/bundle.mjs) go here, not in ~/.cache.
+  process.env.P9EMU_CODE_CACHE = join(dir, 'code-cache');
   const r = await sh('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: REPO });
   if (r.code !== 0) throw new Error(`npm pack failed: ${r.stderr}`);
   tarball = join(dir, r.stdout.trim().split('\n').pop()!);
@@ -43,7 +45,7 @@ beforeAll(async () => {
 describe('npm pack', () => {
   it('packs only what running needs', async () => {
     const files = (await sh('tar', ['tzf', tarball])).stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['dist/p9emu.js', 'dist/go_plan9_386_exec.js', 'dist/index.js', 'dist/types/api/index.d.ts',
+    for (const f of ['dist/p9emu.cjs', 'dist/go_plan9_386_exec.cjs', 'bin/bundle.mjs', 'bin/explore_worker.mjs', 'dist/index.js', 'dist/types/api/index.d.ts',
       'bin/p9emu', 'bin/go_plan9_386_exec', 'asm/sys_plan9_386.s', 'runtime/init.s', 'plan9/lib/ndb/local',
       'README.md', 'LICENSE', 'package.json']) expect(files).toContain(f);
     const top = new Set(files.map((f) => f.split('/')[0]));
@@ -68,6 +70,8 @@ describe('npm pack', () => {
       + 'TEXT _main(SB), 7, $20\n\tMOVL\t$1, 0(SP)\n\tMOVL\t$m<>(SB), AX\n\tMOVL\tAX, 4(SP)\n\tMOVL\t$3, 8(SP)\n'
       + '\tMOVL\t$-1, 12(SP)\n\tMOVL\t$-1, 16(SP)\n\tCALL\truntime·pwrite(SB)\n\tMOVL\t$0, 0(SP)\n\tCALL\truntime·exits(SB)\n\tRET\n');
     expect(await sh('npx', ['--no-install', 'p9emu', 'run', 'hi.s'], { cwd: app })).toEqual({ code: 0, stdout: 'hi\n', stderr: '' });
+    // The first run (demo) made the installed bundle's code cache.
+    expect(readdirSync(process.env.P9EMU_CODE_CACHE!)).toEqual([expect.stringMatching(/^p9emu\.cjs-.*\.v8$/)]);
 
     writeFileSync(join(app, 'use.ts'), "import { assemble, boot, type RunResult } from 'p9emu';\n"
       + "import { readFileSync } from 'node:fs';\n"

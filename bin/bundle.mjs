@@ -1,0 +1,104 @@
+// What both launchers (bin/p9emu, bin/go_plan9_386_exec) run: the
+// command's CommonJS bundle dist/NAME.cjs, compiled with V8's code cache,
+// or in a checkout without dist/ its source bin/NAME.ts through tsx.
+//
+// The code cache: the bytecode of every function the first run compiled,
+// saved at its exit (vm.Script createCachedData) and handed to V8 by the
+// next runs, which then neither parse the bundle nor compile those
+// functions again (docs/startup.md). Node 20 has no code cache for ES
+// modules (module.enableCompileCache is Node 22), hence CommonJS. The
+// cache lives in ~/.cache/p9emu/code (or $P9EMU_CODE_CACHE), one file per
+// installed bundle, named for its build (size and time) and the Node
+// release: V8 itself checks only the source's length. A run that writes
+// one removes the installation's caches of other builds, and caches of
+// any installation written over 30 days before.
+// P9EMU_CODE_CACHE=off goes without; a cache that cannot be written is
+// skipped silently.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+
+export async function start(name) {
+  const bundle = fileURLToPath(new URL(`../dist/${name}.cjs`, import.meta.url));
+  if (existsSync(bundle)) {
+    runCached(bundle);
+    return;
+  }
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write(`${name}: not built: run 'npm ci && npm run build'\n`);
+    process.exit(2);
+  }
+  register();
+  await import(new URL(`./${name}.ts`, import.meta.url).href);
+}
+
+function cacheDir() {
+  const env = process.env.P9EMU_CODE_CACHE;
+  if (env === 'off') return null;
+  return env || join(homedir(), '.cache', 'p9emu', 'code');
+}
+
+function runCached(file) {
+  const source = readFileSync(file, 'utf8');
+  const dir = cacheDir();
+  let cache = null;
+  if (dir !== null) {
+    const st = statSync(file);
+    cache = join(dir, `${installation(file)}-${st.size}-${Math.floor(st.mtimeMs)}-node${process.version}-${process.arch}.v8`);
+  }
+  let cachedData;
+  try {
+    if (cache !== null) cachedData = readFileSync(cache);
+  } catch {
+    // None yet.
+  }
+  // CommonJS's own wrapper, so the bundle sees require, module and __filename as under require().
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapper, { filename: file, cachedData });
+  const made = cache !== null && (cachedData === undefined || script.cachedDataRejected);
+  if (made) process.once('exit', () => save(cache, script));
+  // For P9EMU_STARTUP_PROFILE (bin/startup.ts).
+  const how = cache === null ? 'off' : !made ? 'used' : cachedData === undefined ? 'none yet' : 'rejected';
+  globalThis.p9emuCompiled = [performance.now(), `code cache ${how}`];
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+}
+
+/** The bundle's name and a hash of its path: one installation's caches start with it. */
+function installation(file) {
+  let h = 0x811c9dc5;  // FNV-1a: node:crypto alone takes longer to load than the whole cache
+  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 0x01000193);
+  return `${basename(file)}-${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** Caches written this long ago go when another is written (installations come and go). */
+const STALE_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Write the cache (to a new name, then renamed: runs at once never read
+ * half a file), and remove the installation's caches for other builds
+ * and any stale one.
+ */
+function save(cache, script) {
+  try {
+    const dir = dirname(cache);
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${cache}.${process.pid}.tmp`;
+    writeFileSync(tmp, script.createCachedData());
+    renameSync(tmp, cache);
+    const mine = basename(cache).split('-').slice(0, 2).join('-') + '-';
+    const old = Date.now() - STALE_MS;
+    for (const f of readdirSync(dir)) {
+      if (!f.endsWith('.v8') || f === basename(cache)) continue;
+      if (f.startsWith(mine) || statSync(join(dir, f)).mtimeMs < old) rmSync(join(dir, f), { force: true });
+    }
+  } catch {
+    // A read-only home, a full disk: run without a cache.
+  }
+}
