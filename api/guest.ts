@@ -1,18 +1,18 @@
 // A booted guest for the API: one run of a program under the kernel model
-// with the CLI's options, hooks on system calls, notes and the event
-// stream, and the outcome (exit strings, console output, every event).
+// with the CLI's options; hooks on system calls, code, memory, notes and
+// the event stream; stops at conditions (until.ts) with registers and
+// memory to inspect and change, and snapshots, through the debugger
+// control layer (emu/debug/control.ts); and the outcome (exit strings,
+// console output, every event).
 
-import { statSync } from 'node:fs';
 import { run } from '../emu/run.ts';
 import { unicornMachine } from '../emu/cpu/machine.ts';
 import { BufferConsole } from '../emu/port/console.ts';
 import { instrument } from '../emu/instrument.ts';
 import type { Proc } from '../emu/port/proc.ts';
 import type { Plan9, SysOutcome } from '../emu/port/kernel.ts';
-import type { Regs } from '../emu/cpu/cpu.ts';
-import type { NoteEvent, SysArg, SysEnterEvent, TraceEvent } from '../emu/trace/event.ts';
+import type { NoteEvent, SysEnterEvent, TraceEvent } from '../emu/trace/event.ts';
 import { systab } from '../emu/port/systab.ts';
-import { errtext } from '../emu/hosterr.ts';
 import { addCodeHook } from '../emu/cpu/codehook.ts';
 import { killproc } from '../emu/port/note.ts';
 import type { Program } from './program.ts';
@@ -21,106 +21,8 @@ import type { AllRegs, RegChange } from '../emu/debug/regs.ts';
 import { arm, checkUntil, toStop, type Armed, type Stop, type Until } from './until.ts';
 import { Snapshot } from './snapshot.ts';
 import type { RunResult as EndResult } from '../emu/run.ts';
-
-export interface BootOptions {
-  /** The kernel modelled: '4e' (default, Plan 9 4th edition as in 2012) or '9front' (--kernel). */
-  kernel?: '4e' | '9front';
-  /** Arguments after argv[0] (the program's name). */
-  args?: readonly string[];
-  /** /env entries (--env K=V). */
-  env?: Readonly<Record<string, string>>;
-  /** A host directory bound at / (--root), read-only unless rw (--rw). */
-  root?: string;
-  rw?: boolean;
-  /** Processors /dev/sysstat reports (--cpus, default 1). */
-  cpus?: number;
-  /** Instruction-count slices, virtual clock, seeded #c/random (--deterministic, --seed N). */
-  deterministic?: boolean;
-  seed?: number;
-  /** Kill every process after this many seconds of wall time (--timeout). */
-  timeout?: number;
-  /** The console's input (default: none, at end of file). */
-  stdin?: string;
-  /** Also copy the guest's stdout and stderr to the host's. */
-  echo?: boolean;
-}
-
-/** A hook's answer: the call's result (AX) is `ret`, or it fails with `error` (AX -1, errstr set). */
-export type SyscallOverride = { ret: number } | { error: string };
-
-/** A system call as a hook sees it. */
-export interface SyscallContext {
-  pid: number;
-  name: string;
-  num: number;
-  /** The arguments, decoded as the trace shows them (strings, fds with paths, buffers). */
-  args: SysArg[];
-  /** The raw argument words the kernel read from the stack. */
-  words: readonly number[];
-  /** The registers at the INT $64 (pc after it). */
-  regs: Regs;
-  /** At exit: the call's result and error string ('' unless ret is -1). */
-  ret?: number;
-  err?: string;
-  /** The process's memory. */
-  read(addr: number, len: number): Uint8Array;
-  write(addr: number, data: Uint8Array): void;
-  /** A NUL-terminated string at addr. */
-  string(addr: number): string;
-}
-
-/** An instruction about to run, as a code hook sees it (it has not run yet). */
-export interface CodeContext {
-  pid: number;
-  pc: number;
-  regs: Regs;
-  read(addr: number, len: number): Uint8Array;
-  write(addr: number, data: Uint8Array): void;
-  string(addr: number): string;
-}
-
-/** Where a memory hook listens: [from, to) (to defaults to from+1), addresses or symbols; reads, writes or both (default). */
-export interface MemoryRange {
-  from: number | string;
-  to?: number | string;
-  access?: 'r' | 'w' | 'rw';
-}
-
-/** A memory access as a memory hook sees it, before it is made. */
-export interface MemoryAccess {
-  pid: number;
-  /** The accessing instruction. */
-  pc: number;
-  access: 'r' | 'w';
-  addr: number;
-  size: number;
-  /** The value read (as memory holds it) or being written, little-endian unsigned; exact up to 6 bytes. */
-  value: number;
-  bytes: Uint8Array;
-}
-
-export interface SyscallHook {
-  /** Before the call runs; an override replaces the call (it does not run). */
-  enter?(c: SyscallContext): SyscallOverride | void;
-  /** After the call returned, before the process sees the result; an override replaces it. */
-  exit?(c: SyscallContext): SyscallOverride | void;
-}
-
-export interface RunResult {
-  /** The first process's exit string ('' for success; 'deadlock' when everything blocked). */
-  exitstr: string;
-  /** The CLI's exit status for it: '' → 0, a decimal 1-255 → that number, else 1. */
-  code: number;
-  /** Every process's exit string, by pid. */
-  exits: Record<number, string>;
-  stdout: string;
-  stderr: string;
-  stdoutBytes: Uint8Array;
-  /** Every event of the run (sys, notes, proc), as the JSONL trace writes them. */
-  events: TraceEvent[];
-  deadlock: boolean;
-  timedout: boolean;
-}
+import { checkOptions, type BootOptions } from './options.ts';
+import type { CodeContext, MemoryAccess, MemoryRange, RunResult, SyscallContext, SyscallHook, SyscallOverride } from './shapes.ts';
 
 type Which = string | number | '*';
 
@@ -541,25 +443,6 @@ export class Guest {
 
 function outcome(o: SyscallOverride): SysOutcome {
   return 'error' in o ? { err: o.error } : { ret: o.ret };
-}
-
-/** The CLI's checks on the same options, as Errors. */
-function checkOptions(o: BootOptions): void {
-  if (o.kernel !== undefined && o.kernel !== '4e' && o.kernel !== '9front') throw new Error(`kernel: '${o.kernel}' is not 4e or 9front`);
-  if (o.cpus !== undefined && !(Number.isInteger(o.cpus) && o.cpus >= 1 && o.cpus <= 64)) throw new Error('cpus: a whole number from 1 to 64');
-  if (o.timeout !== undefined && !(o.timeout > 0 && Number.isFinite(o.timeout))) throw new Error('timeout: a number of seconds above 0');
-  if (o.seed !== undefined && !(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) throw new Error('seed: a whole number from 0 to 4294967295');
-  const why = o.root !== undefined ? notDirectory(o.root) : null;
-  if (why) throw new Error(`root: ${why}`);
-}
-
-/** --root's check: why DIR is not a directory to bind ('DIR: not a directory'), or null. */
-export function notDirectory(dir: string): string | null {
-  try {
-    return statSync(dir).isDirectory() ? null : `${dir}: not a directory`;
-  } catch (e) {
-    return `${dir}: ${errtext(e)}`;
-  }
 }
 
 /** Boot `program` with the CLI's options; add hooks, then run(). */

@@ -3,11 +3,11 @@
 // the tree is internal.
 
 export { assemble, load, stubsDir, ProgramError, type Program, type Symbol, type AssembleOptions } from './program.ts';
-export {
-  boot, Guest,
-  type BootOptions, type RunResult, type SyscallContext, type SyscallHook, type SyscallOverride, type CodeContext,
-  type MemoryRange, type MemoryAccess,
-} from './guest.ts';
+export { boot, Guest } from './guest.ts';
+export type { BootOptions } from './options.ts';
+export type {
+  RunResult, SyscallContext, SyscallHook, SyscallOverride, CodeContext, MemoryRange, MemoryAccess,
+} from './shapes.ts';
 export type { Until, Stop } from './until.ts';
 export type { Snapshot } from './snapshot.ts';
 export { checkAbi, type AbiOptions } from './abi.ts';

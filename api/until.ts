@@ -6,7 +6,7 @@
 import type { Control, StopReason } from '../emu/debug/control.ts';
 import { systab, sysnum } from '../emu/port/systab.ts';
 import type { Program } from './program.ts';
-import type { RunResult } from './guest.ts';
+import type { RunResult } from './shapes.ts';
 
 /** Where runUntil stops; `pid` (where given) narrows it to one process. */
 export type Until =

@@ -7,7 +7,7 @@ import { ArgCursor } from './argv.ts';
 import { istree, treeflavor, treeexec } from '../emu/tree/tree.ts';
 import type { Flavor } from '../emu/port/dat.ts';
 import { checkInstrument, newInstrumentArgs, optionsHelp, takeInstrumentOption, type InstrumentArgs } from './instrument_opts.ts';
-import { notDirectory } from '../api/guest.ts';
+import { notDirectory } from '../api/options.ts';
 import { mark } from './startup.ts';
 
 export const usage = `usage: p9emu run [options] PROGRAM [ARG...]
