@@ -169,6 +169,7 @@ function finish(up: Proc, ret: number, injected = false): void {
     const k = up.kernel;
     up.syscalltrace = sysretfmt(up, up.scallnr, up.sysargs, ret, up.errstr, up.syscallstart, k.now());
     up.procctl = 'stopme';
+    up.sysexit = true;
   }
   const held = alive && up.kernel.debug !== null && up.kernel.debug.afterSyscall(up);
   if (!alive || held || up.after !== null || up.procctl !== null || up.notes.length > 0) {
@@ -234,7 +235,7 @@ function forkchild(child: Proc, parent: Proc): void {
  */
 function kexit(up: Proc, trap: number, nonotes = false): Ctlresult {
   dbgtrap.set(up, trap);
-  if (up.procctl !== null) {
+  if (up.procctl !== null || up.ctlresumed) {
     const r = procctl(up);
     if (r !== 'go') return r;
   }

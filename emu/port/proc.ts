@@ -90,6 +90,10 @@ export class Proc {
   privatemem = false;
   /** Stopped at a system call's entry by startsyscall: the call runs when started (see trap.ts). */
   sysentry = false;
+  /** The stop to come is a traced call's exit (9front's is inside dosyscall, not notify). */
+  sysexit = false;
+  /** Started again after a stop on its way to user mode: the notes go out before procctl is looked at again. */
+  ctlresumed = false;
   /** The last system call entry or exit text for /proc/N/syscall (9front up->syscalltrace). */
   syscalltrace = '';
   /** When the traced call's entry stop ended (ns since boot). */

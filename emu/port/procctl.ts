@@ -17,8 +17,19 @@ import { pexit } from './pexit.ts';
 /** What kexit does next after procctl: go on to notes and user mode, or stop here (held or gone). */
 export type Ctlresult = 'go' | 'stopped' | 'gone';
 
-/** Act on up.procctl at a return to user mode (9front procctl). */
+/**
+ * Act on up.procctl at a return to user mode (9front procctl, called by
+ * notify). A process started again after stopping here goes on to its
+ * notes first, as 9front's returns from procctl's sched() into notify:
+ * startstop on a process stopped with a note pending delivers it, where
+ * looking at procctl again would stop it on the same note forever. Only a
+ * kill is acted on at once.
+ */
 export function procctl(up: Proc): Ctlresult {
+  if (up.ctlresumed) {
+    up.ctlresumed = false;
+    if (up.procctl !== 'exitme') return 'go';
+  }
   switch (up.procctl) {
     case 'exitme':
       up.procctl = null;
@@ -41,6 +52,9 @@ export function procctl(up: Proc): Ctlresult {
 
 /** Stop up now: off the CPU and the run queue until started; a waiting debugger is woken. */
 export function stopproc(up: Proc): void {
+  // A stop at a traced call's entry or exit is inside the call on 9front (dosyscall): no notes follow it directly.
+  up.ctlresumed = !up.sysentry && !up.sysexit;
+  up.sysexit = false;
   up.state = 'Stopped';
   up.pdbg = null;
   wakeup(up.stopr);

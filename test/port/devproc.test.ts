@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestKernel, errof } from '../kit/kernelkit.ts';
 import { ls, open, read, readbytes, stat, write } from '../kit/devkit.ts';
-import { NUser, OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
+import { NDebug, NUser, OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
 import { Segment } from '../../emu/port/segment.ts';
 import { segclock } from '../../emu/port/profile.ts';
 
@@ -147,6 +147,19 @@ describe('#p', () => {
     expect(write(p, c, 'stop')).toBe(4);  // the rerun: it is stopped now
     expect(write(p, c, 'start')).toBe(5);
     expect(q.state).toBe('Ready');
+  });
+
+  it('startstop stops at a note; started again, the process takes the note (here dying Broken of it)', () => {
+    const { k, p, q } = setup();
+    const c = open(p, '/proc/2/ctl', OWRITE);
+    q.notes.push({ msg: 'sys: trap: fault read addr=0x0', flag: NDebug });
+    q.procctl = 'traceme';
+    k.sched.dispatch(q);
+    expect(q.state).toBe('Stopped');
+    expect(errof(() => write(p, c, 'startstop'))).toBe('sleep');
+    k.sched.dispatch(q);  // not stopped again on the same note: it is delivered
+    expect(q.state).toBe('Broken');
+    expect(write(p, c, 'startstop')).toBe(9);  // the waiting write's rerun: Broken counts as stopped
   });
 
   it('4e has no startsyscall', () => {
