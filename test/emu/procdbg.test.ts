@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { runProg } from '../kit/runprog.ts';
 
-describe('/proc driven as a debugger drives it (9front)', () => {
-  it('stops a child, traces its system call, reads its registers and memory, writes its memory, kills it, and keeps a Broken one until killed', async () => {
+/** What the debugger prints after the first child under both kernels: three wait records, the Broken child's state, its end. */
+const ENDING = [
+  expect.stringMatching(/^2 0 0 \d+ ''$/),
+  expect.stringMatching(/^3 0 0 \d+ 'procdbg 3: Killed'$/),
+  // (lib.s wait() reads 63 bytes: a long real time cuts the record's end)
+  expect.stringMatching(/^4 0 0 \d+ 'procdbg 4: sys: trap: fault read addr=0x0 /),
+  'Broken     ',
+  'gone',
+  '',
+];
+
+describe('/proc driven as a debugger drives it', () => {
+  it('9front: stops a child, traces its system call, reads its registers and memory, writes its memory, kills it, and keeps a Broken one until killed', async () => {
     const r = await runProg('procdbg.s', { flavor: '9front' });
     expect(r.exitstr).toBe('');
     const lines = r.stdout.toString().split('\n');
@@ -17,13 +28,13 @@ describe('/proc driven as a debugger drives it (9front)', () => {
       '6',  // AX in regs: pwrite's result
       'MARK',  // the child's marker through mem
       'EDIT',  // the child prints it after the debugger's write
-      expect.stringMatching(/^2 0 0 \d+ ''$/),
-      expect.stringMatching(/^3 0 0 \d+ 'procdbg 3: Killed'$/),
-      // (lib.s wait() reads 63 bytes: a long real time cuts the record's end)
-      expect.stringMatching(/^4 0 0 \d+ 'procdbg 4: sys: trap: fault read addr=0x0 /),
-      'Broken     ',
-      'gone',
-      '',
+      ...ENDING,
     ]);
+  });
+
+  it('4e: the same without syscall tracing; the child stopped after its sleep, AX 0', async () => {
+    const r = await runProg('procdbg.s', { argv: ['procdbg', '4e'] });
+    expect(r.exitstr).toBe('');
+    expect(r.stdout.toString().split('\n')).toEqual(['Stopped    ', '0', 'MARK', 'child.EDIT', ...ENDING]);
   });
 });

@@ -1,9 +1,10 @@
-// A debugger that drives /proc as acid and ratrace do (9front). It
-// forks a child and, through /proc/PID:
+// A debugger that drives /proc as acid and ratrace do. It forks a child
+// and, through /proc/PID:
 //   stop          ctl "stop" while the child sleeps; status says Stopped
 //   startsyscall  twice: the child's pwrite as /proc/PID/syscall gives it,
-//                 at its entry and then at its exit
-//   regs          AX of the stopped child (pwrite's 6), as a digit
+//                 at its entry and then at its exit (9front; skipped when
+//                 the program has an argument, for 4e)
+//   regs          AX of the stopped child (pwrite's 6, or sleep's 0), as a digit
 //   mem           reads the child's `marker` (MARK), writes EDIT over it
 //   start         the child prints its marker (EDIT now) and exits
 // then a second child that spins is killed by ctl "kill", and a third
@@ -150,12 +151,16 @@ parent:
 	MOVL	AX, ctlfd<>(SB)
 	CALL1(ctl, $mstop<>(SB))
 	CALL3(show, $sstatus<>(SB), $56, $11)	// the state field
+	// With an argument (4e, which has no syscall tracing), the child stays where it stopped, after sleep.
+	CMPL	24(SP), $1
+	JNE	regs
 	CALL1(ctl, $msys<>(SB))
 	CALL3(show, $ssyscall<>(SB), $0, $255)	// pwrite's entry
 	CALL1(ctl, $msys<>(SB))
 	CALL3(show, $ssyscall<>(SB), $0, $255)	// and its exit
+regs:
 
-	// AX in the Ureg: pwrite returned 6.
+	// AX in the Ureg: pwrite returned 6 (sleep 0).
 	MOVL	child<>(SB), AX
 	CALL3(popen, AX, $sregs<>(SB), $0)
 	PREAD(AX, $rbuf<>(SB), $76, $0)
