@@ -41,6 +41,15 @@ describe('memory hooks', () => {
     expect((await g.run()).stdout).toBe('0123456789abcdef');
   });
 
+  it("see every process: an RFMEM child writes the parent's variable, a child without RFMEM its own copy", async () => {
+    const rfmem = load(fileURLToPath(new URL('../prog/rfmem.s', import.meta.url)));
+    const g = boot(rfmem, { deterministic: true });
+    const seen: unknown[] = [];
+    g.onMemory({ from: 'shared', to: rfmem.addr('shared') + 4 }, (a) => void seen.push([a.pid, a.access, a.value]));
+    expect((await g.run()).exitstr).toBe('');
+    expect(seen).toEqual([[2, 'w', 42], [1, 'r', 42], [3, 'w', 99], [1, 'r', 42]]);
+  });
+
   it('stop the run when one throws', async () => {
     const g = boot(prog);
     g.onMemory({ from: 'counter', access: 'w' }, (a) => {

@@ -76,6 +76,13 @@ describe('runUntil', () => {
     expect((await g.run()).exitstr).toBe('');
   });
 
+  it('stops in one process only when given a pid', async () => {
+    const g = boot(load(fixture('../prog/rfmem.s')), { deterministic: true });
+    expect(await g.runUntil({ syscall: '*', pid: 2 })).toMatchObject({ reason: 'syscall', pid: 2, name: 'exits', when: 'enter' });
+    expect(g.procs().map((p) => [p.pid, p.state])).toEqual([[1, 'Ready'], [2, 'Ready']]);
+    expect((await g.run()).exitstr).toBe('');
+  });
+
   it('refuses what is not a condition, and inspection while running', async () => {
     const g = boot(prog);
     await expect(g.runUntil({ syscall: 'nosuch' })).rejects.toThrow("runUntil: no system call 'nosuch'");
