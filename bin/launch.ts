@@ -8,10 +8,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAout } from '../emu/aout.ts';
-import { aoutToElf } from '../emu/debug/elfsyms.ts';
-import { goLineSections } from '../emu/debug/dwarfline.ts';
-import { Control } from '../emu/debug/control.ts';
-import { GdbStub, type Debuggee } from '../emu/debug/gdbstub.ts';
+import type { Control } from '../emu/debug/control.ts';
+import type { Debuggee } from '../emu/debug/gdbstub.ts';
 import { Deaths } from '../emu/debug/deaths.ts';
 import type { Plan9 } from '../emu/port/kernel.ts';
 import type { Proc } from '../emu/port/proc.ts';
@@ -108,6 +106,10 @@ export function gdbAddress(v: string): { host: string; port: number } {
  * a core is served (serve). `closed` settles when gdb is done.
  */
 export async function gdbServer(who: string, prog: Program, where: { host: string; port: number }) {
+  // Loaded only for --gdb: the stub needs node:net, which a plain run never loads (docs/startup.md).
+  const [{ aoutToElf }, { goLineSections }, { Control }, { GdbStub }] = await Promise.all([
+    import('../emu/debug/elfsyms.ts'), import('../emu/debug/dwarfline.ts'), import('../emu/debug/control.ts'), import('../emu/debug/gdbstub.ts'),
+  ]);
   const elf = join(tmpdir(), `p9emu-${process.pid}-${prog.name}.elf`);
   const aout = parseAout(prog.image);
   writeFileSync(elf, aoutToElf(aout, goLineSections(aout) ?? []));

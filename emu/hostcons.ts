@@ -3,14 +3,28 @@
 // pipe is slow; stdin read only once a guest asks for input, so a program
 // that never reads it does not keep the host process alive.
 
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import type { Console } from './port/console.ts';
 import { Rendez, wakeup } from './port/rendez.ts';
+
+/**
+ * Whether stdin is a terminal, without making process.stdin (which loads
+ * node's tty, net and stream modules: docs/startup.md) when it plainly is
+ * not: a terminal is a character device.
+ */
+function stdinIsTTY(): boolean {
+  try {
+    if (!fstatSync(0).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.stdin.isTTY === true;
+}
 
 export class HostConsole implements Console {
   readonly rin = new Rendez();
   eof = false;
-  readonly interactive = process.stdin.isTTY === true;
+  readonly interactive = stdinIsTTY();
   private buf: Buffer[] = [];
   private started = false;
 
@@ -55,7 +69,7 @@ export class HostConsole implements Console {
 
   /** The host terminal in raw mode (rawon) or back in cooked mode, where the terminal edits lines. */
   raw(on: boolean): void {
-    if (process.stdin.isTTY) process.stdin.setRawMode(on);
+    if (this.interactive) process.stdin.setRawMode(on);
   }
 
   /** Let the host process exit even if stdin is still open; leave the terminal cooked. */
