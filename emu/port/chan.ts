@@ -123,7 +123,7 @@ function walk(up: Proc, stack: Step[], elems: readonly Elem[], first: number, no
     const top = stack[stack.length - 1]!;
     if (!(top.c.qid.type & QTDIR)) throw new WalkError(first + i, Enotdir);
     if (elems[i]!.name === '..') {
-      if (stack.length > 1) stack.pop();
+      if (stack.length > 1) cclose(up, stack.pop()!.c);
       i++;
       continue;
     }
@@ -154,7 +154,7 @@ function walk(up: Proc, stack: Step[], elems: readonly Elem[], first: number, no
     for (const e of elems.slice(i, i + n)) path = addelem(path, e.name);
     i += n;
     nc.path = path;
-    if (!nomount && !(nomountlast && i === elems.length)) nc = up.pgrp.lookup(path) ?? nc;
+    if (!nomount && !(nomountlast && i === elems.length)) nc = mounted(up, nc);
     stack.push({ c: nc, path });
   }
 }
@@ -201,6 +201,27 @@ function openchan(up: Proc, c: Chan, omode: number): Chan {
   return c;
 }
 
+/** What is mounted at nc's path in place of nc, which goes; nc itself when nothing is. */
+function mounted(up: Proc, nc: Chan): Chan {
+  const m = up.pgrp.lookup(nc.path);
+  if (!m) return nc;
+  cclose(up, nc);
+  return m;
+}
+
+/** openchan of a Chan namec holds outside its stack: it is closed when the open fails or gives another Chan. */
+function openlast(up: Proc, c: Chan, omode: number): Chan {
+  let oc: Chan;
+  try {
+    oc = openchan(up, c, omode);
+  } catch (e) {
+    release(up, c, e);
+    throw e;
+  }
+  if (oc !== c) cclose(up, c);
+  return oc;
+}
+
 /**
  * create(2) on the last element (9front namec Acreate): an existing file is
  * opened with OTRUNC (or, with OEXCL, refused); otherwise the directory's
@@ -220,12 +241,15 @@ function createlast(up: Proc, stack: Step[], last: Elem, nelems: number, omode: 
     }
     if (!nc) return null;
     nc.path = addelem(dir.path, last.name);
-    return up.pgrp.lookup(nc.path) ?? nc;
+    return mounted(up, nc);
   };
   let c = last.name === '..' ? null : lookup();
   if (c) {
-    if (omode & OEXCL) error(Eexist);
-    return openchan(up, c, omode | OTRUNC);
+    if (omode & OEXCL) {
+      cclose(up, c);
+      error(Eexist);
+    }
+    return openlast(up, c, omode | OTRUNC);
   }
   try {
     c = dir.c.dev.create(up, dir.c, last.name, omode & ~(OEXCL | OCEXEC), perm);
@@ -233,7 +257,7 @@ function createlast(up: Proc, stack: Step[], last: Elem, nelems: number, omode: 
     if (!isKernelError(e) || (omode & OEXCL)) throw e;
     c = lookup();
     if (!c) throw e;
-    return openchan(up, c, omode | OTRUNC);
+    return openlast(up, c, omode | OTRUNC);
   }
   c.path = addelem(dir.path, last.name);
   if (omode & ORCLOSE) c.flag |= CRCLOSE;
@@ -289,8 +313,12 @@ export function namec(up: Proc, aname: string, amode: Amode, omode = 0, perm = 0
         if (!(c.qid.type & QTDIR)) error(Enotdir);
         break;
     }
+    // The Chans walked through go, but for the one handed out (9front
+    // walk and namec cclose each Chan they step off).
+    for (const s of stack) if (s.c !== c) cclose(up, s.c);
     return c;
   } catch (e) {
+    for (const s of stack) release(up, s.c, e);
     if (e instanceof WalkError) {
       nerror = e.nerror;
       e = new KernelError(e.err);
@@ -301,21 +329,29 @@ export function namec(up: Proc, aname: string, amode: Amode, omode = 0, perm = 0
 }
 
 /**
- * f's result, with c dropped after it (cclose), also when f fails; but
- * not when f blocks: the call then runs again from the start and reaches
- * c again, and closing it now would end what the rerun goes on with (a
- * mount's fid, a pipe end).
+ * f's result, with c dropped after it (cclose), also when f fails (see
+ * release for when f sleeps).
  */
-export function withchan<T>(up: Proc, c: Chan, f: () => T): T {
+export function withchan<T>(up: Proc, c: Chan, f: (c: Chan) => T): T {
   let r: T;
   try {
-    r = f();
+    r = f(c);
   } catch (e) {
-    if (!(e instanceof Sleep)) cclose(up, c);
+    release(up, c, e);
     throw e;
   }
   cclose(up, c);
   return r;
+}
+
+/**
+ * Drop c after error e, unless e is a sleep and c is journaled: the call
+ * then runs again from the start and gets c back from its RPC journal, and
+ * closing it now would end what the rerun goes on with (a mount's fid).
+ */
+export function release(up: Proc, c: Chan, e: unknown): void {
+  if (e instanceof Sleep && c.dev.journaled?.(c)) return;
+  cclose(up, c);
 }
 
 /** Drop one reference (9front cclose); the last one removes an ORCLOSE file and closes it in its device. */

@@ -65,6 +65,12 @@ export interface Dev {
   walkn?(up: Proc, c: Chan, names: string[]): { qids: Qid[]; c: Chan | null };
   /** A clone now shares c's aux (the mount driver counts the users of a fid). */
   clone?(nc: Chan): void;
+  /**
+   * c is what a rerun of the sleeping system call gets back from its RPC
+   * journal (the mount driver's fresh fid): it must stay open while the
+   * call sleeps. Any other Chan is closed then like on an error.
+   */
+  journaled?(c: Chan): boolean;
   stat(up: Proc, c: Chan): Dir;
   open(up: Proc, c: Chan, omode: number): Chan;
   create(up: Proc, c: Chan, name: string, omode: number, perm: number): Chan;

@@ -363,12 +363,24 @@ function mntstat(up: Proc, c: Chan): Dir {
   return dirfix(convM2D(s) ?? error(Esbadstat), c);
 }
 
+/**
+ * Topen or Tcreate on c's own fid when nothing else holds it (9front
+ * namec's cunique: the walked fid becomes the open one), else on a fresh
+ * fid, since a shared one (a mount's root) must stay as it is.
+ */
 function mntopencreate(up: Proc, c: Chan, omode: number, create?: { name: string; perm: number }): Chan {
-  const nc = mntclone(up, c);
+  const nc = fidof(c).ref === 1 && !c.open ? c : mntclone(up, c);
   const f = fidof(nc);
-  const { reply } = mountrpc(up, f.m, create
-    ? { type: Tcreate, fid: f.fid, name: create.name, perm: create.perm, mode: omode }
-    : { type: Topen, fid: f.fid, mode: omode });
+  let reply: Fcall;
+  try {
+    ({ reply } = mountrpc(up, f.m, create
+      ? { type: Tcreate, fid: f.fid, name: create.name, perm: create.perm, mode: omode }
+      : { type: Topen, fid: f.fid, mode: omode }));
+  } catch (e) {
+    // Refused (Rerror): a fresh fid goes (c is the caller's). A sleep keeps it for the rerun, which finds it in the journal.
+    if (isKernelError(e) && nc !== c) mntclose(up, nc);
+    throw e;
+  }
   nc.qid = { ...reply.qid! };
   nc.mode = openmode(omode);
   nc.open = true;
@@ -422,11 +434,23 @@ function mntwrite(up: Proc, c: Chan, data: Uint8Array, off: number): number {
   return put;
 }
 
-/** Tremove: on the open fid itself (ORCLOSE), else on a fresh one, since an unopened fid may be shared. */
+/**
+ * Tremove, which clunks the fid it names: c's own fid when it is open
+ * (ORCLOSE) or held by nothing else, else a fresh one, since a shared fid
+ * must live on. remove(2) does not close c afterwards (the file is gone),
+ * so its reference to a shared fid goes here.
+ */
 function mntremove(up: Proc, c: Chan): void {
-  const f = c.open ? fidof(c) : fidof(mntclone(up, c));
+  const own = fidof(c);
+  const f = c.open || own.ref === 1 ? own : fidof(mntclone(up, c));
   f.gone = true;
-  mountrpc(up, f.m, { type: Tremove, fid: f.fid });
+  try {
+    mountrpc(up, f.m, { type: Tremove, fid: f.fid });
+  } catch (e) {
+    if (isKernelError(e) && f !== own) mntclose(up, c);
+    throw e;
+  }
+  if (f !== own) mntclose(up, c);
 }
 
 function mntwstat(up: Proc, c: Chan, d: Dir): void {
@@ -451,6 +475,9 @@ export const devmnt: Dev = {
   walk: (up, c, name) => mntwalkn(up, c, [name]).c,
   walkn: mntwalkn,
   clone: (nc) => { fidof(nc).ref++; },
+  // A fid nothing else holds was made by this call; a shared one (a clone
+  // of a mount's Chan) only loses a reference.
+  journaled: (c) => fidof(c).ref === 1 && !fidof(c).gone,
   stat: mntstat,
   open: (up, c, omode) => mntopencreate(up, c, omode),
   create: (up, c, name, omode, perm) => mntopencreate(up, c, omode, { name, perm }),

@@ -44,19 +44,21 @@ export class Pgrp {
   /**
    * unmount(2): take mounted (the member eqchan matches) off the mount
    * point old, or everything mounted there when mounted is null; a mount
-   * point left empty goes (9front cunmount).
+   * point left empty goes (9front cunmount). Returns the Chans taken off,
+   * for the caller to close (a mount's last reference clunks its fid).
    */
-  unmount(old: Chan, mounted: Chan | null): void {
+  unmount(old: Chan, mounted: Chan | null): Chan[] {
     const list = this.mnt.get(old.path) ?? error(Eunmount);
     if (mounted === null) {
       this.mnt.delete(old.path);
-      return;
+      return list.map((m) => m.to);
     }
     const i = list.findIndex((m) => eqchan(m.to, mounted));
     if (i < 0) error(Eunion);
     const rest = list.filter((_, j) => j !== i);
     if (rest.length === 0) this.mnt.delete(old.path);
     else this.mnt.set(old.path, rest);
+    return [list[i]!.to];
   }
 
   /** The Chan to continue a walk at, when path is a mount point. */
@@ -79,7 +81,8 @@ export class Pgrp {
   /** A copy for RFNAMEG: later binds in either do not show in the other. */
   dup(): Pgrp {
     const p = new Pgrp(this.kernel);
-    for (const [k, v] of this.mnt) p.mnt.set(k, v.slice());
+    // Each name space holds its own reference to what is mounted (9front pgrpcpy).
+    for (const [k, v] of this.mnt) p.mnt.set(k, v.map((m) => ({ to: cloneto(m.to), flag: m.flag })));
     p.noattach = this.noattach;
     return p;
   }
@@ -101,4 +104,10 @@ export function cleanpgrp(k: Plan9): Pgrp {
   const g = new Pgrp(k);
   bindsharp(g, '/', devattach(devroot, ''));
   return g;
+}
+
+function cloneto(c: Chan): Chan {
+  const n = c.clone();
+  n.path = c.path;
+  return n;
 }

@@ -306,8 +306,8 @@ export function sys_fwstat(): number {
 export function sysbind(up: Proc, a: readonly number[]): number {
   const flag = int(a[2]!);
   if ((flag & ~MMASK) || (flag & MORDER) === (MBEFORE | MAFTER)) error(Ebadarg);
-  const c0 = namec(up, namearg(up, a[0]!), 'bind');
-  const c1 = namec(up, namearg(up, a[1]!), 'mount');
-  return up.pgrp.mount(c0, c1, flag);
+  // The mount table keeps clones of both (pgrp.mount): these two go.
+  return withchan(up, namec(up, namearg(up, a[0]!), 'bind'), (c0) =>
+    withchan(up, namec(up, namearg(up, a[1]!), 'mount'), (c1) => up.pgrp.mount(c0, c1, flag)));
 }
 

@@ -6,7 +6,7 @@
 
 import { CCEXEC } from './dev.ts';
 import { ORDWR, OREAD } from './dat.ts';
-import { namec, validname, withchan } from './chan.ts';
+import { cclose, namec, validname, withchan } from './chan.ts';
 import { mntattach, mntauth, mntversion } from './devmnt.ts';
 import { Ebadarg, Ebadspec, Enoattach, Eshort, error, isKernelError } from './error.ts';
 import { fdtochan } from './fd.ts';
@@ -38,8 +38,11 @@ export function sysmount(up: Proc, a: readonly number[]): number {
   const ac = int(a[1]!) >= 0 ? fdtochan(up, int(a[1]!), ORDWR) : null;
   if (up.kernel.flavor === '4e') spec = specarg(up, a[4]!);
   const c0 = mntattach(up, bc, ac, spec);
-  const c1 = namec(up, namearg(up, a[2]!), 'mount');
-  const ret = up.pgrp.mount(c0, c1, flag);
+  // The mount table keeps clones of both (pgrp.mount): these two go.
+  const ret = withchan(up, c0, () => {
+    const c1 = namec(up, namearg(up, a[2]!), 'mount');
+    return withchan(up, c1, () => up.pgrp.mount(c0, c1, flag));
+  });
   // The mount keeps the channel; the fd goes, as in both kernels' bindmount.
   fdclose(up, int(a[0]!));
   return ret;
@@ -50,11 +53,10 @@ export function sysunmount(up: Proc, a: readonly number[]): number {
   const cmount = namec(up, namearg(up, a[1]!), 'mount');
   return withchan(up, cmount, () => {
     // Opened, not walked: for /srv/x or /fd/n that is the way to the Chan underneath.
-    if (a[0] === 0) up.pgrp.unmount(cmount, null);
-    else {
-      const cmounted = namec(up, namearg(up, a[0]!), 'open', OREAD);
-      withchan(up, cmounted, () => up.pgrp.unmount(cmount, cmounted));
-    }
+    const gone = a[0] === 0
+      ? up.pgrp.unmount(cmount, null)
+      : withchan(up, namec(up, namearg(up, a[0]!), 'open', OREAD), (cmounted) => up.pgrp.unmount(cmount, cmounted));
+    for (const c of gone) cclose(up, c);
     return 0;
   });
 }

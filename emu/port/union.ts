@@ -10,7 +10,7 @@ import type { Proc } from './proc.ts';
 import { OREAD } from './dat.ts';
 import { Enocreate, Eperm, isKernelError, error } from './error.ts';
 import { dirpack, unpackdirs } from './stat.ts';
-import { withchan } from './chan.ts';
+import { cclose, withchan } from './chan.ts';
 
 /** Mount flags (libc.h). */
 export const MREPL = 0x0000;
@@ -31,9 +31,26 @@ function members(c: Chan): readonly Mount[] {
   return c.aux as Mount[];
 }
 
+/**
+ * f (an open or a create) on a clone of a member's Chan; the clone goes
+ * at once unless it is what f gives back, also when f sleeps and the call
+ * runs again (the rerun takes a clone of its own).
+ */
+function onclone(up: Proc, m: Mount, path: string, f: (d: Chan) => Chan): Chan {
+  const d = m.to.clone();
+  d.path = path;
+  let r: Chan | undefined;
+  try {
+    r = f(d);
+  } finally {
+    if (r !== d) cclose(up, d);
+  }
+  return r;
+}
+
 /** Every entry of one member, read with its own open Chan. */
 function readall(up: Proc, m: Mount): Dir[] {
-  const c = m.to.dev.open(up, m.to.clone(), OREAD);
+  const c = onclone(up, m, m.to.path, (d) => m.to.dev.open(up, d, OREAD));
   return withchan(up, c, () => {
     const out: Dir[] = [];
     for (let off = 0; ; ) {
@@ -96,9 +113,7 @@ export const devunion: Dev = {
   },
   create: (up, c, name, omode, perm) => {
     const m = members(c).find((x) => x.flag & MCREATE) ?? error(Enocreate);
-    const d = m.to.clone();
-    d.path = c.path;
-    return m.to.dev.create(up, d, name, omode, perm);
+    return onclone(up, m, c.path, (d) => m.to.dev.create(up, d, name, omode, perm));
   },
   close: () => {},
   read: unionread,

@@ -41,6 +41,7 @@ describe.skipIf(skipWithoutGo())('9P servers in Go, mounted', () => {
       'ls /n after bind -a: a local secret',
       'ls /n/a after bind -bc: b local',
       'create went to the MCREATE member: true',
+      'fids held after unmount: 0',
       'fversion 6 "9P2000" ',
       'fauth -1 authentication not required',
       '',

@@ -28,6 +28,10 @@ export class Srv9p {
   readonly log: F.Fcall[] = [];
   readonly root: Node;
   private readonly fids = new Map<number, { n: Node; open: boolean }>();
+  /** The fids the client holds. */
+  get nfid(): number {
+    return this.fids.size;
+  }
   /** Held Treads of `slow` files, by tag. */
   readonly held = new Map<number, F.Fcall>();
   private npath = 0;

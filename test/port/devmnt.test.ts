@@ -14,7 +14,7 @@ import * as F from '../../emu/port/fcall.ts';
 import {
   syscreate, sysbind, sysclose, sysopen, syspipe, syspread, syspwrite, sysremove, sysstat, syswstat,
 } from '../../emu/port/sysfile.ts';
-import { sysfversion, sysmount } from '../../emu/port/sysmount.ts';
+import { sysfversion, sysmount, sysunmount } from '../../emu/port/sysmount.ts';
 import { convD2M, convM2D, unpackdirs } from '../../emu/port/stat.ts';
 import { MAFTER, MBEFORE, MCREATE, MREPL } from '../../emu/port/union.ts';
 
@@ -79,7 +79,7 @@ describe('mount over a pipe', () => {
     expect(t.ls(t.p, '/n')).toEqual(['a']);
   });
 
-  it('walks several elements in one Twalk, and opens a fresh fid', () => {
+  it('walks several elements in one Twalk, and opens the walked fid (nothing else holds it)', () => {
     const t = setup();
     t.srv.mk('a/b/c', 'hello');
     t.mount(t.p, '/n');
@@ -87,10 +87,16 @@ describe('mount over a pipe', () => {
     const fd = t.open(t.p, '/n/a/b/c') as number;
     expect(t.read(t.p, fd)).toBe('hello');
     const walks = t.srv.log.filter((f) => f.type === F.Twalk);
-    expect(walks.map((f) => f.wname)).toEqual([['a', 'b', 'c'], []]);
-    expect(types(t.srv)).toEqual([F.Twalk, F.Twalk, F.Topen, F.Tread]);  // a short Rread ends the read
-    // the walked fid was not spent on the open: its clone was
-    expect(t.srv.log[2]!.fid).toBe(walks[1]!.newfid);
+    expect(walks.map((f) => f.wname)).toEqual([['a', 'b', 'c']]);
+    expect(types(t.srv)).toEqual([F.Twalk, F.Topen, F.Tread]);  // a short Rread ends the read
+    expect(t.srv.log[1]!.fid).toBe(walks[0]!.newfid);
+    // The mount's root fid, shared with the mount table, is opened through a clone.
+    t.srv.log.length = 0;
+    const root = t.open(t.p, '/n') as number;
+    expect(types(t.srv)).toEqual([F.Twalk, F.Topen]);
+    expect(t.srv.log[0]!.wname).toEqual([]);
+    expect(t.srv.log[1]!.fid).toBe(t.srv.log[0]!.newfid);
+    expect(root).toBeGreaterThanOrEqual(0);
   });
 
   it('a partial walk names the element that is missing, a walk through a file is Enotdir', () => {
@@ -139,6 +145,32 @@ describe('mount over a pipe', () => {
     t.srv.serve();
     expect(t.srv.log[t.srv.log.length - 1]!.type).toBe(F.Tclunk);
     expect(t.read(t.p, t.open(t.p, '/n/f') as number)).toBe('');
+  });
+
+  it('gives every fid back: walks, opens, refused opens, stats, create, remove, a union, unmount', () => {
+    const t = setup();
+    t.srv.mk('a/b/c', 'hello');
+    t.srv.mk('a/secret', 'x');
+    t.srv.root.kids!.find((n) => n.name === 'a')!.kids!.find((n) => n.name === 'secret')!.mode = 0;
+    t.mount(t.p, '/n', MREPL | MCREATE);
+    expect(t.srv.nfid).toBe(1);  // the root, held by the mount table
+    const fd = t.open(t.p, '/n/a/b/c') as number;
+    expect(t.read(t.p, fd)).toBe('hello');
+    t.run(sysclose, t.p, [fd]);
+    expect(t.open(t.p, '/n/a/nosuch')).toMatch(/does not exist/);
+    expect(t.open(t.p, '/n/a/secret')).toMatch(/permission denied/);
+    expect(t.stat(t.p, '/n/a/b')).toMatchObject({ name: 'b' });
+    const nfd = t.run(syscreate, t.p, [t.str(t.p, '/n/a/new'), OWRITE, 0o644]) as number;
+    t.run(sysclose, t.p, [nfd]);
+    expect(t.run(sysremove, t.p, [t.str(t.p, '/n/a/new')])).toBe(0);
+    t.run(sysbind, t.p, [t.str(t.p, '#|'), t.str(t.p, '/n/a'), MAFTER]);
+    expect(t.ls(t.p, '/n/a')).toEqual(['b', 'secret', 'data', 'data1']);
+    t.srv.serve();
+    expect(t.srv.nfid).toBe(2);  // the root, and /n/a under the union
+    expect(t.run(sysunmount, t.p, [0, t.str(t.p, '/n/a')])).toBe(0);
+    expect(t.run(sysunmount, t.p, [0, t.str(t.p, '/n')])).toBe(0);
+    t.srv.serve();
+    expect(t.srv.nfid).toBe(0);
   });
 
   it('fversion by hand: the agreed version comes back, and later ones must match it', () => {
