@@ -83,6 +83,19 @@ describe('runUntil', () => {
     expect((await g.run()).exitstr).toBe('');
   });
 
+  it('kills every process at a stop (kill, close)', async () => {
+    const g = boot(prog, { deterministic: true });
+    await g.runUntil({ symbol: 'check' });
+    const r = await g.kill();
+    expect(r.stdout).toBe('');   // check never wrote
+    expect(r.exits).toEqual({ 1: 'Killed' });
+    expect(r.exitstr).toBe('Killed');
+    const c = boot(prog, { deterministic: true });
+    await c.runUntil({ symbol: 'check' });
+    await c.close();             // the same, for a guest you are done with
+    expect(() => c.regs()).toThrow('Guest.regs: the run is over');
+  });
+
   it('refuses what is not a condition, and inspection while running', async () => {
     const g = boot(prog);
     await expect(g.runUntil({ syscall: 'nosuch' })).rejects.toThrow("runUntil: no system call 'nosuch'");
