@@ -14,7 +14,7 @@ import { Proc } from './proc.ts';
 import { Sched } from './sched.ts';
 import { Trace } from '../trace/trace.ts';
 import { hostClock, type Clock } from './clock.ts';
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { AddressSpace } from './segment.ts';
 import type { InternalError } from './internal.ts';
 
@@ -98,8 +98,12 @@ export class Plan9 {
   private pidgen = 0;
   /** What now() and uptime() read: the host's, or a virtual clock (--deterministic). */
   clock: Clock = hostClock();
-  /** Random bytes for #c/random (seeded under --deterministic). */
-  random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n));
+  /**
+   * Random bytes for #c/random (seeded under --deterministic). node:crypto
+   * is loaded at the first read: loading it takes some ms of every start
+   * (docs/startup.md), and most programs never read #c/random.
+   */
+  random: (n: number) => Uint8Array = (n) => new Uint8Array((createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomBytes(n));
   /** At INT $64, before the call named `name` runs: an outcome replaces the call (--fail-syscall, API hooks). */
   sysbefore: ((up: Proc, name: string) => SysOutcome | null) | null = null;
   /** The call returned `ret` (errstr set when -1), before AX gets it: an outcome replaces the result (API hooks). */
