@@ -19,12 +19,17 @@ export function contentkey(parts: readonly (string | Uint8Array)[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/** The directory ~/.cache/p9emu/<kind>/<key>, made or not. */
+export function cachedir(kind: string, key: string): string {
+  return join(homedir(), '.cache', 'p9emu', kind, key);
+}
+
 /**
- * The directory ~/.cache/p9emu/<kind>/<key>, in which <name> (a relative
+ * The directory cachedir(kind, key), in which <name> (a relative
  * path) holds make()'s bytes; make runs only when the file is missing.
  */
 export function hostcache(kind: string, key: string, name: string, make: () => Uint8Array, mode = 0o644): string {
-  const dir = join(homedir(), '.cache', 'p9emu', kind, key);
+  const dir = cachedir(kind, key);
   const file = join(dir, name);
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });

@@ -55,6 +55,13 @@ const commands: Record<string, Command> = {
       return { main: m.coreMain, usage: m.usage };
     },
   },
+  gotool: {
+    summary: 'cross-build the Go toolchain for plan9/386 that go_plan9_386_exec binds into the guest',
+    load: async () => {
+      const m = await import('./cmd_gotool.ts');
+      return { main: m.gotoolMain, usage: m.usage };
+    },
+  },
   demo: {
     summary: 'run the built-in demonstration',
     load: async () => {

@@ -1,0 +1,111 @@
+// The Go toolchain for the guest: cmd/go and the tools go build runs,
+// cross-built for plan9/386 from a host Go's own sources, kept in
+//
+//	~/.cache/p9emu/gotool/<release>/bin/go
+//	~/.cache/p9emu/gotool/<release>/pkg/tool/plan9_386/{compile,link,...}
+//
+// where <release> is that Go's version (go1.23.5). Building takes minutes,
+// so only `p9emu gotool` builds it; go_plan9_386_exec binds whatever the
+// cache holds for its $GOROOT's release (go_plan9_386_ns.ts) and never builds.
+// Each binary is built through a temporary name and renamed, so a partial
+// cache (only bin/go) is completed by a later build, never seen half-written.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cachedir } from './hostcache.ts';
+
+/** What `go build` runs (compile, asm, link, buildid), `go vet` and `go test` add vet, `go test -cover` adds cover. */
+export const GOTOOLS = ['go', 'compile', 'asm', 'link', 'buildid', 'vet', 'cover'] as const;
+
+/** Where tool lives under a toolchain directory: cmd/go in bin, the others in pkg/tool/plan9_386. */
+export function toolpath(dir: string, tool: string): string {
+  return tool === 'go' ? join(dir, 'bin', 'go') : join(dir, 'pkg', 'tool', 'plan9_386', tool);
+}
+
+/** The toolchain directory for Go release (go1.23.5), built or not. */
+export function gotooldir(release: string): string {
+  return cachedir('gotool', release.replace(/[^A-Za-z0-9._-]/g, '_'));
+}
+
+/** The release of the Go at root: its VERSION file's first line, else what its go command says. */
+export function gorelease(root: string): string | null {
+  try {
+    return readFileSync(join(root, 'VERSION'), 'utf8').split('\n')[0]!.trim() || null;
+  } catch {
+    try {
+      return execFileSync(join(root, 'bin', 'go'), ['env', 'GOVERSION'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** The cached toolchain for the Go at root, when its cmd/go has been built; else null. */
+export function cachedgotool(root: string): string | null {
+  const release = gorelease(root);
+  if (release === null) return null;
+  const dir = gotooldir(release);
+  return existsSync(toolpath(dir, 'go')) ? dir : null;
+}
+
+/**
+ * The host file holding the program the guest finds at path: a tool's
+ * cached plan9/386 binary when path names it under root (the guest sees
+ * gotool's files there, the host its own), else path itself.
+ */
+export function guestfile(path: string, root: string, gotool: string): string {
+  for (const t of GOTOOLS) {
+    if (path === toolpath(root, t)) return toolpath(gotool, t);
+  }
+  return path;
+}
+
+export interface Built {
+  dir: string;
+  release: string;
+  built: string[];   // the tools this call built; the others were cached
+}
+
+/**
+ * Cross-build tools (cmd/<tool>) for plan9/386 with the go command go,
+ * into its release's toolchain directory; tools already there are kept.
+ * Throws with go's own messages when the build fails.
+ */
+export function buildgotool(go: string, tools: readonly string[] = GOTOOLS): Built {
+  // The go command's own GOROOT and release, whatever GOROOT this process has.
+  const env: NodeJS.ProcessEnv = { ...process.env, GOOS: 'plan9', GOARCH: '386', CGO_ENABLED: '0', GOFLAGS: '', GOTOOLCHAIN: 'local' };
+  delete env.GOROOT;
+  const run = (args: string[], cwd?: string) => execFileSync(go, args, { encoding: 'utf8', env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let release: string;
+  try {
+    release = run(['env', 'GOVERSION']).trim();
+  } catch (e) {
+    throw new Error(`${go}: ${errtext(e)}`);
+  }
+  const dir = gotooldir(release);
+  const missing = tools.filter((t) => !existsSync(toolpath(dir, t)));
+  if (missing.length > 0) {
+    mkdirSync(dir, { recursive: true });
+    const tmp = mkdtempSync(join(dir, '.build-'));
+    try {
+      // One go build for all of them: their shared packages compile once.
+      // Run outside any module, so no go.mod picks the packages' versions.
+      run(['build', '-o', `${tmp}/`, ...missing.map((t) => `cmd/${t}`)], tmp);
+      for (const t of missing) {
+        mkdirSync(join(toolpath(dir, t), '..'), { recursive: true });
+        renameSync(join(tmp, t), toolpath(dir, t));
+      }
+    } catch (e) {
+      throw new Error(`go build ${missing.map((t) => `cmd/${t}`).join(' ')}: ${errtext(e)}`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  return { dir, release, built: missing };
+}
+
+function errtext(e: unknown): string {
+  const err = e as { stderr?: string; message: string };
+  return (err.stderr || err.message).trim();
+}
