@@ -9,8 +9,9 @@
 // the package directory is found through the current directory, which is
 // the host's), with the kernel's /dev, /proc, /env, /fd and an in-memory
 // /tmp on top, and the Plan 9 files Go's tests expect bound in
-// (go_plan9_386_ns.ts). The environment is Go's: every host variable that a Go test
-// may read is passed into /env (GOROOT, GOPATH, HOME as home, …).
+// (go_plan9_386_ns.ts), with the plan9/386 Go toolchain over $GOROOT once
+// `p9emu gotool` has built it (gotool.ts), so BINARY may be $GOROOT/bin/go.
+// The environment is Go's: every host variable that a Go test may read is passed into /env (GOROOT, GOPATH, HOME as home, …).
 // P9EMU_CPUS sets the CPUs /dev/sysstat reports (default 4).
 //
 // P9EMU_FLAGS holds p9emu run's options, for tracing a failing `go test`
@@ -26,6 +27,7 @@ import type { Chan } from '../emu/port/dev.ts';
 import type { Proc } from '../emu/port/proc.ts';
 import { contentkey, hostcache } from './hostcache.ts';
 import { goroot, gotestns } from './go_plan9_386_ns.ts';
+import { cachedgotool, guestfile } from './gotool.ts';
 import { ArgCursor } from './argv.ts';
 import { newRunArgs, parseOptions, type RunArgs } from './cmd_run.ts';
 import { checkInstrument } from './instrument_opts.ts';
@@ -68,11 +70,16 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
+  // The plan9/386 Go toolchain, when `p9emu gotool` has built it for this
+  // GOROOT's release.
+  const root = goroot();
+  const gotool = root ? cachedgotool(root) : null;
+  let prog = bin.startsWith('/') ? bin : join(process.cwd(), bin);
   let o: RunArgs;
   let image: Uint8Array;
   try {
     o = flags();
-    image = readAout(bin);
+    image = readAout(root && gotool ? guestfile(prog, root, gotool) : bin);
     checkInstrument(o.instr, image);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -89,7 +96,6 @@ async function main(argv: string[]): Promise<number> {
   // /tmp is the kernel's, in memory). Tests that run themselves again
   // (os.Args[0], /proc/N/text) need the binary in the name space: use a
   // copy outside /tmp, keyed by content.
-  let prog = bin.startsWith('/') ? bin : join(process.cwd(), bin);
   if (prog.startsWith('/tmp/')) {
     prog = join(hostcache('exec', contentkey([image]), basename(prog), () => image, 0o755), basename(prog));
   }
@@ -100,6 +106,14 @@ async function main(argv: string[]): Promise<number> {
   // Plan 9 spells these in lower case; Go's os package reads $home and $path.
   if (process.env.HOME) env.home = process.env.HOME;
   env.path = '/bin';
+  // The toolchain's go reads GOROOT from the environment, and its build
+  // cache must be writable: Plan 9's default, $home/lib/cache/go-build
+  // (os.UserCacheDir), is the host's home, read-only here, so the guest's
+  // in-memory /tmp holds it unless GOCACHE is given.
+  if (root && gotool) {
+    env.GOROOT ??= root;
+    env.GOCACHE ??= '/tmp/go-build';
+  }
   const ncpu = o.ncpu || Number(process.env.P9EMU_CPUS ?? 4);
   // The directory as the caller named it ($PWD, which Go's os/exec sets
   // with Dir), so relative paths like ../../lib climb the same symlinks.
@@ -126,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
     },
     onboot: (_k, first) => {
       first.dot = cwd;
-      gotestns(first, goroot());
+      gotestns(first, root, gotool);
       first.textchan = textchan(first, prog);
     },
     // go test stops a test binary by its own signals; a Go program's exit

@@ -8,6 +8,13 @@
 //	bind -a $p9emu/plan9/lib /lib	# ndb/common, ndb/local: synthetic
 //	bind -a $cache/sys/$key/sys /sys	# lib/tls/ca.pem: the host's CA bundle
 //	bind -a $cache/goroot/$key $GOROOT	# lib/time/zoneinfo.zip
+//	bind $cache/gotool/$release/bin $GOROOT/bin	# plan9/386 go, when built
+//	bind -a $cache/gotool/$release/pkg/tool $GOROOT/pkg/tool	# plan9_386/compile, ...
+//
+// The last two only when `p9emu gotool` has built that toolchain
+// (gotool.ts): $GOROOT/bin then holds the guest's go in place of the
+// host's, which the guest could not run, and $GOROOT/pkg/tool gains
+// plan9_386 beside the host's linux_amd64, as in a Plan 9 install.
 //
 // /bin is replaced, not unioned: on Plan 9 it holds Plan 9 programs only,
 // and a host Linux executable found there by exec.LookPath would fail with
@@ -99,10 +106,16 @@ function tlsroot(): string {
   return hostcache('sys', contentkey(['ca.pem', pem]), 'sys/lib/tls/ca.pem', () => pem);
 }
 
-/** Make up's name space (shared with every process it forks) the one above. */
-export function gotestns(up: Proc, root: string | null): void {
+/** Make up's name space (shared with every process it forks) the one above; gotool is the toolchain directory, if any. */
+export function gotestns(up: Proc, root: string | null, gotool: string | null = null): void {
   bind(up, pwdbin(), '/bin', MREPL);
   bindafter(up, PLAN9, '/', ['lib', 'ndb']);
   bindafter(up, tlsroot(), '/', ['sys', 'lib', 'tls']);
-  if (root) zoneinfo(up, root);
+  if (!root) return;
+  zoneinfo(up, root);
+  if (gotool) {
+    if (existsSync(join(root, 'bin'))) bind(up, join(gotool, 'bin'), join(root, 'bin'), MREPL);
+    else bindafter(up, gotool, root, ['bin']);
+    bindafter(up, gotool, root, ['pkg', 'tool']);
+  }
 }
