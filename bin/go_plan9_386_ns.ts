@@ -116,6 +116,6 @@ export function gotestns(up: Proc, root: string | null, gotool: string | null = 
   if (gotool) {
     if (existsSync(join(root, 'bin'))) bind(up, join(gotool, 'bin'), join(root, 'bin'), MREPL);
     else bindafter(up, gotool, root, ['bin']);
-    bindafter(up, gotool, root, ['pkg', 'tool']);
+    if (existsSync(join(gotool, 'pkg', 'tool'))) bindafter(up, gotool, root, ['pkg', 'tool']);
   }
 }

@@ -1,0 +1,49 @@
+// The Go toolchain in the guest (bin/gotool.ts): cmd/go cross-built for
+// plan9/386 by the pinned Go into ~/.cache/p9emu/gotool/<release>/, as
+// `p9emu gotool go` does (once; later runs reuse it), then run as
+// $GOROOT/bin/go through go_plan9_386_exec, which binds it there. Only
+// cmd/go: a guest `go build` compiles the runtime inside the emulator,
+// which takes minutes (README, "The Go toolchain in the guest").
+
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO, skipWithoutGo } from './gobuild.ts';
+import { pinGo } from '../kit/gopin.ts';
+import { buildgotool } from '../../bin/gotool.ts';
+
+const T = 120_000;
+
+describe.skipIf(skipWithoutGo())("the guest's go command", () => {
+  let root = '';
+  let release = '';
+  beforeAll(() => {
+    const pin = pinGo()!;
+    root = pin.goroot;
+    release = pin.release;
+    const built = buildgotool(pin.go, ['go']);
+    expect(built.release).toBe(release);
+  }, 600_000);
+
+  /** $GOROOT/bin/go ARGS in the guest, from the repository's directory, with no GOCACHE of the host's. */
+  const go = (...args: string[]) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '' };
+    delete env.GOCACHE;
+    return spawnSync(process.execPath, [join(REPO, 'bin/go_plan9_386_exec'), join(root, 'bin/go'), ...args], {
+      cwd: REPO, encoding: 'utf8', timeout: T, env,
+    });
+  };
+
+  it('go version names the pinned release and plan9/386', () => {
+    const r = go('version');
+    expect(r.stdout).toBe(`go version ${release} plan9/386\n`);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, T);
+
+  it('go env: GOOS plan9, GOARCH 386, GOROOT the host\'s, its tools in $GOROOT/pkg/tool/plan9_386, a cache in the guest\'s /tmp', () => {
+    const r = go('env', 'GOOS', 'GOARCH', 'GOROOT', 'GOTOOLDIR', 'GOCACHE');
+    expect(r.stdout).toBe(`plan9\n386\n${root}\n${join(root, 'pkg/tool/plan9_386')}\n/tmp/go-build\n`);
+    expect(r.status).toBe(0);
+  }, T);
+});
