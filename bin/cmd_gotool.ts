@@ -16,7 +16,9 @@ guest 'go build', 'go run' or 'go vet' works as on Plan 9 with Go
 installed. Tools already built are kept; the build takes minutes and is
 done once per release.
 
-TOOL is among ${GOTOOLS.join(', ')} (default: all of them).
+TOOL is among ${GOTOOLS.join(', ')} (default: all of them); std is
+the standard library's archives for pkg/plan9_386, which releases before
+Go 1.20 install and their go/importer reads (later ones have none).
 Prints the toolchain's directory.`;
 
 export async function gotoolMain(argv: string[]): Promise<number> {

@@ -10,6 +10,7 @@
 //	bind -a $cache/goroot/$key $GOROOT	# lib/time/zoneinfo.zip
 //	bind $cache/gotool/$release/bin $GOROOT/bin	# plan9/386 go, when built
 //	bind -a $cache/gotool/$release/pkg/tool $GOROOT/pkg/tool	# plan9_386/compile, ...
+//	bind -a $cache/gotool/$release/pkg $GOROOT/pkg	# plan9_386/*.a, before Go 1.20
 //
 // The last two only when `p9emu gotool` has built that toolchain
 // (gotool.ts): $GOROOT/bin then holds the guest's go in place of the
@@ -117,5 +118,6 @@ export function gotestns(up: Proc, root: string | null, gotool: string | null = 
     if (existsSync(join(root, 'bin'))) bind(up, join(gotool, 'bin'), join(root, 'bin'), MREPL);
     else bindafter(up, gotool, root, ['bin']);
     if (existsSync(join(gotool, 'pkg', 'tool'))) bindafter(up, gotool, root, ['pkg', 'tool']);
+    if (existsSync(join(gotool, 'pkg', 'plan9_386'))) bindafter(up, gotool, root, ['pkg']);
   }
 }

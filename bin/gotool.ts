@@ -15,12 +15,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { cachedir } from './hostcache.ts';
 
-/** What `go build` runs (compile, asm, link, buildid), `go vet` and `go test` add vet, `go test -cover` adds cover. */
-export const GOTOOLS = ['go', 'compile', 'asm', 'link', 'buildid', 'vet', 'cover'] as const;
+/**
+ * What `go build` runs (compile, asm, link, buildid), `go vet` and `go test`
+ * add vet, `go test -cover` adds cover; std is the standard library's
+ * archives, which releases before Go 1.20 install in $GOROOT/pkg/plan9_386
+ * and their go/importer reads.
+ */
+export const GOTOOLS = ['go', 'compile', 'asm', 'link', 'buildid', 'vet', 'cover', 'std'] as const;
 
-/** Where tool lives under a toolchain directory: cmd/go in bin, the others in pkg/tool/plan9_386. */
+/** Where tool lives under a toolchain directory: cmd/go in bin, std in pkg/plan9_386, the others in pkg/tool/plan9_386. */
 export function toolpath(dir: string, tool: string): string {
-  return tool === 'go' ? join(dir, 'bin', 'go') : join(dir, 'pkg', 'tool', 'plan9_386', tool);
+  if (tool === 'go') return join(dir, 'bin', 'go');
+  if (tool === 'std') return join(dir, 'pkg', 'plan9_386');
+  return join(dir, 'pkg', 'tool', 'plan9_386', tool);
 }
 
 /** The toolchain directory for Go release (go1.23.5), built or not. */
@@ -84,25 +91,33 @@ export function buildgotool(go: string, tools: readonly string[] = GOTOOLS): Bui
     throw new Error(`${go}: ${errtext(e)}`);
   }
   const dir = gotooldir(release);
-  const missing = tools.filter((t) => !existsSync(toolpath(dir, t)));
+  const missing = tools.filter((t) => !existsSync(toolpath(dir, t)) && (t !== 'std' || installsstd(run)));
   if (missing.length > 0) {
     mkdirSync(dir, { recursive: true });
     const tmp = mkdtempSync(join(dir, '.build-'));
+    const cmds = missing.filter((t) => t !== 'std');
+    let args: string[] = [];
     try {
-      // One go build for all of them: their shared packages compile once.
-      // Run outside any module, so no go.mod picks the packages' versions.
-      run(['build', '-o', `${tmp}/`, ...missing.map((t) => `cmd/${t}`)], tmp);
+      // One go build for all the commands: their shared packages compile
+      // once. Run outside any module, so no go.mod picks their versions.
+      if (cmds.length > 0) run((args = ['build', '-o', `${tmp}/`, ...cmds.map((t) => `cmd/${t}`)]), tmp);
+      if (missing.includes('std')) run((args = ['install', '-pkgdir', join(tmp, 'std'), 'std']), tmp);
       for (const t of missing) {
         mkdirSync(join(toolpath(dir, t), '..'), { recursive: true });
         renameSync(join(tmp, t), toolpath(dir, t));
       }
     } catch (e) {
-      throw new Error(`go build ${missing.map((t) => `cmd/${t}`).join(' ')}: ${errtext(e)}`);
+      throw new Error(`go ${args.join(' ')}: ${errtext(e)}`);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
   }
   return { dir, release, built: missing };
+}
+
+/** Whether this release installs the standard library's archives in $GOROOT/pkg (before Go 1.20): runtime has an install target. */
+function installsstd(run: (args: string[]) => string): boolean {
+  return run(['list', '-f', '{{.Target}}', 'runtime']).trim() !== '';
 }
 
 function errtext(e: unknown): string {
