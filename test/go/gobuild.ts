@@ -17,7 +17,8 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES = join(REPO, 'test/fixtures/go');
 const CACHE = join(REPO, '.cache/fixtures');
 
-const ENV = { ...process.env, GOOS: 'plan9', GOARCH: '386', CGO_ENABLED: '0', GOFLAGS: '' };
+/** The go command's environment, taken when it runs: after pinGo has put the pinned release first on PATH (bench/ imports this file before pinning). */
+const env = () => ({ ...process.env, GOOS: 'plan9', GOARCH: '386', CGO_ENABLED: '0', GOFLAGS: '' });
 
 let goVersionCache: string | null | undefined;
 
@@ -71,7 +72,7 @@ function buildInto(dir: string, name: string, args: string[], cwd: string): stri
   mkdirSync(dir, { recursive: true });
   const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    execFileSync('go', [...args.slice(0, 1), '-o', tmp, ...args.slice(1)], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('go', [...args.slice(0, 1), '-o', tmp, ...args.slice(1)], { cwd, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     rmSync(tmp, { force: true });
     const err = e as { stderr?: Buffer; message: string };
