@@ -1,6 +1,6 @@
 // The Go toolchain in the guest (bin/gotool.ts): cmd/go cross-built for
-// plan9/386 by the pinned Go into ~/.cache/p9emu/gotool/<release>/, as
-// `p9emu gotool go` does (once; later runs reuse it), then run as
+// plan9/386 by the pinned Go with `p9emu gotool go` into
+// .cache/xdg/p9emu/gotool/<release>/ (once; later runs reuse it), then run as
 // $GOROOT/bin/go through go_plan9_386_exec, which binds it there. Only
 // cmd/go: a guest `go build` compiles the runtime inside the emulator,
 // which takes minutes (README, "The Go toolchain in the guest").
@@ -10,9 +10,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO, skipWithoutGo } from './gobuild.ts';
 import { pinGo } from '../kit/gopin.ts';
-import { buildgotool } from '../../bin/gotool.ts';
 
 const T = 120_000;
+
+// The test's toolchain lives in the repository's .cache, not the user's:
+// a cached toolchain changes what Go's tests that look for $GOROOT/bin/go
+// do under go_plan9_386_exec, so the suite must not leave one behind.
+const ENV: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '', XDG_CACHE_HOME: join(REPO, '.cache/xdg') };
+delete ENV.GOCACHE;
 
 describe.skipIf(skipWithoutGo())("the guest's go command", () => {
   let root = '';
@@ -21,18 +26,16 @@ describe.skipIf(skipWithoutGo())("the guest's go command", () => {
     const pin = pinGo()!;
     root = pin.goroot;
     release = pin.release;
-    const built = buildgotool(pin.go, ['go']);
-    expect(built.release).toBe(release);
+    const r = spawnSync(process.execPath, [join(REPO, 'bin/p9emu'), 'gotool', '--go', pin.go, 'go'], { encoding: 'utf8', env: ENV });
+    expect(r.stderr).toMatch(new RegExp(`^p9emu gotool: (built go for|${release}: already built)`));
+    expect(r.stdout).toBe(`${join(REPO, '.cache/xdg/p9emu/gotool', release)}\n`);
   }, 600_000);
 
   /** $GOROOT/bin/go ARGS in the guest, from the repository's directory, with no GOCACHE of the host's. */
-  const go = (...args: string[]) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '' };
-    delete env.GOCACHE;
-    return spawnSync(process.execPath, [join(REPO, 'bin/go_plan9_386_exec'), join(root, 'bin/go'), ...args], {
-      cwd: REPO, encoding: 'utf8', timeout: T, env,
+  const go = (...args: string[]) =>
+    spawnSync(process.execPath, [join(REPO, 'bin/go_plan9_386_exec'), join(root, 'bin/go'), ...args], {
+      cwd: REPO, encoding: 'utf8', timeout: T, env: { ...ENV, GOROOT: root },
     });
-  };
 
   it('go version names the pinned release and plan9/386', () => {
     const r = go('version');
