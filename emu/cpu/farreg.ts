@@ -21,7 +21,7 @@
 // entries are checked first; any other build is left alone.
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { libbytes, libsym, patchBytes } from './libsym.ts';
+import { libbytes, libsym, mendOnce, patchBytes } from './libsym.ts';
 
 /** Offsets from do_vmexit_x86_64 (an exported neighbour) and the bytes there. */
 const CODE: ReadonlyArray<readonly [number, readonly number[]]> = [
@@ -37,35 +37,25 @@ const E = 0x1d140, D = 0x1d129;
 
 const s32 = (b: Uint8Array, i: number) => new DataView(b.buffer, b.byteOffset + i, 4).getInt32(0, true);
 
-let state: boolean | undefined;
-
 /** Mend the library once per process; true when the register forms are invalid opcodes. */
-export function farRegUD(L: UcLib): boolean {
-  if (state !== undefined) return state;
-  state = false;
-  if (process.arch !== 'x64' || process.platform !== 'linux') return state;
-  try {
-    const dv = libsym(L, 'do_vmexit_x86_64');
-    if (dv === null) return state;
-    for (const [off, want] of CODE) {
-      const got = libbytes(L, dv + BigInt(off), want.length);
-      if (!want.every((b, i) => got[i] === b)) return state;
-    }
-    const e = libbytes(L, dv + BigInt(E), 16);
-    const illegal = dv + BigInt(E + 9 + s32(e, 5));
-    const table = dv + BigInt(E + 16 + s32(e, 12));
-    const ljmp = dv + BigInt(D + 9 + s32(libbytes(L, dv + BigInt(D), 9), 5));
-    const entries = libbytes(L, table, 28);
-    const target = (i: number) => table + BigInt(s32(entries, 4 * i));
-    const to = Number(illegal - table);
-    if (s32(entries, 12) === to && s32(entries, 20) === to) return (state = true); // mended already
-    // Entry 5 must be the ljmp code D branches to; entry 3 the lcall code beside it.
-    if (target(5) !== ljmp || target(3) < ljmp || target(3) - ljmp > 0x2000n) return state;
-    const le = new Uint8Array(4);
-    new DataView(le.buffer).setInt32(0, to, true);
-    state = patchBytes(L, table + 12n, le, 'r') && patchBytes(L, table + 20n, le, 'r');
-  } catch {
-    state = false;
+export const farRegUD = mendOnce((L: UcLib): boolean => {
+  const dv = libsym(L, 'do_vmexit_x86_64');
+  if (dv === null) return false;
+  for (const [off, want] of CODE) {
+    const got = libbytes(L, dv + BigInt(off), want.length);
+    if (!want.every((b, i) => got[i] === b)) return false;
   }
-  return state;
-}
+  const e = libbytes(L, dv + BigInt(E), 16);
+  const illegal = dv + BigInt(E + 9 + s32(e, 5));
+  const table = dv + BigInt(E + 16 + s32(e, 12));
+  const ljmp = dv + BigInt(D + 9 + s32(libbytes(L, dv + BigInt(D), 9), 5));
+  const entries = libbytes(L, table, 28);
+  const target = (i: number) => table + BigInt(s32(entries, 4 * i));
+  const to = Number(illegal - table);
+  if (s32(entries, 12) === to && s32(entries, 20) === to) return true; // mended already
+  // Entry 5 must be the ljmp code D branches to; entry 3 the lcall code beside it.
+  if (target(5) !== ljmp || target(3) < ljmp || target(3) - ljmp > 0x2000n) return false;
+  const le = new Uint8Array(4);
+  new DataView(le.buffer).setInt32(0, to, true);
+  return patchBytes(L, table + 12n, le, 'r') && patchBytes(L, table + 20n, le, 'r');
+});

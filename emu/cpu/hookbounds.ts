@@ -20,7 +20,7 @@
 // byte is checked first; otherwise nothing changes and the walk stays.
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { codePage, libbytes, libsym, patchBytes, sameBytes as same } from './libsym.ts';
+import { codePage, libbytes, libsym, mendOnce, patchBytes, sameBytes as same } from './libsym.ts';
 
 /** jne helper_path, after `cmpl $0x1,0x4b4(%rax)` (hooks_count[UC_HOOK_BLOCK_IDX]) at +0x178. */
 const COUNT_AT = 0x178, JNE_AT = 0x189;
@@ -55,31 +55,21 @@ export const CHECK = Uint8Array.from([
   0xc3,                         // 50 ret
 ]);
 
-let state: boolean | undefined;
-
 /** Mend once per process; true when every block hook is inline and bounded. */
-export function boundedBlockHooks(L: UcLib): boolean {
-  if (state !== undefined) return state;
-  state = false;
-  if (process.arch !== 'x64' || process.platform !== 'linux') return state;
-  try {
-    const fn = libsym(L, 'translator_loop_x86_64');
-    if (fn === null) return state;
-    const at = (off: number, n: number) => libbytes(L, fn + BigInt(off), n);
-    if (!same(at(COUNT_AT, COUNT.length), COUNT) || !same(at(DB_AT, DB.length), DB)) return state;
-    const jne = at(JNE_AT, 6), loop = at(LOOP_AT, LOOP.length);
-    const site = fn + BigInt(TEST_AT);
-    if (same(jne, NOP6) && loop[5] === 0xe8) return (state = true); // mended already
-    if (!same(jne, JNE) || !same(loop, LOOP)) return state;
-    const check = codePage(L, CHECK, site);
-    if (check === null) return state;
-    const rel = Number(check - (site + 5n));
-    const call = Uint8Array.of(0xe8, rel & 0xff, (rel >>> 8) & 0xff, (rel >>> 16) & 0xff, (rel >>> 24) & 0xff);
-    // The call first: with the jne still there it is only reached with one hook.
-    if (!patchBytes(L, site, call)) return state;
-    state = patchBytes(L, fn + BigInt(JNE_AT), Uint8Array.from(NOP6));
-  } catch {
-    state = false;
-  }
-  return state;
-}
+export const boundedBlockHooks = mendOnce((L: UcLib): boolean => {
+  const fn = libsym(L, 'translator_loop_x86_64');
+  if (fn === null) return false;
+  const at = (off: number, n: number) => libbytes(L, fn + BigInt(off), n);
+  if (!same(at(COUNT_AT, COUNT.length), COUNT) || !same(at(DB_AT, DB.length), DB)) return false;
+  const jne = at(JNE_AT, 6), loop = at(LOOP_AT, LOOP.length);
+  const site = fn + BigInt(TEST_AT);
+  if (same(jne, NOP6) && loop[5] === 0xe8) return true; // mended already
+  if (!same(jne, JNE) || !same(loop, LOOP)) return false;
+  const check = codePage(L, CHECK, site);
+  if (check === null) return false;
+  const rel = Number(check - (site + 5n));
+  const call = Uint8Array.of(0xe8, rel & 0xff, (rel >>> 8) & 0xff, (rel >>> 16) & 0xff, (rel >>> 24) & 0xff);
+  // The call first: with the jne still there it is only reached with one hook.
+  if (!patchBytes(L, site, call)) return false;
+  return patchBytes(L, fn + BigInt(JNE_AT), Uint8Array.from(NOP6));
+});

@@ -95,3 +95,23 @@ export function codePage(L: UcLib, code: Uint8Array, near?: bigint): bigint | nu
   }
   return null;
 }
+
+/**
+ * A mend applied at most once per process: `mend` says whether it took
+ * (or was there already). It runs on x86-64 Linux only, and anything it
+ * throws counts as not applied: p9emu then runs without it.
+ */
+export function mendOnce(mend: (L: UcLib) => boolean): (L: UcLib) => boolean {
+  let state: boolean | undefined;
+  return (L) => {
+    if (state !== undefined) return state;
+    state = false;
+    if (process.arch !== 'x64' || process.platform !== 'linux') return state;
+    try {
+      state = mend(L);
+    } catch {
+      state = false;
+    }
+    return state;
+  };
+}

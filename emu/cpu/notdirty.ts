@@ -32,7 +32,7 @@
 // leaves the library alone and stores stay slow but correct.
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { libbytes, libsym, patchBytes } from './libsym.ts';
+import { libbytes, libsym, mendOnce, patchBytes } from './libsym.ts';
 
 /** Where the guard sits in the Debian bookworm 2.0.1 build (x86-64). */
 const AT = 0x3bd, BACK = 0x12f, LEN = 45;
@@ -97,24 +97,15 @@ function permsOffset(L: UcLib): number | null {
   return null;
 }
 
-let state: boolean | undefined;
-
 /** Mend the library once per process; true when stores to non-exec pages are fast. P9EMU_NOTDIRTY=slow opts out. */
-export function fastStores(L: UcLib): boolean {
-  if (state !== undefined) return state;
-  state = false;
-  if (process.env.P9EMU_NOTDIRTY === 'slow' || process.arch !== 'x64' || process.platform !== 'linux') return state;
-  try {
-    const fn = libsym(L, 'tlb_set_page_with_attrs_x86_64');
-    const perms = permsOffset(L);
-    if (fn === null || perms === null) return state;
-    const code = libbytes(L, fn + BigInt(AT), LEN);
-    const want = replacement(perms);
-    if (want.every((b, i) => code[i] === b)) return (state = true); // mended already
-    if (!original().every((b, i) => code[i] === b)) return state;
-    state = patchBytes(L, fn + BigInt(AT), Uint8Array.from(want));
-  } catch {
-    state = false;
-  }
-  return state;
-}
+export const fastStores = mendOnce((L: UcLib): boolean => {
+  if (process.env.P9EMU_NOTDIRTY === 'slow') return false;
+  const fn = libsym(L, 'tlb_set_page_with_attrs_x86_64');
+  const perms = permsOffset(L);
+  if (fn === null || perms === null) return false;
+  const code = libbytes(L, fn + BigInt(AT), LEN);
+  const want = replacement(perms);
+  if (want.every((b, i) => code[i] === b)) return true; // mended already
+  if (!original().every((b, i) => code[i] === b)) return false;
+  return patchBytes(L, fn + BigInt(AT), Uint8Array.from(want));
+});
