@@ -9,7 +9,7 @@ import { Chan, devdefaults, type Dev } from './dev.ts';
 import type { Dir, Qid } from './dat.ts';
 import type { Proc } from './proc.ts';
 import type { HostRoot } from './kernel.ts';
-import { DMDIR, OREAD, OTRUNC, QTDIR, QTFILE } from './dat.ts';
+import { DMDIR, DMEXCL, OREAD, OTRUNC, QTDIR, QTFILE } from './dat.ts';
 import { walkto } from './devdir.ts';
 import { Eexist, Eio, Eisdir, Enonexist, Enotdir, Eperm, error, isKernelError } from './error.ts';
 import { openmode } from './fd.ts';
@@ -20,6 +20,8 @@ interface Hostfile {
   readonly writable: boolean;
   readonly user: string;
   readonly rel: string;       // path below the root, '' for the root itself
+  /** Host files given the exclusive-use bit (DMEXCL) by wstat: kept here, as the host has no such bit. */
+  readonly excl: Set<string>;
 }
 
 function hostfile(c: Chan): Hostfile {
@@ -78,7 +80,7 @@ function mkdir(c: Chan, h: Hostfile, name: string, st: fs.Stats): Dir {
   const qid = mkqid(st);
   return {
     type: c.dev.dc.codePointAt(0)!, dev: c.devno, qid,
-    mode: ((st.mode & 0o777) | (st.isDirectory() ? DMDIR : 0)) >>> 0,
+    mode: ((st.mode & 0o777) | (st.isDirectory() ? DMDIR : 0) | (h.excl.has(h.rel) ? DMEXCL : 0)) >>> 0,
     atime: Math.floor(st.atimeMs / 1000), mtime: Math.floor(st.mtimeMs / 1000),
     length: st.isDirectory() ? 0 : st.size,
     name, uid: h.user, gid: h.user, muid: h.user,
@@ -189,10 +191,22 @@ function hostremove(_up: Proc, c: Chan): void {
 
 function hostwstat(_up: Proc, c: Chan, d: Dir): void {
   const h = hostfile(c);
-  writable(h);
   let real = realof(h);
+  if (d.mode >>> 0 !== 0xffffffff && exclonly(h, real, d)) {
+    // Only the exclusive-use bit changes (Go's cmd/go sets it on a go.mod
+    // before opening it, lockedfile_plan9.go): allowed on a read-only tree
+    // too, and kept in memory, as the host has no such bit.
+    if (d.mode & DMEXCL) h.excl.add(h.rel);
+    else h.excl.delete(h.rel);
+    return;
+  }
+  writable(h);
   if (BigInt(d.length) !== 0xffffffffffffffffn) host(() => fs.truncateSync(real, Number(d.length)));
-  if (d.mode >>> 0 !== 0xffffffff) host(() => fs.chmodSync(real, d.mode & 0o777));
+  if (d.mode >>> 0 !== 0xffffffff) {
+    host(() => fs.chmodSync(real, d.mode & 0o777));
+    if (d.mode & DMEXCL) h.excl.add(h.rel);
+    else h.excl.delete(h.rel);
+  }
   if (d.name !== '' && d.name !== path.basename(real)) {
     if (h.rel === '') error(Eperm);
     const to = path.join(path.dirname(real), d.name);
@@ -201,6 +215,15 @@ function hostwstat(_up: Proc, c: Chan, d: Dir): void {
     real = to;
     c.aux = { ...h, rel: path.posix.join(path.posix.dirname(h.rel), d.name) };
   }
+}
+
+/** A wstat that changes nothing but the mode's DMEXCL bit. */
+function exclonly(h: Hostfile, real: string, d: Dir): boolean {
+  const st = host(() => fs.statSync(real));
+  const dir = st.isDirectory() ? DMDIR : 0;
+  return (d.mode & ~DMEXCL) >>> 0 === ((st.mode & 0o777) | dir) >>> 0 &&
+    BigInt(d.length) === 0xffffffffffffffffn && (d.name === '' || d.name === path.basename(real)) &&
+    d.mtime >>> 0 === 0xffffffff && h.rel !== '';
 }
 
 export const devhost: Dev = {
@@ -223,7 +246,7 @@ export const devhost: Dev = {
 export function hostattach(root: HostRoot, user: string): Chan {
   const real = fs.realpathSync(root.dir);
   const c = new Chan(devhost, mkqid(fs.statSync(real)));
-  c.aux = { root: real, writable: root.writable, user, rel: '' } satisfies Hostfile;
+  c.aux = { root: real, writable: root.writable, user, rel: '', excl: new Set() } satisfies Hostfile;
   c.path = '/';
   return c;
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { TestKernel, errof } from '../kit/kernelkit.ts';
 import { ls, open, read, write } from '../kit/devkit.ts';
 import { namec } from '../../emu/port/chan.ts';
-import { DMDIR, OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
+import { DMDIR, DMEXCL, OREAD, ORDWR, OWRITE } from '../../emu/port/dat.ts';
 
 let top: string, root: string;
 
@@ -66,6 +66,28 @@ describe('a host directory at /', () => {
     const { p } = setup();
     expect(errof(() => open(p, '/bin/prog', OWRITE))).toBe("permission denied: '/bin/prog'");
     expect(errof(() => namec(p, '/new', 'create', OWRITE, 0o644))).toBe("mounted directory forbids creation: '/new'");
+  });
+
+  it('takes the exclusive-use bit alone on a read-only tree, in memory (cmd/go locks go.mod with it); any other change is refused', () => {
+    const { p } = setup();
+    const c = namec(p, '/bin/prog', 'access');
+    const st = c.dev.stat(p, c);
+    expect(st.mode & DMEXCL).toBe(0);
+    const nulldir = { ...st, type: 0xffff, dev: 0xffffffff, qid: { type: 0xff, vers: 0xffffffff, path: 0xffffffffffffffffn },
+      mode: 0xffffffff, atime: 0xffffffff, mtime: 0xffffffff, length: 0xffffffffffffffffn, name: '', uid: '', gid: '', muid: '' };
+    c.dev.wstat(p, c, { ...nulldir, mode: (st.mode | DMEXCL) >>> 0 });
+    expect((c.dev.stat(p, c).mode & DMEXCL) >>> 0).toBe(DMEXCL);
+    const again = namec(p, '/bin/prog', 'access');
+    expect((again.dev.stat(p, again).mode & DMEXCL) >>> 0).toBe(DMEXCL);
+    expect(fs.statSync(path.join(root, 'bin', 'prog')).mode & 0o777).toBe(0o755);
+    expect(errof(() => c.dev.wstat(p, c, { ...nulldir, mode: (0o700 | DMEXCL) >>> 0 }))).toBe('permission denied');
+    c.dev.wstat(p, c, { ...nulldir, mode: st.mode });
+    expect(c.dev.stat(p, c).mode & DMEXCL).toBe(0);
+    // Each boot has its own: a new kernel's tree shows no bit.
+    const q = setup().p;
+    const d = namec(q, '/bin/prog', 'access');
+    c.dev.wstat(p, c, { ...nulldir, mode: (st.mode | DMEXCL) >>> 0 });
+    expect(d.dev.stat(q, d).mode & DMEXCL).toBe(0);
   });
 
   it('when writable, creates, writes and removes host files', () => {
