@@ -5,7 +5,7 @@
 // cmd/go: a guest `go build` compiles the runtime inside the emulator,
 // which takes minutes (README, "The Go toolchain in the guest").
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO, skipWithoutGo } from './gobuild.ts';
@@ -19,14 +19,28 @@ const T = 120_000;
 const ENV: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '', XDG_CACHE_HOME: join(REPO, '.cache/xdg') };
 delete ENV.GOCACHE;
 
+/** A command's stdout and stderr, without blocking the test worker. */
+function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(cmd, args, { env: ENV });
+    let stdout = '', stderr = '';
+    c.stdout.on('data', (b) => (stdout += b));
+    c.stderr.on('data', (b) => (stderr += b));
+    c.on('error', reject);
+    c.on('close', () => resolve({ stdout, stderr }));
+  });
+}
+
 describe.skipIf(skipWithoutGo())("the guest's go command", () => {
   let root = '';
   let release = '';
-  beforeAll(() => {
+  beforeAll(async () => {
     const pin = pinGo()!;
     root = pin.goroot;
     release = pin.release;
-    const r = spawnSync(process.execPath, [join(REPO, 'bin/p9emu'), 'gotool', '--go', pin.go, 'go'], { encoding: 'utf8', env: ENV });
+    // Asynchronous: a cold build takes a minute or more, and a worker that
+    // blocks that long misses vitest's own calls ("Timeout calling onTaskUpdate").
+    const r = await run(process.execPath, [join(REPO, 'bin/p9emu'), 'gotool', '--go', pin.go, 'go']);
     expect(r.stderr).toMatch(new RegExp(`^p9emu gotool: (built go for|${release}: already built)`));
     expect(r.stdout).toBe(`${join(REPO, '.cache/xdg/p9emu/gotool', release)}\n`);
   }, 600_000);
