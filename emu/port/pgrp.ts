@@ -30,7 +30,6 @@ export class Pgrp {
     if ((old.qid.type ^ to.qid.type) & QTDIR) error(Emount);
     if (!(old.qid.type & QTDIR) && order !== MREPL) error(Emount);
     const m: Mount = { to: to.clone(), flag: flag & MCREATE };
-    m.to.path = to.path;
     let list = this.mnt.get(old.path);
     // A union starts with what was there before (9front cmount: "union with the old chan").
     if (!list && order !== MREPL) list = [{ to: old.clone(), flag: 0 }];
@@ -82,7 +81,7 @@ export class Pgrp {
   dup(): Pgrp {
     const p = new Pgrp(this.kernel);
     // Each name space holds its own reference to what is mounted (9front pgrpcpy).
-    for (const [k, v] of this.mnt) p.mnt.set(k, v.map((m) => ({ to: cloneto(m.to), flag: m.flag })));
+    for (const [k, v] of this.mnt) p.mnt.set(k, v.map((m) => ({ to: m.to.clone(), flag: m.flag })));
     p.noattach = this.noattach;
     return p;
   }
@@ -104,10 +103,4 @@ export function cleanpgrp(k: Plan9): Pgrp {
   const g = new Pgrp(k);
   bindsharp(g, '/', devattach(devroot, ''));
   return g;
-}
-
-function cloneto(c: Chan): Chan {
-  const n = c.clone();
-  n.path = c.path;
-  return n;
 }
