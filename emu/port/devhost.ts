@@ -196,16 +196,14 @@ function hostwstat(_up: Proc, c: Chan, d: Dir): void {
     // Only the exclusive-use bit changes (Go's cmd/go sets it on a go.mod
     // before opening it, lockedfile_plan9.go): allowed on a read-only tree
     // too, and kept in memory, as the host has no such bit.
-    if (d.mode & DMEXCL) h.excl.add(h.rel);
-    else h.excl.delete(h.rel);
+    setexcl(h, d.mode);
     return;
   }
   writable(h);
   if (BigInt(d.length) !== 0xffffffffffffffffn) host(() => fs.truncateSync(real, Number(d.length)));
   if (d.mode >>> 0 !== 0xffffffff) {
     host(() => fs.chmodSync(real, d.mode & 0o777));
-    if (d.mode & DMEXCL) h.excl.add(h.rel);
-    else h.excl.delete(h.rel);
+    setexcl(h, d.mode);
   }
   if (d.name !== '' && d.name !== path.basename(real)) {
     if (h.rel === '') error(Eperm);
@@ -215,6 +213,12 @@ function hostwstat(_up: Proc, c: Chan, d: Dir): void {
     real = to;
     c.aux = { ...h, rel: path.posix.join(path.posix.dirname(h.rel), d.name) };
   }
+}
+
+/** Keep the DMEXCL bit of mode for h (the host file has none). */
+function setexcl(h: Hostfile, mode: number): void {
+  if (mode & DMEXCL) h.excl.add(h.rel);
+  else h.excl.delete(h.rel);
 }
 
 /** A wstat that changes nothing but the mode's DMEXCL bit. */
