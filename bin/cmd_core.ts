@@ -32,9 +32,7 @@ export async function coreMain(argv: string[]): Promise<number> {
         return 0;
       }
       if (a === '--gdb') {
-        c.i++;
-        if (c.done) throw new UsageError('--gdb needs [HOST:]PORT');
-        gdb = gdbAddress(c.word);
+        gdb = gdbAddress(c.value(a));
         continue;
       }
       if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
