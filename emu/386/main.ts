@@ -12,8 +12,9 @@ import { consfd } from '../port/devcons.ts';
 import { attachtrap, dispatch } from './trap.ts';
 import { BRKMAX, loadaout } from './exec.ts';
 import { procregs, regsize, setprocregs } from './procregs.ts';
+import { tosaddr } from './mem.ts';
 
-export const arch386: Arch = { attach: attachtrap, dispatch, regsize, procregs, setprocregs };
+export const arch386: Arch = { attach: attachtrap, dispatch, regsize, procregs, setprocregs, tosaddr };
 
 /**
  * What /env holds before any program runs: the kernel's ksetenv at boot

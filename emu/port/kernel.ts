@@ -55,6 +55,8 @@ export interface Arch {
   procregs(p: Proc, file: RegFile): Uint8Array;
   /** A debugger's write at off into regs or fpregs (what a user may change only). */
   setprocregs(p: Proc, file: RegFile, off: number, data: Uint8Array): void;
+  /** What exec returns (execregs): the address of the new image's Tos, which _main keeps. */
+  tosaddr(f: Flavor): number;
 }
 
 /** The register files of /proc/N. */

@@ -347,7 +347,8 @@ export function sysnsec(up: Proc, a: readonly number[]): number {
  * process after the file, close the OCEXEC fds, drop the note handler and
  * pending notes, and leave the 386 half (After 'exec': 386/exec.ts
  * execimage, after the CPU stopped) to replace the address space and
- * registers. AX becomes the Tos address.
+ * registers. exec returns the Tos address in AX, as both kernels' execregs
+ * do (9front pc/trap.c: (uintptr)tos; 4e: USTKTOP-sizeof(Tos)).
  */
 export function sysexec(up: Proc, a: readonly number[]): number {
   const file = namearg(up, a[0]!);
@@ -380,7 +381,7 @@ export function sysexec(up: Proc, a: readonly number[]): number {
   if (up.kernel.flavor === '9front') up.errstr = up.syserrstr = '';
   up.kernel.trace.procev(up, 'exec', JSON.stringify(name), { name: up.text });
   up.after = { kind: 'exec', image, aout, argv };
-  return 0;
+  return up.kernel.arch.tosaddr(up.kernel.flavor);
 }
 
 const MAXARGV = 4096;

@@ -120,6 +120,9 @@ describe('segattach, segdetach, segfree (9front port/segment.c)', () => {
       // The exec event names the new text as exec sets it (what Perfetto's track label shows).
       const execs = r.events.filter((e) => e.kind === 'proc' && e.what === 'exec');
       expect(execs.map((e) => e.kind === 'proc' && [e.detail, e.name])).toEqual([['"seg"', 'seg'], ['"/seg.out"', 'seg.out']]);
+      // exec returns the new image's Tos address (4e execregs: USTKTOP-sizeof(Tos), 0xdffff000-72).
+      const ret = r.events.flatMap((e) => (e.kind === 'sys' && e.name === 'exec' ? [e.ret >>> 0] : []));
+      expect(ret).toEqual([0xdfffefb8]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
