@@ -30,6 +30,7 @@ import { procctl, type Ctlresult } from '../port/procctl.ts';
 import { syscallfmt, sysretfmt } from '../port/syscallfmt.ts';
 import { segclock } from '../port/profile.ts';
 import { SLICE_US } from '../port/sched.ts';
+import { SAMPLE, sampled } from '../port/cputime.ts';
 
 /** Register the INT $64 hook of a new process's CPU. */
 export function attachtrap(p: Proc): void {
@@ -121,6 +122,7 @@ function readslow(up: Proc, sp: number, a: number[]): void {
 /** Run the call; undefined when it blocked (the process is parked). */
 function invoke(up: Proc, sc: Syscall): number | undefined {
   up.rpcnext = 0;
+  const t0 = sampled() ? up.kernel.clock.uptime() : -1;
   try {
     const r = sc.fn!(up, up.sysargs);
     up.rpclog.length = 0;
@@ -140,6 +142,8 @@ function invoke(up: Proc, sc: Syscall): number | undefined {
     }
     internalerror(up, sc.name, e);
     return -1;
+  } finally {
+    if (t0 >= 0) up.time.sys += (up.kernel.clock.uptime() - t0) * SAMPLE;  // its system time (port/cputime.ts)
   }
 }
 
@@ -331,11 +335,13 @@ function run1(p: Proc): void {
     p.after = null;
     // The second half of a call (fork's child, exec's image, noted): its failure is the call's.
     if (a) {
+      const t0 = k.clock.uptime();
       try {
         complete(p, a);
       } catch (e) {
         internalerror(p, systab[p.scallnr]?.name ?? 'trap', e);
       }
+      p.time.sys += k.clock.uptime() - t0;
     }
     // A debugger sees a note before it goes out, and the process before it runs.
     if (dbg !== null && p.alive && a?.kind !== 'fork' && dbg.beforeNotes(p)) return k.sched.hold(p);

@@ -6,6 +6,7 @@
 // is served by kbdfs or rio. There is no user-space console server here,
 // so both flavors keep 4e's behaviour and read the host's input.
 
+import { cputimes } from './cputime.ts';
 import { Chan, devdefaults, type Dev, type Dirtab } from './dev.ts';
 import type { Proc } from './proc.ts';
 import { DMDIR, NUMSIZE, OREAD, OWRITE } from './dat.ts';
@@ -73,8 +74,7 @@ function bintime(up: Proc, n: number): Uint8Array {
 
 /** User, sys, real, and the children's three, in ms (libc times()). */
 function cputime(up: Proc): string {
-  const real = Math.floor((up.kernel.now() - up.start) / 1e6);
-  return [up.utime, up.stime, real, 0, 0, 0].map((v) => numfield(v)).join('');
+  return cputimes(up).map((v) => numfield(v)).join('');
 }
 
 /** One line per CPU: its number and nine counters we do not keep. */

@@ -3,6 +3,7 @@
 // often from inside a CPU hook, so it only marks the process Moribund;
 // reap() frees the CPU and memory once the CPU is no longer running.
 
+import { exittimes } from './cputime.ts';
 import type { Proc } from './proc.ts';
 import { kstrcpy } from './note.ts';
 import { ERRMAX } from './dat.ts';
@@ -51,7 +52,8 @@ export function pexit(up: Proc, exitstr: string, freemem: boolean): void {
   if (parent && parent.alive && !up.nowait) {
     const real = Math.round((k.now() - up.start) / 1e6);
     const msg = exitstr === '' ? '' : kstrcpy(`${up.text} ${up.pid}: ${exitstr}`, ERRMAX);
-    if (parent.waitq.length < NWAIT) parent.waitq.push({ pid: up.pid, time: [up.utime, up.stime, real], msg });
+    const [user, sys] = exittimes(up, parent);
+    if (parent.waitq.length < NWAIT) parent.waitq.push({ pid: up.pid, time: [user, sys, real], msg });
     parent.nchild--;
     wakeup(parent.waitr);
   }

@@ -2,6 +2,7 @@
 // error strings, and the CPU + address space it runs on. Portable: nothing
 // here knows a register name; 386/ does that.
 
+import { newcputime, type Cputime } from './cputime.ts';
 import type { Cpu, CpuContext } from '../cpu/cpu.ts';
 import type { Plan9 } from './kernel.ts';
 import type { Note } from './dat.ts';
@@ -144,10 +145,9 @@ export class Proc {
   /** What the trap must finish after the call stored its result (see After); null for most calls. */
   after: After | null = null;
 
-  // accounting (ms)
+  /** When it was created (kernel ns), and the CPU time it and its exited children used (cputime.ts). */
   readonly start: number;
-  utime = 0;
-  stime = 0;
+  readonly time: Cputime = newcputime();
 
   constructor(
     readonly kernel: Plan9,

@@ -2,6 +2,7 @@
 // status, segment, fd, ns, args and wait, each in its kernel's format.
 // docs/proc.md lists them with examples.
 
+import { cputimes } from './cputime.ts';
 import type { Proc, Waitmsg } from './proc.ts';
 import type { Segment } from './segment.ts';
 import { fdprint } from './devdup.ts';
@@ -41,8 +42,7 @@ function memkb(p: Proc): number {
  * base and current priority.
  */
 export function statustext(up: Proc, p: Proc): string {
-  const real = Math.floor((up.kernel.now() - p.start) / 1e6);
-  const nums = [p.utime, p.stime, real, 0, 0, 0, memkb(p), p.basepri, p.basepri].map((v) => String(Math.floor(v)).padStart(11));
+  const nums = [...cputimes(p), memkb(p), p.basepri, p.basepri].map((v) => String(Math.floor(v)).padStart(11));
   const state = psstate(up, p);
   if (up.kernel.flavor === '4e') {
     const col = (s: string, w: number) => s.padEnd(w).slice(0, w);

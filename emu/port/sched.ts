@@ -216,10 +216,12 @@ export class Sched {
         this.current = p;
         this.dispatchedAt = performance.now();
         this.runs = 0;
+        const t0 = this.now();
         try {
           this.dispatch(p);
         } finally {
           this.current = null;
+          p.time.cpu += this.now() - t0;  // its CPU time (cputime.ts)
         }
         // Let host I/O callbacks (stdin) in now and then.
         if (Date.now() - lastYield > 50) {
