@@ -6,18 +6,13 @@
 import type { Machine } from './cpu.ts';
 import { FakeCpu } from './fakecpu.ts';
 import { jsAlloc, unicornAlloc } from './hostmem.ts';
-import { watchdog } from './preempt.ts';
-import { UnicornCpu, getPreemptMode } from './unicorn.ts';
-import { unicorn, unicornPath } from './unicorn_ffi.ts';
+import { UnicornCpu } from './unicorn.ts';
+import { unicorn } from './unicorn_ffi.ts';
 
 export type { Machine } from './cpu.ts';
 
 /** Real CPUs. Throws CpuUnavailable (one line) if libunicorn cannot be loaded. */
 export function unicornMachine(): Machine {
-  // The preemption watchdog is a worker thread that loads koffi and the
-  // library itself (~25 ms): start it now, on the other core, so that its
-  // start-up overlaps ours instead of holding a short run's exit.
-  if (getPreemptMode() === 'watchdog') watchdog(unicornPath());
   unicorn(); // fail here, once, rather than at the first exec
   return { newCpu: () => new UnicornCpu(), alloc: unicornAlloc };
 }

@@ -19,11 +19,17 @@
 //
 // The worker is plain CommonJS source evaluated in the thread, so it needs
 // no TypeScript loader; it loads koffi and libunicorn itself.
+//
+// Started lazily: a thread with its own Node environment, koffi and
+// libunicorn costs a short run more than it saves (a Go hello makes 50-90
+// timed runs: docs/startup.md). Until LAZY_RUNS timed runs have been made,
+// and then until the thread has loaded, runs use Unicorn's own timeout, so
+// a runaway guest is stopped all the same.
 
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 
-const LOCK = 0, GEN = 1, ARMED = 2, FIRED = 3, IDLE = 4;
+const LOCK = 0, GEN = 1, ARMED = 2, FIRED = 3, IDLE = 4, READY = 5;
 
 const workerSource = `
 const { workerData } = require('node:worker_threads');
@@ -31,6 +37,7 @@ const koffi = require(workerData.koffiPath);
 const lib = koffi.load(workerData.libPath);
 const stop = lib.func('int uc_emu_stop(void *uc)');
 const ctl = new Int32Array(workerData.sab, 0, 8);
+Atomics.store(ctl, 5, 1); // READY
 require('node:worker_threads').parentPort.postMessage('ready');
 const big = new BigInt64Array(workerData.sab, 32, 2);
 const LOCK = 0, GEN = 1, ARMED = 2, FIRED = 3, IDLE = 4;
@@ -78,19 +85,20 @@ export class Watchdog {
     this.big = new BigInt64Array(sab, 32, 2);
     const koffiPath = createRequire(import.meta.url).resolve('koffi');
     this.worker = new Worker(workerSource, { eval: true, workerData: { sab, koffiPath, libPath } });
-    this.worker.on('error', (e) => {
-      // Without the watchdog runs can no longer be preempted; said once, at
-      // the first slice (a watchdog started early for a library that then
-      // fails to load in the main thread too stays silent).
-      this.failed = e instanceof Error ? e.message : String(e);
-      this.worker.unref();
-    });
+    // A watchdog that fails to start never becomes ready: runs keep Unicorn's timeout.
+    this.worker.on('error', () => this.worker.unref());
     // Keep the host process alive until the worker has loaded koffi and
     // libunicorn: a process that exits while a worker is still loading a
     // native addon dies in node with "FATAL ERROR … napi_throw" (seen with
     // short Go runs). After that it must not hold the process open.
-    this.worker.once('message', () => this.worker.unref());
+    this.started = new Promise((resolve) => this.worker.once('message', () => {
+      this.worker.unref();
+      resolve();
+    }));
   }
+
+  /** Settles when the thread is ready (tests). */
+  readonly started: Promise<void>;
 
   private lock(): void {
     while (Atomics.compareExchange(this.ctl, LOCK, 0, 1) !== 0);
@@ -99,15 +107,13 @@ export class Watchdog {
     Atomics.store(this.ctl, LOCK, 0);
   }
 
-  private failed: string | null = null;
-  private warned = false;
+  /** The thread has loaded koffi and libunicorn: it can stop engines. */
+  get ready(): boolean {
+    return Atomics.load(this.ctl, READY) === 1;
+  }
 
   /** Start a slice for `engine` that ends `us` microseconds from now. */
   arm(engine: bigint, us: number): void {
-    if (this.failed !== null && !this.warned) {
-      this.warned = true;
-      process.emitWarning(`p9emu: preemption watchdog failed: ${this.failed}`);
-    }
     const deadline = process.hrtime.bigint() + BigInt(Math.ceil(us * 1000));
     this.lock();
     this.big[0] = engine;
@@ -134,8 +140,27 @@ export class Watchdog {
 
 let shared: Watchdog | undefined;
 
-/** The process-wide watchdog (one is enough: only one engine runs at a time). */
-export function watchdog(libPath: string): Watchdog {
+/** The process-wide watchdog, started now if it is not (one is enough: only one engine runs at a time). */
+export function startWatchdog(libPath: string): Watchdog {
   if (!shared) shared = new Watchdog(libPath);
   return shared;
+}
+
+/** Timed runs made with Unicorn's timeout before the watchdog thread is started. */
+export const LAZY_RUNS = 256;
+let timedRuns = 0;
+
+/**
+ * The watchdog for a timed run, or undefined while it is not started or
+ * not ready yet (the run then uses Unicorn's timeout); the LAZY_RUNS-th
+ * timed run starts it.
+ */
+export function readyWatchdog(libPath: string): Watchdog | undefined {
+  if (!shared && ++timedRuns >= LAZY_RUNS) startWatchdog(libPath);
+  return shared?.ready ? shared : undefined;
+}
+
+/** Whether the watchdog thread is started, and ready (tests). */
+export function watchdogState(): 'off' | 'starting' | 'ready' {
+  return !shared ? 'off' : shared.ready ? 'ready' : 'starting';
 }

@@ -8,7 +8,7 @@
 
 import type { Cpu, HostMem, RunOptions, Stop } from './cpu.ts';
 import { UC_ERR_INSN_INVALID, UC_ERR_OK, X86, ucErrorText, unicorn } from './unicorn_ffi.ts';
-import { watchdog } from './preempt.ts';
+import { readyWatchdog } from './preempt.ts';
 import { findInsnPc, refineFaultPc } from './faultpc.ts';
 import { isPriv, type PrivInsn } from './privinsn.ts';
 import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
@@ -32,14 +32,11 @@ export { CpuError } from './ucengine.ts';
 // never mapped). Any other value costs a TB flush per run (measured).
 const UNTIL = 0;
 
-/** How run({timeoutUs}) preempts: our watchdog thread, or Unicorn's per-call timer thread. */
+/** How run({timeoutUs}) preempts: our watchdog thread (Unicorn's timer until it is started: preempt.ts), or Unicorn's per-call timer thread. */
 export type PreemptMode = 'watchdog' | 'unicorn';
 let preemptMode: PreemptMode = process.env.P9EMU_PREEMPT === 'unicorn' ? 'unicorn' : 'watchdog';
 export function setPreemptMode(m: PreemptMode): void {
   preemptMode = m;
-}
-export function getPreemptMode(): PreemptMode {
-  return preemptMode;
 }
 
 /** REP MOVS/STOS in one host copy (repstring.ts) in free runs; off, the engine's loop (tests compare the two). */
@@ -115,7 +112,7 @@ export class UnicornCpu extends UcHooks implements Cpu {
     this.ran = true;
 
     const pc = this.rawRead(X86.eip);
-    const wd = us > 0 && preemptMode === 'watchdog' ? watchdog(this.L.path) : undefined;
+    const wd = us > 0 && preemptMode === 'watchdog' ? readyWatchdog(this.L.path) : undefined;
     let timedOut = false;
     let err: number;
     const t0 = us > 0 && !wd ? performance.now() : 0;

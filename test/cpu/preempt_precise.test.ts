@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { guest, le32 } from './guest.ts';
 import { noExitRequestOffset } from '../../emu/cpu/exitreq.ts';
-import { unicorn } from '../../emu/cpu/unicorn_ffi.ts';
+import { unicorn, unicornPath } from '../../emu/cpu/unicorn_ffi.ts';
+import { startWatchdog } from '../../emu/cpu/preempt.ts';
 
 const N = 200_000_000;  // ~0.5 s since stores to a page without exec are fast (notdirty.ts)
 const LOOP = [
@@ -26,7 +27,9 @@ describe('preemption is precise', () => {
     expect(noExitRequestOffset(unicorn())).toBeGreaterThan(0);
   });
 
-  it('a store loop preempted every 50 µs loses and repeats nothing', () => {
+  it('a store loop preempted every 50 µs loses and repeats nothing', async () => {
+    // By the watchdog thread, started now rather than after LAZY_RUNS slices of Unicorn's timeout (preempt.ts).
+    await startWatchdog(unicornPath()).started;
     const g = guest(LOOP);
     try {
       g.cpu.setRegs({ bx: 0, cx: N });
