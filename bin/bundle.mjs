@@ -21,9 +21,11 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
-export async function start(name) {
+/** Run the command NAME; `native`: it will load libunicorn (preloadUnicorn). */
+export async function start(name, { native = false } = {}) {
   const bundle = fileURLToPath(new URL(`../dist/${name}.cjs`, import.meta.url));
   if (existsSync(bundle)) {
+    if (native) preloadUnicorn(bundle);
     runCached(bundle);
     return;
   }
@@ -36,6 +38,26 @@ export async function start(name) {
   }
   register();
   await import(new URL(`./${name}.ts`, import.meta.url).href);
+}
+
+/**
+ * Start loading libunicorn (a 19 MB library to map and relocate: ~20 ms)
+ * on a thread of libuv's pool, through koffi's asynchronous call of
+ * dlopen, while this thread compiles the bundle; the bundle's own
+ * koffi.load then finds it loaded (docs/startup.md). Linux only (dlopen
+ * is in glibc's libc.so.6 since 2.34); any failure is left to that load to
+ * report. The same koffi module as the bundle's, from the bundle's place.
+ */
+function preloadUnicorn(bundle) {
+  if (process.platform !== 'linux') return;
+  try {
+    const koffi = createRequire(bundle)('koffi');
+    const dlopen = koffi.load('libc.so.6').func('void *dlopen(const char *file, int mode)');
+    const RTLD_NOW = 2;
+    dlopen.async(process.env.P9EMU_LIBUNICORN || 'libunicorn.so.2', RTLD_NOW, () => {});
+  } catch {
+    // No koffi, an older glibc: the bundle loads it all itself.
+  }
 }
 
 function cacheDir() {
@@ -65,7 +87,8 @@ function runCached(file) {
   if (made) process.once('exit', () => save(cache, script));
   // For P9EMU_STARTUP_PROFILE (bin/startup.ts).
   const how = cache === null ? 'off' : !made ? 'used' : cachedData === undefined ? 'none yet' : 'rejected';
-  globalThis.p9emuCompiled = [performance.now(), `code cache ${how}`];
+  const cpu = process.cpuUsage();
+  globalThis.p9emuCompiled = [performance.now(), (cpu.user + cpu.system) / 1000, `code cache ${how}`];
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
 }

@@ -3,4 +3,4 @@
 globalThis.p9emuExploreWorker = true;
 import { start } from './bundle.mjs';
 
-await start('p9emu');
+await start('p9emu', { native: true });
