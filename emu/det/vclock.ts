@@ -15,6 +15,10 @@ export class VirtualClock implements Clock {
     return VEPOCH_NS + this.ns;
   }
 
+  nsec(): bigint {
+    return BigInt(VEPOCH_NS) + BigInt(Math.floor(this.ns));
+  }
+
   uptime(): number {
     return this.ns;
   }

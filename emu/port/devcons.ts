@@ -54,9 +54,9 @@ function consdir(up: Proc): readonly Dirtab[] {
 
 /** "%11lud %21llud %21llud %21llud ": seconds, ns, ticks, tick frequency (9front readtime). */
 function timetext(up: Proc): string {
-  const ns = up.kernel.now();
-  return numfield(Math.floor(ns / 1e9)) +
-    [ns, up.kernel.uptime(), FASTHZ].map((v) => String(Math.floor(v)).padStart(VLNUMSIZE - 1) + ' ').join('');
+  const ns = up.kernel.nsec();
+  return numfield(Number(ns / 1_000_000_000n)) +
+    [ns, BigInt(Math.floor(up.kernel.uptime())), BigInt(FASTHZ)].map((v) => String(v).padStart(VLNUMSIZE - 1) + ' ').join('');
 }
 
 /** Our fast clock counts nanoseconds of uptime. */
@@ -67,8 +67,8 @@ function bintime(up: Proc, n: number): Uint8Array {
   const k = n >= 24 ? 3 : n >= 16 ? 2 : n >= 8 ? 1 : 0;
   const b = new Uint8Array(8 * k);
   const v = new DataView(b.buffer);
-  const vals = [up.kernel.now(), up.kernel.uptime(), FASTHZ];
-  for (let i = 0; i < k; i++) v.setBigInt64(8 * i, BigInt(Math.floor(vals[i]!)));
+  const vals = [up.kernel.nsec(), BigInt(Math.floor(up.kernel.uptime())), BigInt(FASTHZ)];
+  for (let i = 0; i < k; i++) v.setBigInt64(8 * i, vals[i]!);
   return b;
 }
 

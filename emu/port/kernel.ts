@@ -144,6 +144,11 @@ export class Plan9 {
     return this.clock.now();
   }
 
+  /** now() to the nanosecond (Clock.nsec). */
+  nsec(): bigint {
+    return this.clock.nsec();
+  }
+
   /** Nanoseconds since boot. */
   uptime(): number {
     return this.clock.uptime();

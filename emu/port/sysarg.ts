@@ -62,8 +62,8 @@ export function vlong(a: readonly number[], i: number): number {
 }
 
 /** Store a vlong through a user pointer (seek's and nsec's hidden result). */
-export function putvlong(up: Proc, addr: number, v: number): void {
+export function putvlong(up: Proc, addr: number, v: number | bigint): void {
   const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigInt64(0, BigInt(Math.trunc(v)), true);
+  new DataView(b.buffer).setBigInt64(0, typeof v === 'bigint' ? v : BigInt(Math.trunc(v)), true);
   copyout(up, addr, b);
 }

@@ -335,7 +335,7 @@ export function syssemrelease(up: Proc, a: readonly number[]): number {
 
 /** nsec(vlong*): nanoseconds since the epoch through the hidden result pointer. */
 export function sysnsec(up: Proc, a: readonly number[]): number {
-  putvlong(up, a[0]!, up.kernel.now());
+  putvlong(up, a[0]!, up.kernel.nsec());
   return 0;
 }
 

@@ -20,7 +20,7 @@ const T = 60_000;
 describe.skipIf(skipWithoutGo())('Go programs', () => {
   const bin: Record<string, string> = {};
   beforeAll(() => {
-    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'panicfault', 'signal', 'readfile', 'tmpfile', 'env', 'net']) {
+    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'panicfault', 'signal', 'readfile', 'tmpfile', 'env', 'net', 'nanotime']) {
       bin[n] = fixture(n);
     }
   }, 300_000);
@@ -75,6 +75,12 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
     expect(r.stdout).toBe(
       'sleep ok: true true\nafter fired\nticks 3\nstopped true\nafterfunc true\nmonotonic ok: true\nyear ok: true\n',
     );
+    expect(r.code).toBe(0);
+  }, T);
+
+  it('nanotime: /dev/bintime to the nanosecond, not in a double\'s 256 ns steps at this epoch', async () => {
+    const r = await runGo(bin.nanotime!);
+    expect(r.stdout).toBe('readings off a 256 ns step: true\n');
     expect(r.code).toBe(0);
   }, T);
 

@@ -26,6 +26,8 @@ export const DATASIZE = 0x10000;
 
 /** Fixed clocks, so outputs are reproducible. */
 export const NOW = 1_700_000_000_123_456_789;
+/** NOW to the nanosecond, which a double cannot hold: what bintime, time and nsec must give. */
+export const NOWNS = 1_700_000_000_123_456_789n;
 export const UPTIME = 5_000_000_000;
 
 export interface KitOptions {
@@ -52,7 +54,7 @@ export class TestKernel extends Plan9 {
     } as const;
     super(config, fakeMachine(), arch386, pc);
     this.console = console;
-    this.clock = { now: () => NOW, uptime: () => UPTIME };
+    this.clock = { now: () => NOW, nsec: () => NOWNS, uptime: () => UPTIME };
     this.random = (n) => new Uint8Array(n).map((_, i) => (i * 37 + 11) & 0xff);
     this.trace.listen(['notes'], (e) => {
       if (e.kind === 'note' && (e.what === 'post' || e.what === 'drop')) {

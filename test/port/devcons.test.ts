@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestKernel, NOW, UPTIME, errof, text } from '../kit/kernelkit.ts';
+import { TestKernel, NOW, NOWNS, UPTIME, errof, text } from '../kit/kernelkit.ts';
 import { ls, open, read, write } from '../kit/devkit.ts';
 import { consfd } from '../../emu/port/devcons.ts';
 import { OREAD, OWRITE } from '../../emu/port/dat.ts';
@@ -26,6 +26,7 @@ describe('#c', () => {
     const f = t.trim().split(/ +/).map(Number);
     expect(f[0]).toBe(Math.floor(NOW / 1e9));
     expect(f[2]).toBe(UPTIME);
+    expect(t.split(/ +/)[2]).toBe(String(NOWNS));
     expect(t.slice(0, 12)).toBe(String(Math.floor(NOW / 1e9)).padStart(11) + ' ');
   });
 
@@ -35,7 +36,7 @@ describe('#c', () => {
       const c = open(p, '/dev/bintime');
       const b = c.dev.read(p, c, n, 100);
       expect(b.length).toBe(want);
-      if (want >= 8) expect(new DataView(b.buffer).getBigInt64(0)).toBe(BigInt(Math.floor(NOW)));
+      if (want >= 8) expect(new DataView(b.buffer).getBigInt64(0)).toBe(NOWNS);
     });
 
   it('cputime is six readnum fields', () => {
