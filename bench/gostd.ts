@@ -1,6 +1,6 @@
 // Which standard-library packages' own tests pass under p9emu.
 //
-//   npx tsx bench/gostd.ts [--timeout S] [--jobs N] [--full] [--std] [--no-rerun] [PKG...]
+//   npx tsx bench/gostd.ts [--go 1.NN] [--timeout S] [--jobs N] [--full] [--std] [--no-rerun] [--out FILE] [PKG...]
 //
 // Each package is built with `GOOS=plan9 GOARCH=386 go test -c` (cached
 // under .cache/fixtures) and run through go_plan9_386_exec in the
@@ -10,11 +10,17 @@
 // is a fixed list of common ones. --jobs N runs N packages at once
 // (default 1, as go test -p 1). A package that fails is run again alone
 // afterwards (unless --no-rerun): one that passes then is a flake. The Go
-// release is the pinned one (test/kit/gopin.ts: P9EMU_GO_VERSION=1.NN).
+// release is the pinned one (test/kit/gopin.ts: P9EMU_GO_VERSION=1.NN,
+// or --go 1.NN). --out FILE appends each package's result to FILE as a
+// JSON line and, when FILE already holds results, runs only the packages
+// it lacks: a whole-library run takes hours and can be resumed. A
+// failure's whole output is kept in FILE.logs/.
 // Prints a Markdown table for the README: package, result, wall time,
 // and for a failure the first failing test or the last line of output.
 
 import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { REPO, goVersion, stdTest } from '../test/go/gobuild.ts';
@@ -45,10 +51,27 @@ export interface PkgResult {
   result: 'pass' | 'FAIL' | 'timeout' | 'build' | 'flaky';
   seconds: number;
   why: string;
+  /** The rerun alone of a failure that failed again: its result, seconds and reason. */
+  alone?: string;
+  /** The host's 1-minute load average when it finished. */
+  load?: number;
 }
 
 
-export async function runPkg(pkg: string, timeoutS: number, short: boolean): Promise<PkgResult> {
+/** The results FILE holds (one JSON PkgResult a line), by package; later lines win. */
+export function readResults(file: string): Map<string, PkgResult> {
+  const done = new Map<string, PkgResult>();
+  if (!existsSync(file)) return done;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const r = JSON.parse(line) as PkgResult;
+    done.set(r.pkg, r);
+  }
+  return done;
+}
+
+/** Run pkg's tests; when logdir is given, a failure's whole output is kept there as PKG.txt (slashes as _). */
+export async function runPkg(pkg: string, timeoutS: number, short: boolean, logdir?: string): Promise<PkgResult> {
   let bin: string;
   try {
     bin = stdTest(pkg);
@@ -72,13 +95,18 @@ export async function runPkg(pkg: string, timeoutS: number, short: boolean): Pro
     child.on('close', (code, signal) => {
       clearTimeout(killer);
       const seconds = (Date.now() - t0) / 1000;
-      if (code === 0 && /(^|\n)PASS\n/.test(out)) return resolve({ pkg, result: 'pass', seconds, why: '' });
+      const load = Number(loadavg()[0]!.toFixed(1));
+      if (code === 0 && /(^|\n)PASS\n/.test(out)) return resolve({ pkg, result: 'pass', seconds, why: '', load });
+      if (logdir) {
+        mkdirSync(logdir, { recursive: true });
+        writeFileSync(join(logdir, `${pkg.replace(/\//g, '_')}.txt`), out);
+      }
       const lines = out.split('\n').filter(Boolean);
       const failed = lines.find((l) => l.startsWith('--- FAIL'));
       const panicked = lines.find((l) => l.startsWith('panic: ') || l.startsWith('fatal error: '));
       const timedOut = signal === 'SIGKILL' || /test timed out/.test(out);
       const why = (failed ?? panicked ?? lines[lines.length - 1] ?? `exit ${code}`).trim().slice(0, 120);
-      resolve({ pkg, result: timedOut ? 'timeout' : 'FAIL', seconds, why });
+      resolve({ pkg, result: timedOut ? 'timeout' : 'FAIL', seconds, why, load });
     });
   });
 }
@@ -98,10 +126,13 @@ async function main(argv: string[]): Promise<void> {
   let short = true;
   let std = false;
   let rerun = true;
+  let out: string | null = null;
   const pkgs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--timeout') timeoutS = Number(argv[++i]);
+    else if (a === '--go') process.env.P9EMU_GO_VERSION = argv[++i];
+    else if (a === '--out') out = argv[++i]!;
     else if (a === '--jobs') jobs = Number(argv[++i]);
     else if (a === '--full') short = false;
     else if (a === '--std') std = true;
@@ -109,13 +140,21 @@ async function main(argv: string[]): Promise<void> {
     else pkgs.push(a);
   }
   const list = pkgs.length ? pkgs : std ? stdPackages() : DEFAULT_PKGS;
-  process.stderr.write(`gostd: ${list.length} packages, ${goVersion()}\n`);
-  const results: PkgResult[] = new Array(list.length);
+  const done = out ? readResults(out) : new Map<string, PkgResult>();
+  const logdir = out ? `${out}.logs` : undefined;
+  const results: PkgResult[] = list.map((p) => done.get(p)!);
+  const todo = list.flatMap((p, i) => (done.has(p) ? [] : [i]));
+  process.stderr.write(`gostd: ${list.length} packages (${todo.length} to run), ${goVersion()}\n`);
+  const record = (r: PkgResult) => {
+    if (out) appendFileSync(out, `${JSON.stringify(r)}\n`);
+  };
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, jobs) }, async () => {
-      for (let i = next++; i < list.length; i = next++) {
-        results[i] = await runPkg(list[i]!, timeoutS, short);
+      for (let k = next++; k < todo.length; k = next++) {
+        const i = todo[k]!;
+        results[i] = await runPkg(list[i]!, timeoutS, short, logdir);
+        record(results[i]!);
         process.stderr.write(`${results[i]!.pkg}: ${results[i]!.result} (${results[i]!.seconds.toFixed(1)} s) ${results[i]!.why}\n`);
       }
     }),
@@ -124,10 +163,12 @@ async function main(argv: string[]): Promise<void> {
   if (rerun) {
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;
-      if (r.result === 'pass' || r.result === 'build') continue;
-      const again = await runPkg(r.pkg, timeoutS, short);
+      if (r.result === 'pass' || r.result === 'build' || r.result === 'flaky' || r.alone) continue;
+      const again = await runPkg(r.pkg, timeoutS, short, logdir);
       process.stderr.write(`${r.pkg} (alone): ${again.result} (${again.seconds.toFixed(1)} s) ${again.why}\n`);
       if (again.result === 'pass') results[i] = { ...r, result: 'flaky', why: `passed alone (${again.seconds.toFixed(1)} s); first: ${r.why}` };
+      else results[i] = { ...r, alone: `${again.result} (${again.seconds.toFixed(1)} s) ${again.why}` };
+      record(results[i]!);
     }
   }
   process.stdout.write(`${goVersion()}\n\n${table(results, short)}\n`);
