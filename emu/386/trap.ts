@@ -31,6 +31,7 @@ import { syscallfmt, sysretfmt } from '../port/syscallfmt.ts';
 import { segclock } from '../port/profile.ts';
 import { SLICE_US } from '../port/sched.ts';
 import { SAMPLE, sampled } from '../port/cputime.ts';
+import { VectorDE, watchexec, watchnote, watchrun } from '../port/watchpt.ts';
 
 /** Register the INT $64 hook of a new process's CPU. */
 export function attachtrap(p: Proc): void {
@@ -204,6 +205,7 @@ function complete(up: Proc, a: After): void {
     case 'exec':
       try {
         execimage(up, a.image, a.aout, a.argv);
+        watchexec(up);
         // ctl hang: a debugger (ratrace -c) takes it from its first instruction.
         if (up.hang) up.procctl = 'stopme';
       } catch (e) {
@@ -365,10 +367,18 @@ function run1(p: Proc): void {
       k.sched.requeue(p);
       return;
     }
+    if (p.watch !== null) opts = watchrun(p, opts);
     if (dbg !== null) opts = dbg.runOptions(p, opts);
     p.state = 'Running';
     const stop = p.cpu.run(opts);
+    // A watchpoint hit (/proc/N/watchpt): the debug exception's note, delivered before the process goes on.
+    const wnote = p.watch !== null ? watchnote(p) : null;
+    if (wnote !== null) postnote(p, wnote, NDebug);
     if (dbg !== null && p.alive && dbg.afterRun(p, stop)) return k.sched.hold(p);
+    if (wnote !== null && stop.kind !== 'fault' && stop.kind !== 'trap') {
+      trap = VectorDE;
+      continue;
+    }
     switch (stop.kind) {
       case 'stopped':
         if (!p.alive) break;

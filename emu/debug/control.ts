@@ -584,7 +584,7 @@ export class Control {
 
 /** The segments p's code can have been translated from (text, and the writable ones once executed). */
 function code(p: Proc): CodeRanges {
-  return p.as.segs.filter((s) => s.type === 'text' || (s.prot & PROT_EXEC) !== 0);
+  return p.as.code();
 }
 
 /** The low `size` bytes of v, little-endian. */

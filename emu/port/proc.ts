@@ -3,6 +3,7 @@
 // here knows a register name; 386/ does that.
 
 import { newcputime, type Cputime } from './cputime.ts';
+import type { Watch } from './watchpt.ts';
 import type { Cpu, CpuContext } from '../cpu/cpu.ts';
 import type { Plan9 } from './kernel.ts';
 import type { Note } from './dat.ts';
@@ -144,6 +145,9 @@ export class Proc {
   scallnr = -1;
   /** What the trap must finish after the call stored its result (see After); null for most calls. */
   after: After | null = null;
+
+  /** Its /proc/N/watchpt watchpoints (watchpt.ts); null until one is written. */
+  watch: Watch | null = null;
 
   /** When it was created (kernel ns), and the CPU time it and its exited children used (cputime.ts). */
   readonly start: number;

@@ -121,6 +121,11 @@ export class AddressSpace {
     if (s.users.size === 0) s.mem.free();
   }
 
+  /** The segments code may have been translated from: the only ones a new code or memory hook retranslates. */
+  code(): Segment[] {
+    return this.segs.filter((s) => s.type === 'text' || (s.prot & PROT_EXEC) !== 0);
+  }
+
   /** The first segment other than `except` overlapping [va, va+len), if any (9front isoverlap). */
   overlap(va: number, len: number, except?: Segment): Segment | undefined {
     return this.segs.find((s) => s !== except && va + len > s.base && va < s.top);
