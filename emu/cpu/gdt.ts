@@ -1,14 +1,18 @@
 // The segments Plan 9 user code runs with. The engine runs 32-bit
 // protected mode with paging off, so guest addresses are Unicorn addresses.
 // User code sees cs=UESEL and ss/ds/es=UDSEL at CPL 3; Unicorn only accepts
-// those selectors with a GDT, so one read-only page at GDT_BASE (above
-// Plan 9 user space) holds a flat code and a flat data descriptor.
+// those selectors with a GDT, so one page at GDT_BASE (above Plan 9 user
+// space) holds a flat code and a flat data descriptor. With paging off
+// that page would be readable by user code, where Plan 9 faults (runtime's
+// TestSetPanicOnFault reads 0xffffffff); so it is readable only while a
+// selector loads (loadseg) and has no access otherwise.
 
 import type { HostMem } from './cpu.ts';
 import { check, SCR_MMR, type UcEngine } from './ucengine.ts';
 import { X86 } from './unicorn_ffi.ts';
 import { unicornAlloc } from './hostmem.ts';
 import { UDSEL, UESEL } from '../386/mem.ts';
+import { opcodeAt } from './privinsn.ts';
 
 /** Where the GDT page lives: outside Plan 9 user space [0x1000, 0xDFFFF000). */
 export const GDT_BASE = 0xfffff000;
@@ -38,6 +42,7 @@ export function setupSegments(e: UcEngine): HostMem {
   mmr.setBigUint64(8, BigInt(GDT_BASE), true); // base
   mmr.setUint32(16, gdt.length - 1, true); // limit
   check(L.uc_reg_write(e.engine, X86.gdtr, e.scratch + BigInt(SCR_MMR)), 'write GDTR');
+  gdtaccess(e, 1 /* read */);
 
   // Unicorn starts at CPL 0, and SS can only be loaded with RPL == DPL ==
   // CPL. Loading SS in virtual-8086 mode skips the checks and gives CPL 3
@@ -52,7 +57,23 @@ export function setupSegments(e: UcEngine): HostMem {
   e.rawWrite(X86.fs, 0, 'load FS');
   e.rawWrite(X86.gs, 0, 'load GS');
   e.rawWrite(X86.ss, UDSEL, 'load SS');
+  gdtaccess(e, 0);
   return page;
+}
+
+/** Open (1, read) or close (0) the GDT page to every access. */
+export function gdtaccess(e: UcEngine, prot: number): void {
+  check(e.L.uc_mem_protect(e.engine, GDT_BASE, 4096, prot), 'uc_mem_protect(GDT)');
+}
+
+/** Load a segment register (a descriptor read from the GDT): the GDT page is readable only meanwhile. */
+export function loadseg(e: UcEngine, id: number, v: number, what: string): void {
+  gdtaccess(e, 1 /* read */);
+  try {
+    e.rawWrite(id, v, what);
+  } finally {
+    gdtaccess(e, 0);
+  }
 }
 
 function putDesc(gdt: Uint8Array, index: number, d: number[]): void {
@@ -66,4 +87,33 @@ function putDesc(gdt: Uint8Array, index: number, d: number[]): void {
   gdt[o + 5] = access;
   gdt[o + 6] = flagsLimitHi;
   gdt[o + 7] = baseHi;
+}
+
+/** Is addr in the GDT page? */
+export function ingdt(addr: number): boolean {
+  return addr >>> 0 >= GDT_BASE;
+}
+
+/**
+ * Whether the instruction in b reads a descriptor: far JMP, CALL and RET,
+ * IRET, MOV and POP to a segment register, LDS/LES/LSS/LFS/LGS, and
+ * LLDT, LTR, VERR, VERW, LAR, LSL. A read fault in the GDT page by one of
+ * these is the CPU's, which the program may make (run() steps it with the
+ * page open); by any other instruction it is the program's own.
+ */
+export function loadsDescriptor(b: Uint8Array): boolean {
+  const i = opcodeAt(b);
+  if (i < 0) return false;
+  const op = b[i]!, op2 = b[i + 1] ?? -1, reg = ((b[i + 1] ?? 0) >> 3) & 7;
+  switch (op) {
+    case 0xea: case 0x9a: case 0xca: case 0xcb: case 0xcf:  // JMP, CALL, RET far; IRET
+    case 0x8e: case 0x07: case 0x17: case 0x1f: case 0xc4: case 0xc5:  // MOV, POP to Sreg; LES, LDS
+      return true;
+    case 0xff:
+      return reg === 3 || reg === 5;  // CALL, JMP far through memory
+    case 0x0f:
+      if (op2 === 0xa1 || op2 === 0xa9 || op2 === 0xb2 || op2 === 0xb4 || op2 === 0xb5 || op2 === 0x02 || op2 === 0x03) return true;
+      return op2 === 0x00 && ((b[i + 2] ?? 0) >> 3 & 7) >= 2 && ((b[i + 2] ?? 0) >> 3 & 7) <= 5;
+  }
+  return false;
 }

@@ -9,7 +9,7 @@ import type { Reg, Regs } from './cpu.ts';
 import { UC_ERR_OK, X86, ucErrorText } from './unicorn_ffi.ts';
 import { check, CpuError, SCR_BATCH_PTRS, SCR_BATCH_VALS, SCR_PAIR_IDS, SCR_WRITE_IDS } from './ucengine.ts';
 import { UcMem } from './ucmem.ts';
-import { FLAGS_FIXED } from './gdt.ts';
+import { FLAGS_FIXED, loadseg } from './gdt.ts';
 import { GPR } from './regfile.ts';
 
 const REG_ID: Record<Reg, number> = {
@@ -107,7 +107,9 @@ export abstract class UcRegs extends UcMem {
       return;
     }
     if (r === 'flags') v = (v & USER_FLAGS) | FLAGS_FIXED;
-    this.rawWrite(REG_ID[r], (v & REG_MASK[r]) >>> 0, r);
+    v = (v & REG_MASK[r]) >>> 0;
+    if (!isSeg(r)) this.rawWrite(REG_ID[r], v, r);
+    else if ((this.rawRead(REG_ID[r]) & 0xffff) !== v) loadseg(this, REG_ID[r], v, r);  // noted gives back the same ones
   }
 
   regs(): Regs {

@@ -20,7 +20,7 @@ import { RepSites, repString, type StringCpu } from './repstring.ts';
 import { PROT_EXEC, PROT_WRITE } from './cpu.ts';
 import { UDSEL } from '../386/mem.ts';
 import { hookBlocks, UNLIMITED } from './blockcount.ts';
-import { setupSegments } from './gdt.ts';
+import { gdtaccess, ingdt, loadsDescriptor, setupSegments } from './gdt.ts';
 import { UcHooks, type RunMode } from './uchooks.ts';
 
 export { CpuUnavailable } from './unicorn_ffi.ts';
@@ -146,6 +146,18 @@ export class UnicornCpu extends UcHooks implements Cpu {
       const stop = p.kind === 'fault' ? { ...p, pc: this.probe ? eip : refineFaultPc(this, p, eip) }
         : priv !== null ? { ...p, pc: this.probe ? eip : findInsnPc(this, eip, (b) => isPriv(priv.kind, b)) } : p;
       if ((stop.kind === 'fault' || stop.kind === 'trap') && stop.pc !== eip) this.rawWrite(X86.eip, stop.pc);
+      if (stop.kind === 'fault' && stop.access === 'read' && ingdt(stop.addr) && !this.probe
+        && loadsDescriptor(this.peek(stop.pc, 16) ?? new Uint8Array(0))) {
+        // The CPU reading a descriptor for the instruction, not the program reading the page (gdt.ts).
+        gdtaccess(this, 1);
+        let step: Stop;
+        try {
+          step = this.run({ count: 1 });
+        } finally {
+          gdtaccess(this, 0);
+        }
+        return step.kind === 'count' ? this.run(opts) : step;
+      }
       return stop;
     }
     if (this.stopRequested) return { kind: 'stopped' };

@@ -80,4 +80,19 @@ describe('privileged instructions fault as under Plan 9', () => {
     g = guest([0xea, ...[CODE + 7, CODE >> 8, 0, 0].map((x) => x & 0xff), 0x23, 0x00, 0xf4]);
     expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'trap', vector: 13, pc: CODE + 7 });
   });
+
+  // The GDT's page (gdt.ts) lies above user space: reading it faults as on
+  // Plan 9, while the CPU still reads descriptors from it for the
+  // instructions that load a selector.
+  it('a read of 0xffffffff (the GDT page) faults there', () => {
+    g = guest([0x90, 0xa0, 0xff, 0xff, 0xff, 0xff, 0xf4]);  // NOP; MOV AL, [0xffffffff]
+    expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'fault', access: 'read', addr: 0xffffffff, pc: CODE + 1 });
+  });
+
+  it('MOV DS, AX and POP ES with the user data selector still load', () => {
+    // MOV AX, 0x1b; MOV DS, AX; PUSH EAX; POP ES; MOV AL, [0xfffff018]
+    g = guest([0x66, 0xb8, 0x1b, 0x00, 0x8e, 0xd8, 0x50, 0x07, 0xa0, 0x18, 0xf0, 0xff, 0xff, 0xf4]);
+    expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'fault', access: 'read', addr: 0xfffff018, pc: CODE + 8 });
+    expect([g.cpu.reg('ds'), g.cpu.reg('es')]).toEqual([0x1b, 0x1b]);
+  });
 });

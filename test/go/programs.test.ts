@@ -114,6 +114,13 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
     expect(r.code).toBe(0);
   }, T);
 
+  it('SetPanicOnFault: reads of 0xffffffff and 0xfffff001, above user space, fault too (the page holding the GDT is not the guest\'s)', async () => {
+    const r = await runGo(bin.panicfault!, ['high'], { traced: true });
+    expect(r.stdout).toBe('faults 2\n');
+    const notes = r.events.filter((e) => e.kind === 'note' && e.what === 'post' && e.msg?.startsWith('sys:')).map((e) => e.msg);
+    expect(notes).toEqual(['sys: trap: fault read addr=0xffffffff', 'sys: trap: fault read addr=0xfffff001']);
+  }, T);
+
   // Go 1.25 on: the note handler dies of Go's own bug at the first note it
   // forwards to a signal.Notify channel (unlock2 -> mutexSampleContention
   // -> atomic.Load64, MMX: docs/go-note-fp.md), as on a Plan 9 kernel.
