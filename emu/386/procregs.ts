@@ -4,7 +4,8 @@
 // its last entry to the kernel; kregs the kernel's own (the sched label:
 // p9emu has no kernel stack, so it is all zero); fpregs the FPU state in
 // the layout the kernel saves it in: 4e's FSAVE image (108 bytes), 9front's
-// FXSAVE image (512 bytes).
+// FXSAVE image (512 bytes); notefpregs (9front) the same for the state
+// notify saved, the interrupted code's, while a note handler runs.
 
 import type { Proc } from '../port/proc.ts';
 import type { Flavor } from '../port/dat.ts';
@@ -19,7 +20,7 @@ export function fpsavesize(f: Flavor): number {
 }
 
 export function regsize(file: RegFile, f: Flavor): number {
-  return file === 'fpregs' ? fpsavesize(f) : UREGSIZE;
+  return file === 'fpregs' || file === 'notefpregs' ? fpsavesize(f) : UREGSIZE;
 }
 
 /** The bytes of one register file of p. */
@@ -29,10 +30,36 @@ export function procregs(p: Proc, file: RegFile): Uint8Array {
       return encodeUreg(uregFromRegs(p.cpu.regs(), lasttrap(p), 0, 0));
     case 'kregs':
       return new Uint8Array(UREGSIZE);
-    case 'fpregs': {
-      const fp = decodeFp(p.cpu.fpstate());
-      return p.kernel.flavor === '4e' ? fsave(fp) : fxsave(fp);
-    }
+    case 'fpregs':
+      return fpsave(p, p.cpu.fpstate());
+    case 'notefpregs':
+      return fpsave(p, insaved(p, () => p.cpu.fpstate()));
+  }
+}
+
+function fpsave(p: Proc, st: Uint8Array): Uint8Array {
+  const fp = decodeFp(st);
+  return p.kernel.flavor === '4e' ? fsave(fp) : fxsave(fp);
+}
+
+/**
+ * fn with the engine holding the context notify saved (p.fpsave, the
+ * interrupted code's FPU state, which noted restores), kept if fn changed
+ * it; the engine's own state is put back after. The caller has checked
+ * that p is in a note handler (p.notified, so fpsave is set).
+ */
+function insaved<T>(p: Proc, fn: () => T): T {
+  const cpu = p.cpu;
+  const saved = p.fpsave!;
+  const cur = cpu.save();
+  try {
+    cpu.restore(saved);
+    const r = fn();
+    cpu.save(saved);
+    return r;
+  } finally {
+    cpu.restore(cur);
+    cur.free();
   }
 }
 
@@ -45,9 +72,10 @@ export function procregs(p: Proc, file: RegFile): Uint8Array {
 export function setprocregs(p: Proc, file: RegFile, off: number, data: Uint8Array): void {
   const cur = procregs(p, file);
   cur.set(data.subarray(0, Math.max(0, cur.length - off)), off);
-  if (file === 'fpregs') {
-    const st = p.cpu.fpstate();
-    p.cpu.setFpstate(encodeFp(st, p.kernel.flavor === '4e' ? unfsave(cur) : unfxsave(cur)));
+  if (file === 'fpregs' || file === 'notefpregs') {
+    const set = () => p.cpu.setFpstate(encodeFp(p.cpu.fpstate(), p.kernel.flavor === '4e' ? unfsave(cur) : unfxsave(cur)));
+    if (file === 'fpregs') set();
+    else insaved(p, set);
     return;
   }
   if (file !== 'regs') return;

@@ -32,7 +32,7 @@ import { profbytes, profon } from './profile.ts';
 
 enum Q {
   dir, trace, args, ctl, fd, fpregs, kregs, mem, note, noteid, notepg, ns, ppid, proc, regs, segment, status, text,
-  wait, profile, syscall, watchpt,
+  wait, profile, syscall, watchpt, notefpregs,
 }
 
 const QSHIFT = 5;
@@ -52,6 +52,7 @@ function procdir(f: Flavor, arch: Arch): Dirtab[] {
     dirtab('kregs', Q.kregs, regsize('kregs'), 0o400),
     dirtab('mem', Q.mem, 0, 0),
     dirtab('note', Q.note, 0, 0),
+    ...(nine ? [dirtab('notefpregs', Q.notefpregs, regsize('notefpregs'), 0)] : []),
     dirtab('noteid', Q.noteid, 0, 0o664),
     dirtab('notepg', Q.notepg, 0, 0),
     dirtab('ns', Q.ns, 0, 0o444),
@@ -215,7 +216,7 @@ function procopen(up: Proc, c: Chan, omode: number): Chan {
       // 9front keeps note and ctl open to a private process, 4e does not.
       if (p.privatemem && (qof(c) === Q.mem || !nine)) error(Eperm);
       break;
-    case Q.regs: case Q.fpregs: case Q.syscall: case Q.watchpt:
+    case Q.regs: case Q.fpregs: case Q.notefpregs: case Q.syscall: case Q.watchpt:
       if (nine && p.privatemem) error(Eperm);
       if (qof(c) === Q.watchpt && omode & OTRUNC) watchclear(p);
       break;
@@ -279,6 +280,12 @@ function readwait(up: Proc, p: Proc, n: number): Uint8Array {
   return readstr(waittext(w), n, 0);
 }
 
+/** notefpregs: only while p runs a note handler (9front p->notified), else Enoreg. */
+function notefp(p: Proc): RegFile {
+  if (!p.notified || !p.fpsave) error(Enoreg);
+  return 'notefpregs';
+}
+
 function readprofile(p: Proc, n: number, off: number): Uint8Array {
   return readbytes(profbytes(p) ?? error('profile is off'), n, off);
 }
@@ -299,6 +306,7 @@ function procread(up: Proc, c: Chan, n: number, off: number): Uint8Array {
     case Q.ctl: return nine ? readnum(p.pid, n, off) : error(Egreg4e);
     case Q.fd: return readstr(fdtext(p), n, off);
     case Q.fpregs: return readregs(p, 'fpregs', n, off);
+    case Q.notefpregs: return readregs(p, notefp(p), n, off);
     case Q.kregs: return readregs(p, 'kregs', n, off);
     case Q.regs: return readregs(p, 'regs', n, off);
     case Q.mem: return readmem(p, n, off);
@@ -447,8 +455,8 @@ function procwrite(up: Proc, c: Chan, data: Uint8Array, off: number): number {
       break;
     case Q.mem:
       return writemem(p, data, off);
-    case Q.regs: case Q.fpregs: {
-      const file = qof(c) === Q.regs ? 'regs' : 'fpregs';
+    case Q.regs: case Q.fpregs: case Q.notefpregs: {
+      const file = qof(c) === Q.regs ? 'regs' : qof(c) === Q.fpregs ? 'fpregs' : notefp(p);
       const size = up.kernel.arch.regsize(file, up.kernel.flavor);
       if (off >= size) return 0;
       if (!p.alive) error(Enoreg);

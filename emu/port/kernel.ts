@@ -60,7 +60,7 @@ export interface Arch {
 }
 
 /** The register files of /proc/N. */
-export type RegFile = 'regs' | 'kregs' | 'fpregs';
+export type RegFile = 'regs' | 'kregs' | 'fpregs' | 'notefpregs';
 
 /**
  * Where a debugger may hold a process: the trap path asks at each point

@@ -24,7 +24,7 @@ describe('#p', () => {
 
   it('a process directory has each kernel\'s files', () => {
     expect(ls(setup().p, '/proc/2')).toEqual([
-      'args', 'ctl', 'fd', 'fpregs', 'kregs', 'mem', 'note', 'noteid', 'notepg', 'ns', 'ppid', 'proc', 'regs',
+      'args', 'ctl', 'fd', 'fpregs', 'kregs', 'mem', 'note', 'notefpregs', 'noteid', 'notepg', 'ns', 'ppid', 'proc', 'regs',
       'segment', 'status', 'text', 'wait', 'profile', 'syscall', 'watchpt',
     ]);
     expect(ls(setup('4e').p, '/proc/2')).toEqual([
