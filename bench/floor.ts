@@ -24,7 +24,7 @@ function withEngine<T>(code: number[], f: (L: UcLib, uc: bigint, start: number) 
   if (L.uc_open(UC_ARCH_X86, UC_MODE_32, out) !== 0) throw new Error('uc_open failed');
   const uc = out[0] as bigint;
   try {
-    L.uc_mem_map(uc, CODE, 0x1000, 7);
+    L.uc_mem_map(uc, CODE, (at + code.length + 0xfff) & ~0xfff, 7);
     const bytes = Uint8Array.from(code);
     L.uc_mem_write(uc, CODE + at, bytes, bytes.length);
     return f(L, uc, CODE + at);

@@ -25,14 +25,20 @@ import { goVersion } from '../test/go/gobuild.ts';
 const SYSCALLS = 1_000_000;
 const INSNS = 22 * 10_000_000 + 5;  // compute.s: 22 instructions × 10e6 iterations in work(), its 3 set-up moves, the CALL and the RET
 
-/** work()'s and _main's address and size, from the assembler's symbol list. */
-function computeSyms(img: Uint8Array): { work: { value: number; size: number }; main: { value: number; size: number } } {
-  const file = fileURLToPath(new URL('./prog/compute.s', import.meta.url));
+type Sym = { value: number; size: number };
+
+/** Symbols of a bench program, from the assembler's symbol list; img must be what it assembles to. */
+function progSyms(name: string, img: Uint8Array, want: readonly string[]): Record<string, Sym> {
+  const file = fileURLToPath(new URL(`./prog/${name}`, import.meta.url));
   const r = assemble(readFileSync(file, 'utf8'), { file, readFile: (p) => readFileSync(p, 'utf8') });
-  const work = r.symbols.find((x) => x.name === 'work');
-  const main = r.symbols.find((x) => x.name === '_main');
-  if (!work || !main || r.aout === undefined || Buffer.compare(r.aout, img) !== 0) throw new Error('compute.s: no work() or _main');
-  return { work, main };
+  if (r.aout === undefined || Buffer.compare(r.aout, img) !== 0) throw new Error(`${name}: does not assemble to its image`);
+  const out: Record<string, Sym> = {};
+  for (const w of want) {
+    const s = r.symbols.find((x) => x.name === w);
+    if (!s) throw new Error(`${name}: no ${w}`);
+    out[w] = s;
+  }
+  return out;
 }
 
 function image(name: string): Uint8Array {
@@ -66,7 +72,7 @@ async function main(): Promise<void> {
   const startup = await best(9, () => timeRun(image('null.s')));
   // The floor runs compute.s's text — the same bytes at the same
   // addresses — from _main's CALL work(SB) to the instruction after it.
-  const { work, main } = computeSyms(comp);
+  const { work, _main: main } = progSyms('compute.s', comp, ['work', '_main']);
   const text = parseAout(comp).text;
   if (text[main.value - 0x1020] !== 0xe8) throw new Error('compute.s: _main does not start with CALL');
   // Short runs, many of them: the machine runs the same JIT code at ~3600
@@ -97,6 +103,21 @@ async function main(): Promise<void> {
     return (t - startup - raw) / raw;
   });
   table?.row(['compute, raw then p9emu on one engine', '', '', `${round(1 / same, 2)}×`, '≥ 0.9×']);
+  // Calls to a function on another page (calls.s), as Go code makes them:
+  // each RET is an indirect jump that Unicorn looks up every time
+  // (docs/unicorn.md). The floor runs the same text from _main to the
+  // loop's end on a bare engine; the row also says how far below the
+  // straight-line compute floor such code runs.
+  const calls = image('calls.s');
+  const { _main: cmain } = progSyms('calls.s', calls, ['_main']);
+  const ctext = parseAout(calls).text;
+  const loopEnd = cmain.value + 13;  // MOVL $N, CX; CALL far; DECL CX; JNE loop
+  if (ctext[loopEnd - 0x1020] !== 0xc7) throw new Error('calls.s: the loop is not where the bench expects it');
+  const [callTime, calls_floor_mips] = await bestPair(9, () => timeRun(calls),
+    () => computeFloorMips(ctext, 0x20, cmain.value, loopEnd, CALL_INSNS), Math.min, Math.max);
+  const calls_mips = CALL_INSNS / ((callTime - startup) / 1e3);
+  table?.row(['calls to another page (guest MIPS)', `${round(calls_mips)}`, `${round(calls_floor_mips)}`, `${round(calls_mips / calls_floor_mips, 2)}×`, '≥ 0.9×']);
+  table?.row(['  the same, against the compute floor', '', '', `${round(calls_mips / compute_floor_mips, 2)}×`, '']);
   // --deterministic against free running, in turn: instruction-count
   // slices (the block counter, emu/cpu/blockcount.ts) and the virtual clock.
   const det = (k: Plan9) => void deterministic(k, { seed: 0 });
@@ -118,6 +139,10 @@ async function main(): Promise<void> {
     compute_floor_mips: round(compute_floor_mips),
     compute_ratio: round(compute_mips / compute_floor_mips, 2),
     compute_same_engine_ratio: round(1 / same, 2),
+    calls_mips: round(calls_mips),
+    calls_floor_mips: round(calls_floor_mips),
+    calls_ratio: round(calls_mips / calls_floor_mips, 2),
+    calls_compute_ratio: round(calls_mips / compute_floor_mips, 2),
     rep_movsl_4k_ns: round(rep_ns),
     host_memmove_4k_ns: round(memcpy_ns),
     rep_movsl_ratio: round(memcpy_ns / rep_ns, 2),
@@ -132,6 +157,7 @@ async function main(): Promise<void> {
 }
 
 const REP_COPIES = 1_000_000;
+const CALL_INSNS = 5 * 10_000_000 + 1;  // calls.s up to the loop's end: MOVL $N, CX, then CALL, ADDL, RET, DECL, JNE N times
 
 /** ns per copy of 4 KiB within one host buffer, n copies. */
 function hostCopyNs(n: number): number {

@@ -14,6 +14,7 @@ import { isPriv, type PrivInsn } from './privinsn.ts';
 import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
 import { fastStores } from './notdirty.ts';
 import { farRegUD } from './farreg.ts';
+import { chainPages } from './pagechain.ts';
 import { regfile } from './regfile.ts';
 import { CpuError, hex, SCR_BLOCK } from './ucengine.ts';
 import { RepSites, repString, type StringCpu } from './repstring.ts';
@@ -65,6 +66,8 @@ export class UnicornCpu extends UcHooks implements Cpu {
       fastStores(this.L);
       // CALL/JMP FAR through a register is #UD, not an engine abort: farreg.ts.
       farRegUD(this.L);
+      // Direct jumps and calls to another page chain instead of a lookup each time: pagechain.ts.
+      chainPages(this.L);
       // REP MOVS/STOS of many elements in one host copy: repstring.ts.
       this.rep = RepSites.open(this.L, this.uc, {
         read: (r) => this.rawRead(X86[r]),
