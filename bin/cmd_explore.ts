@@ -21,7 +21,7 @@ per point with the note TEXT posted right after that system call
 (--post-note PID:TEXT@syscall:N), and report the distinct outcomes (every
 process's exit string and a hash of the output), each with a command that
 reproduces it. demo:before, demo:after or demo:fault explores the demo.
-The runs share out over --jobs worker threads; --shard splits one
+The runs share out over --jobs worker processes; --shard splits one
 exploration across machines, and --merge joins the shards' files into
 the report one machine would have printed.
 
@@ -31,10 +31,10 @@ options:
   --every-syscall    a point after every system call (the default)
   --every N          a point after every Nth system call
   --seed N           the --deterministic seed (default 0)
-  --jobs N           runs at once, each on a worker thread; 1 runs them in
-                     turn on the main thread (default: the number of CPUs,
+  --jobs N           runs at once, each in a worker process; 1 runs them in
+                     turn in this one (default: the number of CPUs,
                      ${availableParallelism()} here, fewer when the runs are too short to pay
-                     for starting the threads)
+                     for starting the processes)
   --shard I/N        run only shard I of N (0 ≤ I < N: every Nth point from
                      the Ith) and write its runs to stdout as JSON, for --merge
   --merge FILE...    report the exploration from the files of all N shards
@@ -150,11 +150,11 @@ function progressTo(tty: boolean): (done: number, total: number) => void {
 }
 
 /**
- * What a worker thread costs to start (loading the bundle, koffi and
+ * What a worker process costs to start (node, the bundle, koffi and
  * Unicorn: ~0.15 s of CPU on a 2-core VM, `p9emu explore test/prog/interrupt.s
- * --note interrupt` with --jobs 1 and 2): the default --jobs starts one per
- * CPU, but only one for each WORKER_MS of runs (guessed from the note-free
- * run's time), so a short exploration stays on the main thread.
+ * --note interrupt` with --jobs 1 and 2): the default --jobs makes a lane
+ * per CPU, but only one for each WORKER_MS of runs (guessed from the
+ * note-free run's time), so a short exploration stays in this process.
  */
 const WORKER_MS = 250;
 
@@ -162,7 +162,7 @@ function lanesFor(ms: number): number {
   return Math.min(availableParallelism(), Math.floor(ms / WORKER_MS));
 }
 
-/** The target as plain data (for worker threads), from the command line. */
+/** The target as plain data (for worker processes), from the command line. */
 function targetOf(o: Args): Target {
   if (o.target.startsWith('demo:')) {
     const v = o.target.slice(5);
@@ -214,11 +214,15 @@ export async function exploreMain(argv: string[]): Promise<number> {
   }
   const eo: ExploreOptions = { note: o.note!, pid: o.pid, every: o.every, seed: o.seed };
   const runner = runnerFor(target);
+  // With --jobs, the workers start while the note-free run runs.
+  let workers = o.jobs !== undefined && o.jobs > 1 ? pool(target, eo, o.jobs, runner) : null;
   const t0 = performance.now();
   const b = await baseline(runner, eo);
   const points = o.shard ? shardPoints(b.points, o.shard.index, o.shard.count) : b.points;
-  const lanes = Math.min(o.jobs ?? lanesFor(points.length * (performance.now() - t0)), points.length);
-  const workers = lanes > 1 ? pool(target, eo, lanes) : null;
+  if (o.jobs === undefined) {
+    const lanes = Math.min(lanesFor(points.length * (performance.now() - t0)), points.length);
+    if (lanes > 1) workers = pool(target, eo, lanes, runner);
+  }
   let runs;
   try {
     runs = await runAll(b, points, workers?.runPoints ?? serially(runner, eo), progressTo(process.stderr.isTTY === true));

@@ -1,4 +1,4 @@
-// An explore worker thread (emu/explore/pool.ts): the p9emu bundle, with
+// An explore worker process (emu/explore/pool.ts): the p9emu bundle, with
 // its code cache (bin/bundle.mjs), started as the worker instead of the CLI.
 globalThis.p9emuExploreWorker = true;
 import { start } from './bundle.mjs';

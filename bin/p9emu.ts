@@ -155,7 +155,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 // No top-level await: the bundle is CommonJS (scripts/build.mjs). The same
-// bundle serves explore's worker threads (bin/explore_worker.mjs).
+// bundle serves explore's worker processes (bin/explore_worker.mjs).
 if ((globalThis as { p9emuExploreWorker?: boolean }).p9emuExploreWorker) void import('../emu/explore/worker.ts');
 else dispatch(process.argv.slice(2)).then(
   (status) => {

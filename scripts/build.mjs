@@ -1,5 +1,5 @@
 // Bundle with esbuild: the CLI (bin/p9emu.ts -> dist/p9emu.cjs, which also
-// serves explore's worker threads; bin/go_plan9_386_exec.ts ->
+// serves explore's worker processes; bin/go_plan9_386_exec.ts ->
 // dist/go_plan9_386_exec.cjs) and the library (api/index.ts -> dist/index.js). scripts/setup.sh runs it when dist/ is
 // missing or stale, and `npm pack` (prepack) before packing. `--types`
 // (also in prepack) writes the library's declarations instead:

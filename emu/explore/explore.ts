@@ -47,8 +47,8 @@ export interface PointRun {
 }
 
 /**
- * Runs the points' runs somewhere (in turn on this thread, or on worker
- * threads), calling `done` with each as it ends, in any order.
+ * Runs the points' runs somewhere (in turn in this process, or shared out
+ * with worker processes), calling `done` with each as it ends, in any order.
  */
 export type RunPoints = (points: readonly number[], bound: number, done: (r: PointRun) => void) => Promise<void>;
 
@@ -92,7 +92,7 @@ export async function runPoint(runner: Runner, o: ExploreOptions, n: number, bou
   return { n, exits: r.exits, stdoutHash: hash(r.stdout) };
 }
 
-/** Each run in turn, on this thread. */
+/** Each run in turn, in this process. */
 export function serially(runner: Runner, o: ExploreOptions): RunPoints {
   return async (points, bound, done) => {
     for (const n of points) done(await runPoint(runner, o, n, bound));

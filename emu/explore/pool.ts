@@ -1,27 +1,43 @@
-// Exploration on worker threads. Each worker builds the target's runner
-// once (its own koffi and Unicorn engines) and runs one point at a time;
-// the next point goes to whichever worker is free, and runAll puts the
-// runs back in point order, so the outcome is the serial one.
+// Exploration on every core: this process runs points itself, and jobs-1
+// child processes run the others. Each child is a node process running
+// the CLI's bundle (bin/explore_worker.mjs; in a source checkout
+// worker.ts through worker_tsx.mjs) that builds the target's runner once
+// (its own koffi and Unicorn engines) and runs the points it is sent in
+// turn. The next point goes to whichever lane is free, and runAll puts the
+// runs back in point order, so the outcome is the serial one. Processes,
+// not worker threads: see docs/startup.md.
 
-import { Worker } from 'node:worker_threads';
-import type { ExploreOptions, PointRun, RunPoints } from './explore.ts';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runPoint, type ExploreOptions, type PointRun, type RunPoints, type Runner } from './explore.ts';
 import type { Target } from './runners.ts';
 
+/** A worker's first message: what to explore. */
 export interface WorkerInit {
   target: Target;
   o: ExploreOptions;
 }
-/** A point to run, or null: no more. */
-export type ToWorker = { n: number; bound: number } | null;
+/** Then points to run, in turn; the worker exits when we disconnect. */
+export type ToWorker = WorkerInit | { n: number; bound: number };
 export type FromWorker = { run: PointRun } | { error: string };
 
-/**
- * The worker's code: the CLI's bundle through bin/explore_worker.mjs, or
- * in a source checkout worker.ts, through worker_tsx.mjs.
- */
-function spawn(init: WorkerInit): Worker {
+function spawn(init: WorkerInit): ChildProcess {
   const here = import.meta.url;
-  return new Worker(new URL(here.endsWith('.ts') ? './worker_tsx.mjs' : '../bin/explore_worker.mjs', here), { workerData: init });
+  const entry = fileURLToPath(new URL(here.endsWith('.ts') ? './worker_tsx.mjs' : '../bin/explore_worker.mjs', here));
+  // 'advanced' serialization carries the program's bytes as a Uint8Array.
+  // The worker's stdout goes to our stderr: stdout is the report's alone.
+  const c = fork(entry, [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 2, 2, 'ipc'] });
+  c.send(init satisfies ToWorker);
+  return c;
+}
+
+/** Where points run: this process, or a child. */
+interface Lane {
+  /** Points sent and not yet back. */
+  busy: number;
+  /** How many it may hold: a child holds a second so it never waits for us to send one while we run a point ourselves. */
+  depth: number;
+  start(n: number, bound: number): void;
 }
 
 export interface Pool {
@@ -30,43 +46,69 @@ export interface Pool {
   close(): Promise<void>;
 }
 
-/** `jobs` workers, started now so that their start overlaps the note-free run. */
-export function pool(target: Target, o: ExploreOptions, jobs: number): Pool {
-  const workers = Array.from({ length: jobs }, () => spawn({ target, o }));
-  const exited = workers.map((w) => new Promise<number>((resolve) => w.once('exit', resolve)));
+/**
+ * `jobs` lanes: `local`, this process's runner (if given), and worker
+ * processes for the rest, started now so that their start overlaps what
+ * this process does meanwhile (the note-free run).
+ */
+export function pool(target: Target, o: ExploreOptions, jobs: number, local?: Runner): Pool {
+  const workers = Array.from({ length: Math.max(0, local ? jobs - 1 : jobs) }, () => spawn({ target, o }));
   let failed: ((e: Error) => void) | null = null;
-  for (const w of workers) {
-    w.on('error', (e) => failed?.(e));
-    w.on('exit', (code) => code !== 0 && failed?.(new Error(`explore worker exited with status ${code}`)));
+  let closing = false;
+  const exited = workers.map((w) => new Promise<void>((resolve) => {
+    w.once('exit', (code, signal) => {
+      if (!closing || code !== 0) failed?.(new Error(`explore worker ${signal !== null ? `killed by ${signal}` : `exited with status ${code}`}`));
+      resolve();
+    });
+  }));
+  for (const w of workers) w.on('error', (e) => failed?.(e));
+  let onrun: (lane: Lane, m: FromWorker) => void = () => {};
+  const lanes: Lane[] = workers.map((w) => {
+    const lane: Lane = { busy: 0, depth: 2, start: (n, bound) => w.send({ n, bound } satisfies ToWorker) };
+    w.on('message', (m: FromWorker) => onrun(lane, m));
+    return lane;
+  });
+  if (local) {
+    const self: Lane = {
+      busy: 0,
+      depth: 1,
+      // After the sends to the workers queued with it: a run holds this thread.
+      start: (n, bound) => setImmediate(() => runPoint(local, o, n, bound).then(
+        (run) => onrun(self, { run }),
+        (e: unknown) => onrun(self, { error: e instanceof Error ? e.message : String(e) }),
+      )),
+    };
+    lanes.push(self);
   }
   const runPoints: RunPoints = (points, bound, done) =>
     new Promise<void>((resolve, reject) => {
       let next = 0;
       let busy = 0;
       failed = reject;
-      const feed = (w: Worker): void => {
-        if (next < points.length) {
+      const feed = (lane: Lane): void => {
+        while (lane.busy < lane.depth && next < points.length) {
+          lane.busy++;
           busy++;
-          w.postMessage({ n: points[next++]!, bound } satisfies ToWorker);
-        } else if (busy === 0) {
-          resolve();
+          lane.start(points[next++]!, bound);
         }
+        if (busy === 0 && next === points.length) resolve();
       };
-      for (const w of workers) {
-        w.on('message', (m: FromWorker) => {
-          busy--;
-          if ('error' in m) return reject(new Error(m.error));
-          done(m.run);
-          feed(w);
-        });
-      }
-      for (const w of workers) feed(w);
+      onrun = (lane, m) => {
+        lane.busy--;
+        busy--;
+        if ('error' in m) return reject(new Error(m.error));
+        done(m.run);
+        feed(lane);
+      };
+      for (const lane of lanes) feed(lane);
     });
   return {
     runPoints,
     async close() {
       failed = null;
-      for (const w of workers) w.postMessage(null satisfies ToWorker);
+      closing = true;
+      onrun = () => {};
+      for (const w of workers) if (w.connected) w.disconnect();
       await Promise.all(exited);
     },
   };

@@ -1,6 +1,6 @@
 // The two kinds of explore target: one program (as `p9emu run`), or a
 // variant of the demo (as `p9emu demo`). A Target says which in plain data,
-// so that a worker thread can build the same runner.
+// so that a worker process can build the same runner.
 
 import { instrument, type Instrumentation } from '../instrument.ts';
 import { run } from '../run.ts';

@@ -1,5 +1,6 @@
 // The explore worker in a source checkout (tests, the launcher's tsx
-// fallback): a new thread has no TypeScript loader, so register tsx first.
+// fallback): a plain node process has no TypeScript loader, so register
+// tsx first.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -1,6 +1,6 @@
 // p9emu explore as a user meets it: progress on stderr, outcomes grouped
 // by exit strings, then told apart by output; the runs shared out over
-// worker threads, or split into shards and merged, give the serial report.
+// worker processes, or split into shards and merged, give the serial report.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,7 @@ describe('p9emu explore', () => {
     expect(r.stdout).toMatch(/^3 distinct outcomes, 3 sets of exit strings:\n1:"interrupt"\n  1\. stdout [0-9a-f]{12}  after syscall 1 \(1 run\)\n     reproduce: p9emu run .*@syscall:1 test\/prog\/interrupt\.s\n1:"interrupted"\n  2\. stdout [0-9a-f]{12}  after syscall 2-4 \(3 runs\)\n/m);
   });
 
-  it('reports the same outcomes in the same order run in turn, on two worker threads, and as two shards merged', () => {
+  it('reports the same outcomes in the same order run in turn, shared with a worker process, and as two shards merged', () => {
     // 17 runs of the demo, 15 outcomes; two of them span both shards.
     const demo = ['demo:after', '--pid', '2', '--note', 'interrupt', '--every', '6'];
     const serial = out(...demo, '--jobs', '1');

@@ -22,18 +22,32 @@ describe('explore', () => {
     expect(x.outcomes[1]!.stdoutHash).toBe(x.baseline.stdoutHash);
   });
 
-  it('gets the same exploration from runs shared out over worker threads', async () => {
-    const target: Target = { kind: 'program', image: assembleProg('interrupt.s'), argv: ['interrupt'], name: 'interrupt' };
-    const o = { note: 'interrupt', pid: 'self' as const, every: 1, seed: 0 };
-    const serial = await explore(runnerFor(target), o);
-    const workers = pool(target, o, 3);
-    const seen: number[] = [];
+  const target: Target = { kind: 'program', image: assembleProg('interrupt.s'), argv: ['interrupt'], name: 'interrupt' };
+  const o = { note: 'interrupt', pid: 'self' as const, every: 1, seed: 0 };
+
+  for (const local of [true, false]) {
+    it(`gets the same exploration from runs shared out over ${local ? 'this process and two worker processes' : 'worker processes alone'}`, async () => {
+      const runner = runnerFor(target);
+      const serial = await explore(runner, o);
+      const workers = pool(target, o, local ? 3 : 2, local ? runner : undefined);
+      const seen: number[] = [];
+      try {
+        expect(await explore(runner, o, (done) => seen.push(done), workers.runPoints)).toEqual(serial);
+      } finally {
+        await workers.close();
+      }
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+    }, 60_000);
+  }
+
+  it('fails, rather than waits, when a worker process dies', async () => {
+    // A demo variant the worker has not got: building its runner throws there.
+    const workers = pool({ kind: 'demo', variant: 'nonesuch' as never }, o, 1);
     try {
-      expect(await explore(runnerFor(target), o, (done) => seen.push(done), workers.runPoints)).toEqual(serial);
+      await expect(explore(runnerFor(target), o, undefined, workers.runPoints)).rejects.toThrow(/^explore worker exited with status 1$/);
     } finally {
       await workers.close();
     }
-    expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
   }, 60_000);
 
   it('prints a reproducer per outcome', () => {
