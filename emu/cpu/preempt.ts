@@ -26,7 +26,7 @@
 // and then until the thread has loaded, runs use Unicorn's own timeout, so
 // a runaway guest is stopped all the same.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 
 const LOCK = 0, GEN = 1, ARMED = 2, FIRED = 3, IDLE = 4, READY = 5;
@@ -83,7 +83,10 @@ export class Watchdog {
     const sab = new SharedArrayBuffer(64);
     this.ctl = new Int32Array(sab, 0, 8);
     this.big = new BigInt64Array(sab, 32, 2);
-    const koffiPath = createRequire(import.meta.url).resolve('koffi');
+    const require = createRequire(import.meta.url);
+    const koffiPath = require.resolve('koffi');
+    // node:worker_threads only now: a run that never starts the watchdog does not load it (3-9 ms).
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     this.worker = new Worker(workerSource, { eval: true, workerData: { sab, koffiPath, libPath } });
     // A watchdog that fails to start never becomes ready: runs keep Unicorn's timeout.
     this.worker.on('error', () => this.worker.unref());
