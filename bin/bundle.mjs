@@ -9,7 +9,8 @@
 // modules (module.enableCompileCache is Node 22), hence CommonJS. The
 // cache lives in ~/.cache/p9emu/code (or $P9EMU_CODE_CACHE), one file per
 // installed bundle, named for its build (size and time) and the Node
-// release: V8 itself checks only the source's length. A run that writes
+// release: V8 itself checks only the source's length (and a run of a
+// guest replaces a cache made by a command that runs none: runCached). A run that writes
 // one removes the installation's caches of other builds, and caches of
 // any installation written over 30 days before.
 // P9EMU_CODE_CACHE=off goes without; a cache that cannot be written is
@@ -26,7 +27,7 @@ export async function start(name, { native = false } = {}) {
   const bundle = fileURLToPath(new URL(`../dist/${name}.cjs`, import.meta.url));
   if (existsSync(bundle)) {
     if (native) preloadUnicorn(bundle);
-    runCached(bundle);
+    runCached(bundle, native);
     return;
   }
   let register;
@@ -66,27 +67,44 @@ function cacheDir() {
   return env || join(homedir(), '.cache', 'p9emu', 'code');
 }
 
-function runCached(file) {
+/**
+ * The cache holds what its run compiled: one made by a command that runs
+ * no guest (`p9emu --help`, `asm`) lacks most of what a guest's run needs.
+ * A run of a guest (`native`) therefore saves its own, named `-run`, even
+ * when it found the other; every run reads the `-run` one when there is
+ * one.
+ */
+function runCached(file, native) {
   const source = readFileSync(file, 'utf8');
   const dir = cacheDir();
   let cache = null;
+  let cachedData;
+  let partial = false;
   if (dir !== null) {
     const st = statSync(file);
-    cache = join(dir, `${installation(file)}-${st.size}-${Math.floor(st.mtimeMs)}-node${process.version}-${process.arch}.v8`);
-  }
-  let cachedData;
-  try {
-    if (cache !== null) cachedData = readFileSync(cache);
-  } catch {
-    // None yet.
+    const base = join(dir, `${installation(file)}-${st.size}-${Math.floor(st.mtimeMs)}-node${process.version}-${process.arch}`);
+    const read = (f) => {
+      try {
+        return readFileSync(f);
+      } catch {
+        return undefined; // none yet
+      }
+    };
+    cache = `${base}-run.v8`;
+    cachedData = read(cache);
+    if (cachedData === undefined) {
+      cachedData = read(`${base}.v8`);
+      partial = cachedData !== undefined;
+      if (!native) cache = `${base}.v8`;
+    }
   }
   // CommonJS's own wrapper, so the bundle sees require, module and __filename as under require().
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new vm.Script(wrapper, { filename: file, cachedData });
-  const made = cache !== null && (cachedData === undefined || script.cachedDataRejected);
+  const made = cache !== null && (cachedData === undefined || script.cachedDataRejected || (partial && native));
   if (made) process.once('exit', () => save(cache, script));
   // For P9EMU_STARTUP_PROFILE (bin/startup.ts).
-  const how = cache === null ? 'off' : !made ? 'used' : cachedData === undefined ? 'none yet' : 'rejected';
+  const how = cache === null ? 'off' : cachedData === undefined ? 'none yet' : script.cachedDataRejected ? 'rejected' : made ? 'partial' : 'used';
   const cpu = process.cpuUsage();
   globalThis.p9emuCompiled = [performance.now(), (cpu.user + cpu.system) / 1000, `code cache ${how}`];
   const module = { exports: {} };

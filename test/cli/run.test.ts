@@ -36,9 +36,26 @@ describe('p9emu run', () => {
     };
     const rest = ['bundle evaluated', 'run loaded', 'program loaded', 'unicorn loaded', 'booted', 'guest exited', 'exit'];
     expect(stages(cache)).toEqual(['launcher started', 'bundle compiled (code cache none yet)', ...rest]);
-    expect(readdirSync(cache)).toEqual([expect.stringMatching(/^p9emu\.cjs-[0-9a-f]{8}-\d+-\d+-node.*\.v8$/)]);
+    expect(readdirSync(cache)).toEqual([expect.stringMatching(/^p9emu\.cjs-[0-9a-f]{8}-\d+-\d+-node.*-run\.v8$/)]);
     expect(stages(cache)).toEqual(['launcher started', 'bundle compiled (code cache used)', ...rest]);
     expect(stages('off')).toEqual(['launcher started', 'bundle compiled (code cache off)', ...rest]);
+  });
+
+  it("replaces a code cache made by a command that runs no guest with a guest's run's", () => {
+    const cache = mkdtempSync(join(tmpdir(), 'p9emu-cache-'));
+    const env = { ...process.env, P9EMU_STARTUP_PROFILE: '1', P9EMU_CODE_CACHE: cache };
+    const p9emu = (...args: string[]) => spawnSync('node', [join(root, 'bin/p9emu'), ...args], { cwd: root, encoding: 'utf8', env });
+    const compiled = (stderr: string) => /bundle compiled \((.*)\)/.exec(stderr)?.[1];
+    expect(p9emu('asm', '--help').status).toBe(0);
+    const made = readdirSync(cache);
+    expect(made).toEqual([expect.stringMatching(/^p9emu\.cjs-[0-9a-f]{8}-\d+-\d+-node.*\.v8$/)]);
+    expect(made[0]).not.toMatch(/-run\.v8$/);
+    expect(compiled(p9emu('run', 'test/prog/hello.s').stderr)).toBe('code cache partial');
+    expect(readdirSync(cache)).toEqual([made[0]!.replace(/\.v8$/, '-run.v8')]);
+    expect(compiled(p9emu('run', 'test/prog/hello.s').stderr)).toBe('code cache used');
+    // A command that runs no guest reads the run's cache and writes none.
+    expect(compiled(p9emu('asm', '--help').stderr)).toBe('code cache used');
+    expect(readdirSync(cache)).toEqual([made[0]!.replace(/\.v8$/, '-run.v8')]);
   });
 
   it('maps a decimal exit string to the exit code and prints other exit strings', () => {
