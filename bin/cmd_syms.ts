@@ -6,7 +6,7 @@ import { ArgCursor } from './argv.ts';
 import { loadProgram, UsageError, usageStatus } from './program.ts';
 import { parseAout } from '../emu/aout.ts';
 import { aoutToElf } from '../emu/debug/elfsyms.ts';
-import { goLineSections } from '../emu/debug/dwarfline.ts';
+import { lineSections } from '../emu/debug/dwarfline.ts';
 
 export const usage = `usage: p9emu syms PROGRAM [-o OUT] [--entry SYM]
 
@@ -40,6 +40,6 @@ export async function symsMain(argv: string[]): Promise<number> {
   const prog = loadProgram(file, { entry });
   const dest = out ?? `${file.replace(/\.s$/, '')}.elf`;
   const a = parseAout(prog.image);
-  writeFileSync(dest, aoutToElf(a, goLineSections(a) ?? []));
+  writeFileSync(dest, aoutToElf(a, lineSections(a) ?? []));
   return 0;
 }

@@ -107,12 +107,12 @@ export function gdbAddress(v: string): { host: string; port: number } {
  */
 export async function gdbServer(who: string, prog: Program, where: { host: string; port: number }) {
   // Loaded only for --gdb: the stub needs node:net, which a plain run never loads (docs/startup.md).
-  const [{ aoutToElf }, { goLineSections }, { Control }, { GdbStub }] = await Promise.all([
+  const [{ aoutToElf }, { lineSections }, { Control }, { GdbStub }] = await Promise.all([
     import('../emu/debug/elfsyms.ts'), import('../emu/debug/dwarfline.ts'), import('../emu/debug/control.ts'), import('../emu/debug/gdbstub.ts'),
   ]);
   const elf = join(tmpdir(), `p9emu-${process.pid}-${prog.name}.elf`);
   const aout = parseAout(prog.image);
-  writeFileSync(elf, aoutToElf(aout, goLineSections(aout) ?? []));
+  writeFileSync(elf, aoutToElf(aout, lineSections(aout) ?? []));
   const stub = new GdbStub();
   const a = await stub.listen({ host: where.host, port: where.port });
   process.stderr.write(`${who}: gdb: listening on ${a.address}:${a.port}; in gdb: symbol-file ${elf}; target remote ${a.address}:${a.port}\n`);

@@ -1,13 +1,16 @@
-// Line numbers for gdb: a Go a.out's pclntab (pclntab.ts) as DWARF 2
+// Line numbers for gdb: a Go a.out's pclntab (pclntab.ts), or an 8l
+// a.out's pc/line table and file history (aoutlines.ts), as DWARF 2
 // sections added to the symbol ELF (elfsyms.ts): one compile unit in
 // .debug_info that points at a .debug_line program with a sequence per
-// function (DWARF 2, section 6.2: the line number program; .debug_abbrev
-// describes the one DIE). gdb then shows file:line for any pc and breaks at
-// file:line. No types, no frames.
+// function (Go) or for the whole text (8l) (DWARF 2, section 6.2: the line
+// number program; .debug_abbrev describes the one DIE). gdb then shows
+// file:line for any pc and breaks at file:line. No types, no frames.
 
 import type { Aout } from '../aout.ts';
 import type { ElfSection } from './elfsyms.ts';
+import { HDRSZ, UTZERO } from '../aout.ts';
 import { Pclntab, type GoFunc } from './pclntab.ts';
+import { Aoutlines, type LineRow } from './aoutlines.ts';
 
 const SHT_PROGBITS = 1;
 
@@ -37,7 +40,10 @@ class Bytes {
   get length() { return this.b.length; }
 }
 
-interface Row { pc: number; file: string; line: number }
+type Row = LineRow;
+
+/** A run of text [entry, end) and its rows. */
+interface Seq { entry: number; end: number; rows: Row[] }
 
 /** The rows of one function: a row wherever its file or line changes. */
 function rows(t: Pclntab, f: GoFunc): Row[] {
@@ -58,15 +64,22 @@ function rows(t: Pclntab, f: GoFunc): Row[] {
   return out;
 }
 
-/** .debug_info, .debug_abbrev and .debug_line for a Go a.out; null for other a.outs. */
-export function goLineSections(a: Aout): ElfSection[] | null {
+/** .debug_info, .debug_abbrev and .debug_line for a Go a.out or one 8l linked with line tables; null for others. */
+export function lineSections(a: Aout): ElfSection[] | null {
   const t = Pclntab.of(a);
-  if (!t || t.funcs.length === 0) return null;
+  if (t && t.funcs.length > 0) return sections(t.funcs.map((f) => ({ entry: f.entry, end: f.end, rows: rows(t, f) })), 'go');
+  const l = Aoutlines.of(a);
+  const text = UTZERO + HDRSZ;
+  return l && sections([{ entry: text, end: text + a.text.length, rows: l.rows() }], '8c');
+}
+
+function sections(seqs: Seq[], cu: string): ElfSection[] | null {
+  seqs = seqs.map((q) => ({ ...q, rows: q.rows.filter((r) => r.pc >= q.entry && r.pc < q.end) })).filter((q) => q.rows.length > 0);
+  if (seqs.length === 0) return null;
   const files = new Map<string, number>();
   const prog = new Bytes();
-  for (const f of t.funcs) {
-    const rs = rows(t, f);
-    if (rs.length === 0) continue;
+  for (const f of seqs) {
+    const rs = f.rows;
     prog.u8(0).uleb(5).u8(2).u32(f.entry);  // DW_LNE_set_address
     let file = 1, line = 1, pc = f.entry;
     for (const r of rs) {
@@ -98,8 +111,8 @@ export function goLineSections(a: Aout): ElfSection[] | null {
   for (const [at, form] of [[0x03, 0x08], [0x10, 0x06], [0x11, 0x01], [0x12, 0x01], [0x13, 0x0b]]) abbrev.uleb(at!).uleb(form!);
   abbrev.u8(0).u8(0).u8(0);
   const die = new Bytes();
-  const lo = t.funcs[0]!.entry, hi = t.funcs[t.funcs.length - 1]!.end;
-  die.uleb(1).str('go').u32(0).u32(lo).u32(hi).u8(0x01);  // name, stmt_list, low_pc, high_pc, language C89
+  const lo = seqs[0]!.entry, hi = seqs[seqs.length - 1]!.end;
+  die.uleb(1).str(cu).u32(0).u32(lo).u32(hi).u8(0x01);  // name, stmt_list, low_pc, high_pc, language C89
   const info = new Bytes();
   info.u32(2 + 4 + 1 + die.length).u16(2).u32(0).u8(4);
   for (const x of die.b) info.u8(x);

@@ -14,6 +14,7 @@ import { HDRSZ, UTZERO } from '../aout.ts';
 import type { Corpse } from './corpse.ts';
 import { corpseRead } from './corpse.ts';
 import { Symtab } from '../trace/symtab.ts';
+import { Aoutlines } from './aoutlines.ts';
 import { Pclntab } from './pclntab.ts';
 import { disassembler } from '../trace/disasm.ts';
 
@@ -45,6 +46,8 @@ const GPRNAMES = ['ax', 'bx', 'cx', 'dx', 'si', 'di', 'bp', 'sp', 'pc', 'flags',
 export class Debugsyms {
   readonly syms: Symtab;
   readonly go: Pclntab | null;
+  /** An 8l a.out's line table (when it has one). */
+  readonly lines: Aoutlines | null;
   readonly textLo = UTZERO + HDRSZ;
   readonly textHi: number;
 
@@ -54,6 +57,7 @@ export class Debugsyms {
   constructor(readonly aout: Aout) {
     this.syms = new Symtab(aout.syms);
     this.go = Pclntab.of(aout);
+    this.lines = this.go ? null : Aoutlines.of(aout);
     this.textHi = this.textLo + aout.text.length;
     let fn: number | null = null;
     for (const s of aout.syms) {
@@ -65,7 +69,7 @@ export class Debugsyms {
   frame(pc: number, lookup = pc): Frame {
     const f: Frame = { pc, where: this.syms.name(pc) || `0x${pc.toString(16)}` };
     const gf = this.go?.find(lookup);
-    const ln = gf && this.go!.line(gf, lookup);
+    const ln = gf ? this.go!.line(gf, lookup) : this.lines?.line(lookup);
     if (ln) Object.assign(f, ln);
     return f;
   }

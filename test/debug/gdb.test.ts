@@ -2,13 +2,14 @@
 // Debian's gdb in batch mode attached over loopback. Under CI=true gdb must
 // be installed (scripts/setup.sh); elsewhere these tests skip without it.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CI, fixture, skipWithoutGo } from '../go/gobuild.ts';
 import { assembleProg } from '../kit/runprog.ts';
 import { parseAout } from '../../emu/aout.ts';
+import { linetabAout } from '../kit/linetab.ts';
 
 const syms = parseAout(assembleProg('dbg.s')).syms;
 /** A symbol's address in dbg.s, as gdb prints it: 0x119d and 0x0000119d. */
@@ -162,6 +163,15 @@ describe.skipIf(noGdb)('gdb attached to p9emu run --gdb', () => {
     expect(s.gdb).toMatch(/\[Switching to thread 1 \(Thread 1\)\]/);
     expect(s.stdout).toMatch(/results 1000 total 166666500\n/);
   }, LIMIT_MS);
+
+  it('reads the line numbers p9emu syms writes for an 8l a.out (its z history and pc/line table)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p9emu-lines-'));
+    writeFileSync(join(dir, 'a.out'), linetabAout());
+    execFileSync('node', [join(root, 'bin/p9emu'), 'syms', join(dir, 'a.out'), '-o', join(dir, 'a.elf')]);
+    const out = execFileSync('gdb', ['-batch', '-nx', '-ex', 'info line *0x1025', '-ex', 'info line main.c:10', join(dir, 'a.elf')]).toString();
+    expect(out).toMatch(/Line 4 of "\/inc\/u\.h" starts at address 0x1024 <inl> and ends at 0x1028 <other>/);
+    expect(out).toMatch(/Line 10 of "\/src\/main\.c" starts at address 0x1028 <other> and ends at 0x1030/);
+  });
 
   it('opens a core file: the dead process stopped on its note, its registers and memory; continuing ends it', async () => {
     const core = join(mkdtempSync(join(tmpdir(), 'p9emu-core-')), 'fault.core');
