@@ -17,6 +17,7 @@ import type { SysOutcome } from '../port/kernel.ts';
 import { systab, type Syscall } from '../port/systab.ts';
 import { isKernelError, Ebadarg, Eintr } from '../port/error.ts';
 import { Sleep } from '../port/rendez.ts';
+import { dropsyschan } from '../port/syschan.ts';
 import { MAXSYSARG, NDebug } from '../port/dat.ts';
 import { notify, noted } from './notify.ts';
 import { execimage } from './exec.ts';
@@ -122,6 +123,12 @@ function readslow(up: Proc, sp: number, a: number[]): void {
 
 /** Run the call; undefined when it blocked (the process is parked). */
 function invoke(up: Proc, sc: Syscall): number | undefined {
+  const r = invoke1(up, sc);
+  if (r !== undefined) dropsyschan(up);
+  return r;
+}
+
+function invoke1(up: Proc, sc: Syscall): number | undefined {
   up.rpcnext = 0;
   const t0 = sampled() ? up.kernel.clock.uptime() : -1;
   try {

@@ -3,6 +3,7 @@
 // often from inside a CPU hook, so it only marks the process Moribund;
 // reap() frees the CPU and memory once the CPU is no longer running.
 
+import { dropsyschan } from './syschan.ts';
 import { exittimes } from './cputime.ts';
 import type { Proc } from './proc.ts';
 import { kstrcpy } from './note.ts';
@@ -38,6 +39,7 @@ export function pexit(up: Proc, exitstr: string, freemem: boolean): void {
   up.state = 'Moribund';
   up.psstate = freemem ? 'Moribund' : 'Broken';
   k.trace.procev(up, 'exits', exitstr === '' ? "''" : JSON.stringify(exitstr), { status: exitstr });
+  dropsyschan(up);  // a call it was blocked in ends with it
 
   if (--up.fgrp.ref === 0) {
     up.fgrp.fd.forEach((c, i) => {

@@ -140,6 +140,8 @@ export class Proc {
   /** The 9P RPCs the current call has made, replayed when it reruns (devmnt.ts), and the next to replay. */
   rpclog: Mntrpc[] = [];
   rpcnext = 0;
+  /** The Chan a blocked read or write keeps across its reruns (syschan.ts). */
+  syschan: Chan | null = null;
   /** Arguments copied at syscall entry (9front up->s.args). */
   sysargs: number[] = [0, 0, 0, 0, 0];  // MAXSYSARG words, a packed array (no holes)
   scallnr = -1;

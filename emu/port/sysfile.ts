@@ -16,6 +16,7 @@ import {
   Ebadarg, Ebadfd, Ebadstat, Edirseek, Eisdir, Eismtpt, Eisstream, Enegoff, Eshortstat, error,
 } from './error.ts';
 import { fdtochan, openmode } from './fd.ts';
+import { callchan, holdingchan } from './syschan.ts';
 import { NFD } from './fgrp.ts';
 import { quote } from './parse.ts';
 import { MAFTER, MBEFORE, MMASK, MORDER } from './union.ts';
@@ -76,13 +77,13 @@ export function sysclose(up: Proc, a: readonly number[]): number {
  */
 function read(up: Proc, fd: number, p: number, n: number, offp: number | null): number {
   validaddr(up, p, n, true);
-  const c = fdtochan(up, fd, OREAD);
+  const c = callchan(up, fd, OREAD);
   const off = offp ?? c.offset;
   if (off < 0) error(Enegoff);
   const isdir = (c.qid.type & QTDIR) !== 0;
   if (off === 0 && (offp === null || isdir)) c.offset = 0;
   if (isdir && off !== c.offset) error(Edirseek);
-  const data = c.dev.read(up, c, n, off);
+  const data = holdingchan(up, c, () => c.dev.read(up, c, n, off));
   copyout(up, p, data);
   if (offp === null || isdir) c.offset += data.length;
   return data.length;
@@ -91,11 +92,11 @@ function read(up: Proc, fd: number, p: number, n: number, offp: number | null): 
 /** write(2) and its variants (9front sysfile.c:write). */
 function write(up: Proc, fd: number, p: number, n: number, offp: number | null): number {
   validaddr(up, p, n, false);
-  const c = fdtochan(up, fd, OWRITE);
+  const c = callchan(up, fd, OWRITE);
   if (c.qid.type & QTDIR) error(Eisdir);
   const off = offp ?? c.offset;
   if (off < 0) error(Enegoff);
-  const m = c.dev.write(up, c, copyin(up, p, n), off);
+  const m = holdingchan(up, c, () => c.dev.write(up, c, copyin(up, p, n), off));
   if (offp === null) c.offset += m;
   return m;
 }

@@ -17,6 +17,7 @@ import { isKernelError } from '../../emu/port/error.ts';
 import { Fgrp } from '../../emu/port/fgrp.ts';
 import { Plan9 } from '../../emu/port/kernel.ts';
 import { Sleep } from '../../emu/port/rendez.ts';
+import { dropsyschan } from '../../emu/port/syschan.ts';
 import { Segment } from '../../emu/port/segment.ts';
 import { MEMDEFAULT, PROCSDEFAULT } from '../../emu/port/vmem.ts';
 
@@ -103,10 +104,12 @@ export function call(fn: Sysfn, p: Proc, args: number[]): number | string {
   try {
     const r = fn(p, a);
     p.rpclog.length = 0;
+    dropsyschan(p);
     return r;
   } catch (e) {
     if (e instanceof Sleep) return 'sleep';
     p.rpclog.length = 0;
+    dropsyschan(p);
     if (isKernelError(e)) return e.errstr;
     throw e;
   }

@@ -531,3 +531,32 @@ describe('bind', () => {
   });
 });
 
+describe('a blocked read keeps its Chan across reruns (emu/port/syschan.ts)', () => {
+  it('closing its fd and opening another on the same number does not hand it the new file', () => {
+    // Go on Plan 9 closes a conn's data fd while another M, sharing the fd
+    // table, still sleeps in read on it; the next dial's data fd may get
+    // the same number.
+    const t = setup();
+    const m = t.k.proc('m', t.p);
+    m.fgrp = t.p.fgrp;
+    t.p.fgrp.ref++;
+    const b = t.k.alloc(m, 16);
+    const mread = (fd: number) => {
+      const r = call(syspread, m, [fd, b, 10, -1, -1]);
+      return typeof r === 'string' ? r : text(m.as.read(b, r));
+    };
+    const fds = t.buf(8);
+    expect(call(syspipe, t.p, [fds])).toBe(0);
+    const [r0, w0] = [t.p.as.u32(fds), t.p.as.u32(fds + 4)];
+    expect(mread(r0)).toBe('sleep');
+    expect(call(sysclose, t.p, [r0])).toBe(0);
+    expect(call(syspipe, t.p, [fds])).toBe(0);
+    const [r1, w1] = [t.p.as.u32(fds), t.p.as.u32(fds + 4)];
+    expect(r1).toBe(r0);
+    expect(t.pwrite(w1, 'fresh')).toBe(5);
+    expect(mread(r0)).toBe('sleep');  // the rerun: still on the first pipe, which is empty
+    expect(call(sysclose, t.p, [w0])).toBe(0);
+    expect(mread(r0)).toBe('');  // its writer gone: end of file, and the call lets go of it
+    expect(t.pread(r1, 10)).toBe('fresh');  // the new pipe's bytes were left for their own reader
+  });
+});
