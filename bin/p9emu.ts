@@ -148,11 +148,32 @@ function reportError(e: unknown): void {
   }
 }
 
-// A closed pipe (`p9emu --help | head -1`) is not an error worth a stack trace.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+/**
+ * Run `f` on process.stdout when something first makes it: made for a
+ * pipe it loads node's net module (~7 ms at load 14), and a run, which
+ * writes with writeSync, never needs it. Node defines process.stdout as a
+ * configurable getter that makes the stream once.
+ */
+function onStdout(f: (s: NodeJS.WriteStream) => void): void {
+  const node = Object.getOwnPropertyDescriptor(process, 'stdout');
+  if (!node?.get || !node.configurable) return f(process.stdout);
+  Object.defineProperty(process, 'stdout', {
+    configurable: true,
+    enumerable: node.enumerable,
+    get() {
+      Object.defineProperty(process, 'stdout', node);
+      const s = process.stdout;
+      f(s);
+      return s;
+    },
+  });
+}
+
+// A closed pipe (`p9emu syms PROGRAM | head -1`) is not an error worth a stack trace.
+onStdout((s) => s.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
   throw e;
-});
+}));
 
 // No top-level await: the bundle is CommonJS (scripts/build.mjs). The same
 // bundle serves explore's worker processes (bin/explore_worker.mjs).

@@ -1,5 +1,5 @@
 // p9emu run end to end, through the built CLI as a user runs it.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,15 @@ describe('p9emu run', () => {
     expect(readdirSync(cache)).toEqual([expect.stringMatching(/^p9emu\.cjs-[0-9a-f]{8}-\d+-\d+-node.*-run\.v8$/)]);
     expect(stages(cache)).toEqual(['launcher started', 'bundle compiled (code cache used)', ...rest]);
     expect(stages('off')).toEqual(['launcher started', 'bundle compiled (code cache off)', ...rest]);
+  });
+
+  it('exits quietly when its stdout is a pipe closed before it writes', async () => {
+    const c = spawn('node', [join(root, 'bin/p9emu'), '--help'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    c.stdout.destroy(); // long before node has started
+    let stderr = '';
+    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => c.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it("replaces a code cache made by a command that runs no guest with a guest's run's", () => {
