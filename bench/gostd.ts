@@ -112,10 +112,11 @@ export async function runPkg(pkg: string, timeoutS: number, short: boolean, logd
 }
 
 export function table(rs: PkgResult[], short: boolean): string {
-  const rows = rs.map((r) => `| \`${r.pkg}\` | ${r.result} | ${r.seconds.toFixed(1)} | ${r.why.replace(/\|/g, '\\|')} |`);
+  const why = (r: PkgResult) => (r.alone ? `${r.why}; alone: ${r.alone}` : r.why).replace(/\|/g, '\\|');
+  const rows = rs.map((r) => `| \`${r.pkg}\` | ${r.result} | ${r.seconds.toFixed(1)} | ${r.load ?? ''} | ${why(r)} |`);
   return [
-    `| package | go test${short ? ' -short' : ''} | seconds | reason (first failing test or last line) |`,
-    '| --- | --- | --- | --- |',
+    `| package | go test${short ? ' -short' : ''} | seconds | load | reason (first failing test or last line) |`,
+    '| --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }
