@@ -20,11 +20,14 @@
 // The worker is plain CommonJS source evaluated in the thread, so it needs
 // no TypeScript loader; it loads koffi and libunicorn itself.
 //
-// Started lazily: a thread with its own Node environment, koffi and
-// libunicorn costs a short run more than it saves (a Go hello makes 50-90
-// timed runs: docs/startup.md). Until LAZY_RUNS timed runs have been made,
-// and then until the thread has loaded, runs use Unicorn's own timeout, so
-// a runaway guest is stopped all the same.
+// Started at the first timed run, not with the engine: a run that never
+// needs a slice (one process, no ^C to hear, no --timeout) loads no thread.
+// Until the thread has loaded koffi and libunicorn, a run is armed all the
+// same and also given Unicorn's own timeout. That timer fires once, and
+// its stop can be lost: a stop made before the CPU loop starts is cleared
+// with its exit request (4 runs in 20 of a spinning guest never came back,
+// P9EMU_PREEMPT=unicorn, docs/unicorn.md). The thread, once ready, stops
+// any armed run whose deadline has passed, so such a run still ends.
 
 import type { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -143,24 +146,13 @@ export class Watchdog {
 
 let shared: Watchdog | undefined;
 
-/** The process-wide watchdog, started now if it is not (one is enough: only one engine runs at a time). */
+/**
+ * The process-wide watchdog, started now if it is not (one is enough: only
+ * one engine runs at a time). Arm it even before it is `ready` (above).
+ */
 export function startWatchdog(libPath: string): Watchdog {
   if (!shared) shared = new Watchdog(libPath);
   return shared;
-}
-
-/** Timed runs made with Unicorn's timeout before the watchdog thread is started. */
-export const LAZY_RUNS = 256;
-let timedRuns = 0;
-
-/**
- * The watchdog for a timed run, or undefined while it is not started or
- * not ready yet (the run then uses Unicorn's timeout); the LAZY_RUNS-th
- * timed run starts it.
- */
-export function readyWatchdog(libPath: string): Watchdog | undefined {
-  if (!shared && ++timedRuns >= LAZY_RUNS) startWatchdog(libPath);
-  return shared?.ready ? shared : undefined;
 }
 
 /** Whether the watchdog thread is started, and ready (tests). */

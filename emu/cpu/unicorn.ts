@@ -8,7 +8,7 @@
 
 import type { Cpu, HostMem, RunOptions, Stop } from './cpu.ts';
 import { UC_ERR_INSN_INVALID, UC_ERR_OK, X86, ucErrorText, unicorn } from './unicorn_ffi.ts';
-import { readyWatchdog } from './preempt.ts';
+import { startWatchdog } from './preempt.ts';
 import { findInsnPc, refineFaultPc } from './faultpc.ts';
 import { isPriv, type PrivInsn } from './privinsn.ts';
 import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
@@ -33,7 +33,7 @@ export { CpuError } from './ucengine.ts';
 // never mapped). Any other value costs a TB flush per run (measured).
 const UNTIL = 0;
 
-/** How run({timeoutUs}) preempts: our watchdog thread (Unicorn's timer until it is started: preempt.ts), or Unicorn's per-call timer thread. */
+/** How run({timeoutUs}) preempts: our watchdog thread (with Unicorn's timer beside it while the thread loads: preempt.ts), or Unicorn's per-call timer thread. */
 export type PreemptMode = 'watchdog' | 'unicorn';
 let preemptMode: PreemptMode = process.env.P9EMU_PREEMPT === 'unicorn' ? 'unicorn' : 'watchdog';
 export function setPreemptMode(m: PreemptMode): void {
@@ -115,14 +115,16 @@ export class UnicornCpu extends UcHooks implements Cpu {
     this.ran = true;
 
     const pc = this.rawRead(X86.eip);
-    const wd = us > 0 && preemptMode === 'watchdog' ? readyWatchdog(this.L.path) : undefined;
+    const wd = us > 0 && preemptMode === 'watchdog' ? startWatchdog(this.L.path) : undefined;
+    // Unicorn's timer as well while the thread loads (preempt.ts).
+    const ucUs = wd?.ready ? 0 : us;
     let timedOut = false;
     let err: number;
     const t0 = us > 0 && !wd ? performance.now() : 0;
     this.inRun = true;
     try {
       wd?.arm(this.uc, us);
-      err = this.L.uc_emu_start(this.uc, pc, UNTIL, wd ? 0 : us, count);
+      err = this.L.uc_emu_start(this.uc, pc, UNTIL, ucUs, count);
     } finally {
       if (wd) timedOut = wd.disarm();
       this.inRun = false;

@@ -28,7 +28,7 @@ describe('preemption is precise', () => {
   });
 
   it('a store loop preempted every 50 µs loses and repeats nothing', async () => {
-    // By the watchdog thread, started now rather than after LAZY_RUNS slices of Unicorn's timeout (preempt.ts).
+    // By the watchdog thread alone, ready before the first run (preempt.ts).
     await startWatchdog(unicornPath()).started;
     const g = guest(LOOP);
     try {
