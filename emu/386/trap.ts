@@ -32,7 +32,7 @@ import { syscallfmt, sysretfmt } from '../port/syscallfmt.ts';
 import { segclock } from '../port/profile.ts';
 import { SLICE_US } from '../port/sched.ts';
 import { SAMPLE, sampled } from '../port/cputime.ts';
-import { VectorDE, watchexec, watchnote, watchrun } from '../port/watchpt.ts';
+import { VectorDE, watchexec, watchkernel, watchnote, watchrun } from '../port/watchpt.ts';
 
 /** Register the INT $64 hook of a new process's CPU. */
 export function attachtrap(p: Proc): void {
@@ -63,6 +63,7 @@ function syscall(up: Proc): void {
   const stackok = s !== undefined && sp + ARGSPAN <= s.top
     ? (readargs(s, sp - s.base, a), true)
     : up.as.okaddr(sp, ARGSPAN, false) && (readslow(up, sp, a), true);
+  if (stackok && up.watch !== null) watchkernel(up, sp + BY2WD, MAXSYSARG * BY2WD, false);
   // A debugger holding the call: it runs (traced, hooked) when the process goes on from the INT.
   const k = up.kernel;
   if (k.debug !== null && k.debug.beforeSyscall(up)) {
@@ -176,6 +177,9 @@ function finish(up: Proc, ret: number, injected = false): void {
   }
   if (alive) cpu.setReg('ax', ret >>> 0);
   if (up.kernel.trace.sys) sysexit(up, ret, injected);
+  // The call's own accesses that hit a watchpoint (watchkernel): 9front's debugexc posted the note in the kernel.
+  const wnote = alive && up.watch !== null ? watchnote(up) : null;
+  if (wnote !== null) postnote(up, wnote, NDebug);
   // startsyscall: stop again on the way out, the result in the trace text.
   if (alive && up.procctl === 'tracesyscall') {
     const k = up.kernel;

@@ -7,6 +7,7 @@ import type { Proc } from './proc.ts';
 import { Ebadarg, Etoolong, error } from './error.ts';
 import { NDebug } from './dat.ts';
 import { postnote } from './note.ts';
+import { watchkernel } from './watchpt.ts';
 
 /** The signature of every system call: the caller and its 5 argument words (unsigned). */
 export type Sysfn = (up: Proc, a: readonly number[]) => number;
@@ -22,18 +23,22 @@ export function validaddr(up: Proc, addr: number, len: number, write: boolean): 
 
 export function copyin(up: Proc, addr: number, len: number): Uint8Array {
   validaddr(up, addr, len, false);
+  if (up.watch !== null) watchkernel(up, addr, len, false);
   return up.as.read(addr >>> 0, len);
 }
 
 export function copyout(up: Proc, addr: number, data: Uint8Array): void {
   validaddr(up, addr, data.length, true);
+  if (up.watch !== null) watchkernel(up, addr, data.length, true);
   up.as.write(addr >>> 0, data);
 }
 
 /** A user string argument (a path, a note): NUL-terminated within the limit. */
 export function validstr(up: Proc, addr: number, max = 8192): string {
   const s = up.as.str(addr >>> 0, max);
-  return s ?? badaddr(up);
+  if (s === undefined) return badaddr(up);
+  if (up.watch !== null) watchkernel(up, addr, s.length + 1, false);
+  return s;
 }
 
 /** Names are shorter than 64 KiB, to fit a 9P string (9front/4e chan.c validname0). */
@@ -47,7 +52,10 @@ const NAMEMAX = 1 << 16;
 export function namearg(up: Proc, addr: number): string {
   validaddr(up, addr, 1, false);
   const s = up.as.str(addr >>> 0, NAMEMAX - 1);
-  if (s !== undefined) return s;
+  if (s !== undefined) {
+    if (up.watch !== null) watchkernel(up, addr, s.length + 1, false);
+    return s;
+  }
   return up.as.okaddr(addr >>> 0, NAMEMAX, false) ? error(Etoolong) : badaddr(up);
 }
 

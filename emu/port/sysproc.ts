@@ -69,7 +69,7 @@ function swaperrstr(up: Proc, addr: number, n: number): number {
   const mine = up.as.str(addr, n - 1) ?? new TextDecoder().decode(up.as.read(addr, n - 1));
   const out = new Uint8Array(n);
   out.set(utf8.encode(kstrcpy(up.errstr, n)));
-  up.as.write(addr, out);
+  copyout(up, addr, out);
   up.errstr = mine;
   return 0;
 }

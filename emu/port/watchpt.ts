@@ -18,7 +18,10 @@
 // the switch retranslates all its code once. A process never given
 // watchpoints pays one test of p.watch per run. As in 9front, exec clears
 // the debug registers (procsetup) but not the list; an rfork child starts
-// with none. Accesses the kernel makes for a system call are not seen.
+// with none. The kernel's own accesses for a system call (its arguments,
+// copyin, copyout) hit the debug registers too, as on a PC: debugexc posts
+// the note from kernel mode, and it goes out as the call returns, with the
+// call's Ureg (trap 64, pc after the INT).
 
 import type { Proc } from './proc.ts';
 import type { RunOptions } from '../cpu/cpu.ts';
@@ -142,6 +145,12 @@ export function watchnote(p: Proc): string | null {
   const hit = w.list.flatMap((_, i) => (w.hit & (1 << i) ? [i] : []));
   w.hit = 0;
   return `sys: watchpoint ${hit.join(',')}`;
+}
+
+/** A system call's read or write of [a, a+size) in p's memory: its hits go out as the call returns (trap.ts finish). */
+export function watchkernel(p: Proc, a: number, size: number, write: boolean): void {
+  const w = p.watch;
+  if (w !== null && size > 0) w.hit |= covering(w, a >>> 0, size, write ? 'w' : 'r');
 }
 
 /** Which armed watchpoints of these kinds cover any of [a, a+size). */

@@ -5,7 +5,9 @@
 //   1. -w- on var, set by the process on itself: a store; pc after it
 //   2. a list of two, rw- second: a load hits watchpoint 1
 //   3. --x on xfn: pc is xfn itself, xfn not yet run; it runs after
-//   4. a child (no handler) whose watchpoint its parent sets through
+//   4. -w- on var, written by the kernel: a pread into var; the note goes
+//      out as the call returns, trap 64, pc after the INT in pread
+//   5. a child (no handler) whose watchpoint its parent sets through
 //      /proc/2/watchpt dies of the note: the parent prints its wait record
 #include "lib.s"
 #define CALL5(fn, a, b, c, d, e) MOVL a, 0(SP); MOVL b, 4(SP); MOVL c, 8(SP); MOVL d, 12(SP); MOVL e, 16(SP); CALL fn(SB)
@@ -22,7 +24,11 @@ TEXT _main(SB), 7, $32
 	MOVL	$xfn(SB), base<>(SB)
 	CALL5(watch, $1, $xo<>(SB), $xfn(SB), $1, $0)
 	CALL	xfn(SB)
-	// 4: the child waits for its parent to set the watchpoint.
+	MOVL	$runtime·pread(SB), base<>(SB)
+	CALL5(watch, $1, $wo<>(SB), $var<>(SB), $4, $0)
+	CALL2(runtime·open, $wpath<>(SB), $0)
+	PREAD(AX, $var<>(SB), $4, $0)
+	// 5: the child waits for its parent to set the watchpoint.
 	CALL1(runtime·rfork, $0x14)		// RFPROC|RFFDG
 	CMPL	AX, $0
 	JEQ	child
@@ -88,13 +94,21 @@ hexloop:
 	JNE	hexloop
 	RET
 
-// handler(ureg, note): print "NOTE trap 0xT pc +0xOFF", clear the list, continue.
+// handler(ureg, note): print "NOTE trap T pc +0xOFF", clear the list, continue.
 TEXT handler(SB), 7, $24
 	MOVL	32(SP), AX
 	CALL1(print, AX)
 	CALL1(print, $trap<>(SB))
 	MOVL	28(SP), BX
-	MOVL	48(BX), AX		// Ureg.trap
+	MOVL	48(BX), AX		// Ureg.trap, in decimal (1 or 64)
+	MOVL	$0, DX
+	MOVL	$10, CX
+	DIVL	CX
+	MOVL	DX, rem<>(SB)
+	CMPL	AX, $0
+	JEQ	2(PC)
+	CALL	printd(SB)
+	MOVL	rem<>(SB), AX
 	CALL	printd(SB)
 	CALL1(print, $pc<>(SB))
 	MOVL	28(SP), BX
@@ -125,6 +139,7 @@ DATA	line<>+14(SB)/1, $" "
 DATA	line<>+16(SB)/1, $"\n"
 GLOBL	line<>(SB), $20
 GLOBL	hbuf<>(SB), $12
+GLOBL	rem<>(SB), $4
 DATA	digits<>+0(SB)/8, $"01234567"
 DATA	digits<>+8(SB)/8, $"89abcdef"
 GLOBL	digits<>(SB), $16
