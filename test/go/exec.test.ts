@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, skipWithoutGo } from './gobuild.ts';
 import { runGo } from './rungo.ts';
+import { MEMDEFAULT } from '../../emu/port/vmem.ts';
 
 const T = 60_000;
 
@@ -67,7 +68,10 @@ describe.skipIf(skipWithoutGo())('nested exec', () => {
     copyFileSync(fixture('exec'), join(root, 'bin', 'exec'));
     copyFileSync(fixture('echo'), join(root, 'bin', 'echo'));
     // exec runs /bin/exec again, which runs /bin/echo: the middle one reads its own text.
-    const r = await runGo(join(root, 'bin/exec'), ['/bin/exec', '/bin/echo', 'x'], { root: { dir: root, writable: false } });
+    // Three Go runtimes at once come within ~50 MB of --mem's default 1 GiB, which counts segment sizes (each
+    // heap's brk, 16 MiB of stack for each of the 13 processes), and how many Ms each starts depends on timing:
+    // room to spare, so the test is of exec alone.
+    const r = await runGo(join(root, 'bin/exec'), ['/bin/exec', '/bin/echo', 'x'], { root: { dir: root, writable: false }, mem: 2 * MEMDEFAULT });
     expect(r.stdout).toContain('args: x');
     expect(r.code).toBe(0);
   }, T);
