@@ -110,16 +110,17 @@ async function main(argv: string[]): Promise<number> {
   // cache must be writable: Plan 9's default, $home/lib/cache/go-build
   // (os.UserCacheDir), is the host's home, read-only here, so the guest's
   // in-memory /tmp holds it unless GOCACHE is given.
-  // Guest memory is counted by segment size, not by pages touched as
-  // Plan 9 counts it, and Go 1.19's go and the compiles it runs at once
-  // claim more than the default 1G (its first fork+exec of compile fails
-  // with 'virtual memory allocation failed'): the toolchain gets the most
-  // a 386 can address unless P9EMU_FLAGS sets --mem.
   if (root && gotool) {
     env.GOROOT ??= root;
     env.GOCACHE ??= '/tmp/go-build';
-    o.mem ??= 2 ** 32;
   }
+  // Guest memory is counted by segment size, not by pages touched as
+  // Plan 9 counts it: each M's 16 MiB stack and each heap's brk count
+  // whole. Go's tests claim more than the default 1G at once (net/http's
+  // Ms: 'newosproc: rfork failed'; Go 1.19's go and the compiles it runs:
+  // 'virtual memory allocation failed'), so a test binary gets the most a
+  // 386 can address unless P9EMU_FLAGS sets --mem.
+  o.mem ??= 2 ** 32;
   const ncpu = o.ncpu || Number(process.env.P9EMU_CPUS ?? 4);
   // The directory as the caller named it ($PWD, which Go's os/exec sets
   // with Dir), so relative paths like ../../lib climb the same symlinks.
