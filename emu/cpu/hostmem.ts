@@ -61,10 +61,14 @@ function getLibc(): Libc {
 
 const PROT_RW = 1 | 2; // host PROT_READ|PROT_WRITE
 const MADV_DONTNEED = 4; // Linux
+/** Segments of this size or more live in a SharedArrayBuffer (NativeMem.fromShared). */
+const SHARED_FROM = 1 << 20;
+/** glibc's largest mmap threshold: calloc maps fresh zero pages for a block larger than this. */
+const MMAP_THRESHOLD_MAX = 32 << 20;
 
 class NativeMem implements HostMem {
   readonly size: number;
-  bytes: Uint8Array;
+  bytes!: Uint8Array;  // set by the constructor or fromShared
   handle: bigint;
   private live = true;
 
@@ -108,9 +112,16 @@ class NativeMem implements HostMem {
     this.bytes.fill(0, last, off + len);
   }
 
+  /** Holds a large segment's memory (fromShared); null for a segment of our own mmap. */
+  private shared: SharedArrayBuffer | null = null;
+
   constructor(size: number) {
     const c = getLibc();
     this.size = checkSize(size);
+    if (this.size >= SHARED_FROM) {
+      this.handle = this.fromShared();
+      return;
+    }
     const p = c.mmap(null, this.size, PROT_RW, c.MAP_FLAGS, -1, 0);
     // MAP_FAILED is (void *)-1; koffi may also give null for a 0 address.
     if (p === null || p === undefined || BigInt.asIntN(64, BigInt(p)) === -1n) {
@@ -120,6 +131,32 @@ class NativeMem implements HostMem {
     this.bytes = new Uint8Array(koffi().view(this.handle, this.size));
   }
 
+  /**
+   * A large segment (a bss with room for its brk up to the machine's
+   * memory, a 16 MiB stack) lives in a SharedArrayBuffer: V8 does not
+   * count a shared buffer's memory against its external memory limit, so
+   * it starts no "external memory pressure" collections, as a koffi.view
+   * of our own mmap did (scavenges and a full mark-compact in every run
+   * of a Go hello: docs/startup.md). Node's allocator takes it from
+   * calloc, which maps fresh zero pages for a block above glibc's largest
+   * mmap threshold, so pages are backed only when touched; a smaller
+   * segment asks for that much address space, never touched. One page
+   * more, to start the segment on a page.
+   */
+  private fromShared(): bigint {
+    let u8: Uint8Array;
+    try {
+      this.shared = new SharedArrayBuffer(Math.max(this.size, MMAP_THRESHOLD_MAX + 1) + HOSTPG);
+      u8 = new Uint8Array(this.shared);
+    } catch {
+      throw new Error(`hostmem: mmap of ${this.size} bytes failed`);
+    }
+    const base = koffi().address(u8);
+    const off = Number((BigInt(HOSTPG) - (base % BigInt(HOSTPG))) % BigInt(HOSTPG));
+    this.bytes = u8.subarray(off, off + this.size);
+    return base + BigInt(off);
+  }
+
   free(): void {
     if (!this.live) return;
     this.live = false;
@@ -127,7 +164,13 @@ class NativeMem implements HostMem {
     // structuredClone(..., {transfer}) makes V8 copy the whole external
     // buffer (1.9 s for 1 GiB). Views the caller kept must not be used.
     this.bytes = new Uint8Array(0);
-    getLibc().munmap(this.handle, this.size);
+    if (this.shared !== null) {
+      // V8 frees the buffer when it collects it; its pages go back now.
+      if (process.platform === 'linux') getLibc().madvise(this.handle, this.size, MADV_DONTNEED);
+      this.shared = null;
+    } else {
+      getLibc().munmap(this.handle, this.size);
+    }
     this.handle = 0n;
   }
 }

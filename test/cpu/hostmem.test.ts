@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { unicornAlloc } from '../../emu/cpu/hostmem.ts';
+import { koffi } from '../../emu/cpu/unicorn_ffi.ts';
 
 describe('unicornAlloc', () => {
   it('is page-rounded, zeroed, writable, and has a native handle', () => {
@@ -25,6 +26,25 @@ describe('unicornAlloc', () => {
     // 65536 pages reserved, one backed: the one written.
     expect([...r!].flatMap((v, i) => (v ? [i] : []))).toEqual([(256 << 20) / 4096 - 1]);
     m.free();
+  });
+
+  it('a large segment is one memory for the guest and the kernel, outside V8\'s external memory', () => {
+    const ext = process.memoryUsage().external;
+    const m = unicornAlloc(16 << 20);
+    // V8 counts none of it (no "external memory pressure" collections).
+    expect(process.memoryUsage().external - ext).toBeLessThan(1 << 20);
+    expect(Number(m.handle as bigint) % 4096).toBe(0);
+    expect(m.bytes.length).toBe(16 << 20);
+    m.bytes[5 * 4096 + 7] = 0x5a;
+    const native = new Uint8Array(koffi().view(m.handle as bigint, m.size));
+    expect(native[5 * 4096 + 7]).toBe(0x5a);
+    native[m.size - 1] = 0xa5;
+    expect(m.bytes[m.size - 1]).toBe(0xa5);
+    m.zero!(4 * 4096, 2 * 4096);
+    expect([...m.resident!()!].flatMap((v, i) => (v ? [i] : []))).toEqual([m.size / 4096 - 1]);
+    expect(m.bytes[5 * 4096 + 7]).toBe(0);
+    m.free();
+    expect(m.bytes.length).toBe(0);
   });
 });
 
