@@ -17,6 +17,7 @@ import { Enodev, Enonexist, Eperm, error } from '../port/error.ts';
 import { parsecmd } from '../port/parse.ts';
 import { readstr } from '../port/readnum.ts';
 import { sleep } from '../port/rendez.ts';
+import { callholds, holdforcall } from '../port/syschan.ts';
 import { dirpack } from '../port/stat.ts';
 import { type Conv, Cstate, Fs, Fsprotoclone, Fsstdbind, closeconv, connectctlmsg, type Proto } from './conv.ts';
 import { ipfmt } from './ipaddr.ts';
@@ -110,11 +111,24 @@ function ipwalk(up: Proc, c: Chan, name: string): Chan | null {
   return d ? walkto(c, d.qid) : null;
 }
 
-/** Wait for a call to announcement cv and take it (ipopen Qlisten). */
-function listen(cv: Conv): Conv {
-  if (cv.state !== Cstate.Announced) error('not announced');
+/**
+ * Wait for a call to announcement cv and take it (ipopen Qlisten). As in
+ * devip.c, the wait is a use of cv (inuse++, closeconv when it ends): the
+ * last close of its files ("hangup", then close, as Go's Listener.Close
+ * does while its Accept waits here) does not free cv, so no new clone can
+ * take the number, announce, and have this listen, rerun, take its calls.
+ */
+function listen(up: Proc, cv: Conv): Conv {
+  const held = callholds(up, cv);
+  if (!held && cv.state !== Cstate.Announced) error('not announced');
   if (cv.rq.closed) error('listen hungup');
-  sleep(cv.listenr, () => cv.incall.length > 0 || cv.rq.closed);
+  if (cv.incall.length === 0) {
+    if (!held) {
+      cv.inuse++;
+      holdforcall(up, cv, () => closeconv(cv));
+    }
+    sleep(cv.listenr, () => false);
+  }
   return cv.incall.shift()!;
 }
 
@@ -140,7 +154,7 @@ function ipopen(up: Proc, c: Chan, omode: number): Chan {
       break;
     }
     case Q.listen: {
-      const nc = listen(convof(c));
+      const nc = listen(up, convof(c));
       c.qid = { path: QID(p, nc.x, Q.ctl), vers: 0, type: QTFILE };
       break;
     }

@@ -13,6 +13,7 @@ import type { Pgrp } from './pgrp.ts';
 import type { Egrp } from './devenv.ts';
 import type { AddressSpace } from './segment.ts';
 import type { Mntrpc } from './devmnt.ts';
+import type { Held } from './syschan.ts';
 import type { Aout } from '../aout.ts';
 import { Rendez, type Sleep } from './rendez.ts';
 import { Rgrp } from './rgrp.ts';
@@ -142,6 +143,8 @@ export class Proc {
   rpcnext = 0;
   /** The Chan a blocked read or write keeps across its reruns (syschan.ts). */
   syschan: Chan | null = null;
+  /** Anything else it keeps so (syschan.ts): a waiting listen's announcement. */
+  sysheld: Held | null = null;
   /** Arguments copied at syscall entry (9front up->s.args). */
   sysargs: number[] = [0, 0, 0, 0, 0];  // MAXSYSARG words, a packed array (no holes)
   scallnr = -1;

@@ -7,6 +7,9 @@
 // close at once): the fd number is free for the next open, the reader's
 // rerun read that new file and took the bytes of a fresh connection, and
 // its own conversation was freed for reuse under it.
+//
+// A call may hold something else the same way (Proc.sysheld): a listen
+// on /net keeps its announcement as a use while it waits (devip.ts).
 
 import type { Chan } from './dev.ts';
 import type { Proc } from './proc.ts';
@@ -32,10 +35,28 @@ export function holdingchan<T>(up: Proc, c: Chan, io: () => T): T {
   }
 }
 
-/** The call has ended (returned, failed, or the process is gone): let go of its Chan. */
+/** Something a blocked call keeps across its reruns, and how it lets go of it. */
+export interface Held {
+  readonly obj: object;
+  drop(): void;
+}
+
+/** Does this call hold obj, since an earlier run of it blocked (holdforcall)? */
+export function callholds(up: Proc, obj: object): boolean {
+  return up.sysheld?.obj === obj;
+}
+
+/** The call, about to block, keeps obj until it ends; drop lets go of it then. */
+export function holdforcall(up: Proc, obj: object, drop: () => void): void {
+  up.sysheld?.drop();
+  up.sysheld = { obj, drop };
+}
+
+/** The call has ended (returned, failed, or the process is gone): let go of its Chan and what else it held. */
 export function dropsyschan(up: Proc): void {
-  const c = up.syschan;
-  if (c === null) return;
+  const c = up.syschan, h = up.sysheld;
   up.syschan = null;
-  cclose(up, c);
+  up.sysheld = null;
+  if (c !== null) cclose(up, c);
+  h?.drop();
 }

@@ -3,12 +3,13 @@
 // under the kernel model: output bytes, exit strings and the notes Go's
 // runtime posts, as on Plan 9.
 
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, skipWithoutGo } from './gobuild.ts';
 import { runGo } from './rungo.ts';
+import { instrument } from '../../emu/instrument.ts';
 import { pinMinor } from '../kit/gopin.ts';
 import { BufferConsole } from '../../emu/port/console.ts';
 import type { Plan9 } from '../../emu/port/kernel.ts';
@@ -20,7 +21,7 @@ const T = 60_000;
 describe.skipIf(skipWithoutGo())('Go programs', () => {
   const bin: Record<string, string> = {};
   beforeAll(() => {
-    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'panicfault', 'signal', 'readfile', 'tmpfile', 'env', 'net', 'nanotime']) {
+    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'panicfault', 'signal', 'readfile', 'tmpfile', 'env', 'net', 'netreuse', 'nanotime']) {
       bin[n] = fixture(n);
     }
   }, 300_000);
@@ -209,6 +210,17 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
         '200 OK: GET /one from loopback: true\n' +
         '200 OK: GET /two from loopback: true\n',
     );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  }, T);
+
+  it.each([1, 4])('netreuse: a listener closed while its Accept waits, then a new one on the freed conversation: every call reaches the new one (%i CPUs)', async (ncpu) => {
+    // Under --deterministic, so each run keeps one schedule. Before a
+    // waiting listen held its announcement (devip.ts listen), every round's
+    // calls went to the closed listener's Accept, which hung them up: EOF.
+    const ins = await instrument({ det: { seed: 1 } }, [new Uint8Array(readFileSync(bin.netreuse!))]);
+    const r = await runGo(bin.netreuse!, ['20'], { ncpu, onkernel: ins.onkernel });
+    expect(r.stdout).toBe('20 rounds, 60 calls: 0 taken by a closed listener, 0 answers missing or wrong\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   }, T);

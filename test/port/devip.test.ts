@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { TestKernel, errof, text } from '../kit/kernelkit.ts';
+import { TestKernel, call, errof, text } from '../kit/kernelkit.ts';
 import { ls, open, read, write } from '../kit/devkit.ts';
 import { cclose } from '../../emu/port/chan.ts';
 import { ORDWR, OREAD } from '../../emu/port/dat.ts';
 import type { Chan } from '../../emu/port/dev.ts';
 import type { Proc } from '../../emu/port/proc.ts';
+import { sysopen } from '../../emu/port/sysfile.ts';
 
 function setup() {
   const k = new TestKernel();
@@ -254,6 +255,46 @@ describe('#I: data', () => {
     cclose(p, l.ctl);
     expect(status(p, d.n)).toBe('Close_wait');
     expect(errof(() => open(p, `/net/tcp/${l.n}/listen`))).toBe(`not announced: '/net/tcp/${l.n}/listen'`);
+  });
+});
+
+describe('#I: a waiting listen holds its announcement (devip.c ipopen Qlisten: inuse++ while it waits)', () => {
+  // Go's Listener.Close writes "hangup" and closes ctl while its Accept
+  // sleeps in open(listen); the open reruns when woken.
+
+  /** An announcement and another process's open of its listen, which sleeps; listen() reruns that call. */
+  function waiting() {
+    const { k, p } = setup();
+    const l = announce(p);
+    const m = k.proc('m', p);
+    const listen = () => call(sysopen, m, [k.str(m, `/net/tcp/${l.n}/listen`), ORDWR]);
+    expect(listen()).toBe('sleep');
+    return { p, l, listen };
+  }
+
+  it('closing the announcement does not free its number while the listen waits; the rerun fails, then it is free', () => {
+    const { p, l, listen } = waiting();
+    write(p, l.ctl, 'hangup');
+    cclose(p, l.ctl);
+    const again = announce(p);
+    expect(again.n).not.toBe(l.n);  // the number is still in use by the listen
+    const d = clone(p);
+    write(p, d.ctl, `connect 127.0.0.1!${again.port}`);
+    expect(listen()).toBe(`listen hungup: '/net/tcp/${l.n}/listen'`);
+    const an = rd(p, open(p, `/net/tcp/${again.n}/listen`));  // the call waited for its own listener
+    expect(read(p, `/net/tcp/${an}/remote`)).toBe(read(p, `/net/tcp/${d.n}/local`));
+    expect(clone(p).n).toBe(l.n);  // the listen has ended: its announcement is closed and free
+  });
+
+  it('a listen woken by a call takes it and lets go of the announcement', () => {
+    const { p, l, listen } = waiting();
+    const d = clone(p);
+    write(p, d.ctl, `connect 127.0.0.1!${l.port}`);
+    expect(typeof listen()).toBe('number');
+    write(p, l.ctl, 'hangup');
+    cclose(p, l.ctl);
+    expect(status(p, l.n)).toBe('Closed');
+    expect(clone(p).n).toBe(l.n);
   });
 });
 
