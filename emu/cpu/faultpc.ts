@@ -1,10 +1,16 @@
-// The pc to report for a memory fault.
+// The pc to report for a memory fault, inferred: where syncpc.ts does not
+// apply (a libunicorn other than the Debian 2.0.1 build, P9EMU_FAULTPC=infer),
+// and for the privileged-instruction hooks (findInsnPc below).
 //
 // Unicorn 2.0.1 does not restore EIP before calling the invalid-memory
 // hooks (fixed upstream in 2.1.4, commits 4a13bc7c/b999f507): EIP is left at
 // the start of the last block entered through the dispatcher, which for
 // chained blocks can even be an earlier block. The registers, however, are
 // exact: the state just before the faulting instruction.
+//
+// Inference can be wrong: when an instruction nearer the stale EIP makes
+// the same access from the faulting registers and its predecessor is not
+// idempotent, it wins (test/cpu/memory.test.ts has such a case).
 //
 // So the faulting instruction can be found by probing: in a scratch engine
 // holding copies of the code pages, walk the instructions from the stale
@@ -54,13 +60,17 @@ function same(a: Regs, b: Regs): boolean {
   return COMPARED.every((r) => a[r] === b[r]) && ((a.flags ^ b.flags) & ARITH_FLAGS) === 0;
 }
 
-/** Best pc for a fault given EIP as Unicorn left it. */
-export function refineFaultPc(cpu: UnicornCpu, f: FaultInfo, eip: number): number {
+/**
+ * Best pc for a fault given EIP as Unicorn left it; `exact` when the engine
+ * restored EIP to the faulting instruction before the hook (syncpc.ts).
+ */
+export function refineFaultPc(cpu: UnicornCpu, f: FaultInfo, eip: number, exact: boolean): number {
   if (f.access === 'fetch') {
     // A fetch fault stops with EIP at the instruction being fetched; if the
     // instruction straddles into the bad page, EIP is its start.
     return f.addr >= eip && f.addr - eip < 16 ? eip : f.addr;
   }
+  if (exact) return eip;
   try {
     return replay(cpu, f, eip) ?? eip;
   } catch {

@@ -23,6 +23,7 @@ import { UcFpu } from './ucfpu.ts';
 import { unicornAlloc } from './hostmem.ts';
 import { VectorGPF, VectorSYSCALL } from '../386/mem.ts';
 import { PRIV_INSNS, icebpEnd, type PrivInsn } from './privinsn.ts';
+import { syncPcHook } from './syncpc.ts';
 import type { UcLib } from './unicorn_ffi.ts';
 
 /** What an engine's blocks are translated for: free running, Unicorn's exact count, or the block counter (blockcount.ts). */
@@ -35,21 +36,27 @@ export abstract class UcHooks extends UcFpu {
   protected hookError: unknown;
   /** What the engine's blocks were translated for (unicorn.ts run()). */
   protected mode: RunMode = 'free';
+  /** EIP is the faulting instruction's at a read or write fault (syncpc.ts); else faultpc.ts infers it. */
+  protected exactFaultPc = false;
   /** Offset of uc_struct.no_exit_request, when known (exitreq.ts). */
   protected exitOff: number | null = null;
 
   protected addHooks(): void {
     const L = this.L;
     const k = L.koffi;
-    const add = (type: number, fn: Function, proto: unknown) => {
+    /** The callback, entered through `entry` (given the callback as user data) when there is one. */
+    const add = (type: number, fn: Function, proto: unknown, entry: bigint | null = null) => {
       const cb = k.register(fn, k.pointer(proto as never));
       this.callbacks.push(cb);
       const hh = [0];
-      check(L.uc_hook_add(this.uc, hh, type, cb, null, 1, 0), 'uc_hook_add');
+      check(L.uc_hook_add(this.uc, hh, type, entry ?? cb, entry === null ? null : cb, 1, 0), 'uc_hook_add');
     };
     add(UC_HOOK_INTR, (_uc: unknown, intno: number) => this.onInterrupt(intno), L.HookIntr);
+    // EIP restored to the faulting instruction before the hook (syncpc.ts).
+    const sync = syncPcHook(L);
+    this.exactFaultPc = sync !== null;
     add(UC_HOOK_MEM_INVALID, (_uc: unknown, type: number, addr: number | bigint, size: number) =>
-      this.onMemInvalid(type, Number(addr), size), L.HookMemEvent);
+      this.onMemInvalid(type, Number(addr), size), L.HookMemEvent, sync);
     add(UC_HOOK_INSN_INVALID, () => this.onInvalidInsn(), L.HookInsnInvalid);
     const cpuid = k.register(() => this.onCpuid(), k.pointer(L.HookCpuid));
     this.callbacks.push(cpuid);

@@ -148,7 +148,7 @@ export class UnicornCpu extends UcHooks implements Cpu {
       // Leave EIP where Stop.pc says, as the CPU's saved pc would be.
       const eip = this.rawRead(X86.eip);
       const priv = this.priv as PrivInsn | null;
-      const stop = p.kind === 'fault' ? { ...p, pc: this.probe ? eip : refineFaultPc(this, p, eip) }
+      const stop = p.kind === 'fault' ? { ...p, pc: this.probe ? eip : refineFaultPc(this, p, eip, this.exactFaultPc) }
         : priv !== null ? { ...p, pc: this.probe ? eip : findInsnPc(this, eip, (b) => isPriv(priv.kind, b)) } : p;
       if ((stop.kind === 'fault' || stop.kind === 'trap') && stop.pc !== eip) this.rawWrite(X86.eip, stop.pc);
       if (stop.kind === 'fault' && stop.access === 'read' && ingdt(stop.addr) && !this.probe
