@@ -21,7 +21,7 @@ const T = 60_000;
 describe.skipIf(skipWithoutGo())('Go programs', () => {
   const bin: Record<string, string> = {};
   beforeAll(() => {
-    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'panicfault', 'signal', 'readfile', 'tmpfile', 'env', 'net', 'netreuse', 'nanotime']) {
+    for (const n of ['hello', 'exit', 'goroutines', 'timers', 'panic', 'nilderef', 'panicfault', 'faultpc', 'signal', 'readfile', 'tmpfile', 'env', 'net', 'netreuse', 'nanotime']) {
       bin[n] = fixture(n);
     }
   }, 300_000);
@@ -108,9 +108,19 @@ describe.skipIf(skipWithoutGo())('Go programs', () => {
   it('SetPanicOnFault: 60 faults at 0, 1 and 0xfff recovered; each fault pc is exact, or the unwinder stops', async () => {
     // runtime's TestSetPanicOnFault: a fault pc one instruction off (in the
     // caller's loop instead of the callee's load) ends in 'unexpected return
-    // pc' (emu/cpu/faultpc.ts).
+    // pc' (emu/cpu/syncpc.ts).
     const r = await runGo(bin.panicfault!, ['20']);
     expect(r.stdout).toBe('faults 60\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  }, T);
+
+  it('SetPanicOnFault: faults in a read and a write function, each pc in that function (TestSetPanicOnFault\'s shape)', async () => {
+    // The pc restored from the translated block (emu/cpu/syncpc.ts); the
+    // inferred one (P9EMU_FAULTPC=infer) ended Go 1.26's run in 'unexpected
+    // return pc for main.setPanicOnFault'.
+    const r = await runGo(bin.faultpc!);
+    expect(r.stdout).toBe([1, 2, 3, 4, 5].map((i) => `faults 6 read ${3 * i} write ${3 * i} logs 0\n`).join(''));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   }, T);
