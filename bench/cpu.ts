@@ -6,6 +6,7 @@ import { unicornAlloc } from '../emu/cpu/hostmem.ts';
 import { setPreemptMode, UnicornCpu } from '../emu/cpu/unicorn.ts';
 import { computeFloorMips, syscallFloorNs } from './floor.ts';
 import { best } from './best.ts';
+import { setSyncPc } from '../emu/cpu/syncpc.ts';
 
 const le32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
 
@@ -53,6 +54,28 @@ function computeCpuMips(iterations = 200_000_000, timeoutUs = 0): number {
 /** The 5-instruction loop both sides run: MOVLs to CX, AX, DX; ADDL, XORL, ADDL, DECL, JNE. */
 function tightLoop(iterations: number): number[] {
   return [0xb9, ...le32(iterations), 0xb8, 1, 0, 0, 0, 0xba, 0, 0, 0, 0, 0x01, 0xc2, 0x83, 0xf2, 0x55, 0x83, 0xc0, 0x03, 0x49, 0x75, 0xf5];
+}
+
+/**
+ * µs per read fault after a chained loop (run() to the fault, pc checked),
+ * its pc restored by the engine (syncpc.ts) or inferred (faultpc.ts).
+ */
+function faultUs(n: number, restored: boolean): number {
+  setSyncPc(restored);
+  // MOVL $3, CX; loop: ADDL $4, BX; DECL CX; JNE loop; MOVL $0x5000000, SI; MOVL (SI), AX
+  const cpu = cpuWith([0xb9, 3, 0, 0, 0, 0x83, 0xc3, 4, 0x49, 0x75, 0xfa, 0xbe, ...le32(0x5000000), 0x8b, 0x06]);
+  setSyncPc(true);
+  const once = () => {
+    cpu.setRegs({ pc: 0x1000 });
+    const s = cpu.run();
+    if (s.kind !== 'fault' || s.pc !== 0x1000 + 16) throw new Error(`bench/cpu: fault ${JSON.stringify(s)}`);
+  };
+  once(); // translated and chained
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) once();
+  const dt = Number(process.hrtime.bigint() - t0);
+  cpu.close();
+  return dt / n / 1000;
 }
 
 /** µs per run() of a run that stops at once (INT $64 → stop). */
@@ -107,6 +130,8 @@ if (mode === 'engines') {
   setPreemptMode('unicorn');
   const uct = await best(3, () => shortRunUs(500, 10_000));
   setPreemptMode('watchdog');
+  const faultRestored = await best(3, () => faultUs(20000, true));
+  const faultInferred = await best(3, () => faultUs(200, false));
   const eng = JSON.parse(
     execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'engines'], { encoding: 'utf8' }),
   );
@@ -121,6 +146,8 @@ if (mode === 'engines') {
     run_us_no_slice: +plain.toFixed(2),
     run_us_watchdog_slice: +wd.toFixed(2),
     run_us_unicorn_timeout: +uct.toFixed(1),
+    fault_us_restored: +faultRestored.toFixed(1),
+    fault_us_inferred: +faultInferred.toFixed(0),
     engine_open_ms: +eng.openMs.toFixed(2),
     engine_first_run_ms: +eng.firstRunMs.toFixed(2),
     engine_rss_mib: +eng.rssPerEngineMiB.toFixed(1),

@@ -19,7 +19,7 @@
 // target) and end the block through lookup_and_goto_ptr. The instruction
 // after that gen_jmp_im becomes a jump into the same-page path (goto_tb,
 // gen_jmp_im, exit_tb), so a cross-page jump stores EIP and then chains.
-// Storing EIP first keeps what faultpc.ts relies on: EIP is stale only
+// Storing EIP first keeps what faultpc.ts (the fallback) relies on: EIP is stale only
 // along chains within one page (a chained jump to another page leaves it at
 // the target, as the lookup did). Every byte of the two functions' page
 // tests, both paths and the cross-page tails is checked first; any other
