@@ -8,40 +8,20 @@
 // compiler and GC threads work beside the main one): on N cores the lanes
 // can gain only what that leaves.
 
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../test/go/gobuild.ts';
 import { type Row } from './table.ts';
 import { alone } from './alone.ts';
+import { timedNode, type Timed } from './spawn.ts';
 
 /** 52 runs of the demo, 102 system calls each. */
 const ARGS = ['explore', 'demo:after', '--pid', '2', '--note', 'interrupt', '--every', '2'];
 
-/** CPU time (ms, user + system) of this process's children that have been waited for: Linux's /proc/self/stat cutime + cstime; NaN elsewhere. */
-function childrenCpuMs(): number {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[13]) + Number(f[14])) * 1000) / 100; // fields 16-17, in USER_HZ (100 on Linux)
-  } catch {
-    return NaN;
-  }
-}
-
-interface Timed {
-  ms: number;
-  cpuMs: number;
-}
-
 function timeExplore(jobs: number): Timed {
-  const c0 = childrenCpuMs();
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [join(REPO, 'bin/p9emu'), ...ARGS, '--jobs', String(jobs)], { encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const { ms, cpuMs, r } = timedNode([join(REPO, 'bin/p9emu'), ...ARGS, '--jobs', String(jobs)]);
   if (r.status !== 0 || !/distinct outcomes/.test(r.stdout)) throw new Error(`explore --jobs ${jobs}: status ${r.status}: ${r.stderr}`);
-  return { ms, cpuMs: childrenCpuMs() - c0 };
+  return { ms, cpuMs };
 }
 
 export interface ExploreBench {
