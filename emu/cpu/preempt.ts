@@ -2,27 +2,20 @@
 //
 // Unicorn's own uc_emu_start timeout spawns and joins a timer thread on
 // every call (~120-150 µs per run, measured; see docs/unicorn.md), which is
-// far too much when runs are short. Instead one long-lived worker thread
-// watches a deadline in a SharedArrayBuffer and calls uc_emu_stop on the
-// running engine when it passes -- the same call Unicorn's timer thread
-// makes, so it is safe from another thread.
+// far too much when runs are short. Instead one long-lived watchdog thread
+// watches a deadline in shared memory and calls uc_emu_stop on the running
+// engine when it passes -- the same call Unicorn's timer thread makes, so
+// it is safe from another thread. The protocol is slices.ts's.
 //
-// Protocol (all through Atomics):
-//   arm(engine, us):  under LOCK store engine, deadline, ARMED=1, GEN++.
-//   disarm():         under LOCK ARMED=0, GEN++; report whether FIRED==armed GEN.
-//   worker:           when ARMED and past the deadline, under LOCK and only if
-//                     GEN is still the armed one, uc_emu_stop(engine), FIRED=GEN.
-// The lock makes "stop the engine of this slice" atomic with respect to
-// disarm, so a late stop can never hit the next slice or a closed engine.
-// The worker re-fires every ms while the slice stays armed, covering a stop
-// that lands in the instant uc_emu_start is still starting up.
-//
-// The worker is plain CommonJS source evaluated in the thread, so it needs
-// no TypeScript loader; it loads koffi and libunicorn itself.
+// On x86-64 Linux the thread is native code of our own
+// (preempt_native.ts), ready at once. Elsewhere, or with
+// P9EMU_PREEMPT=worker, it is a worker thread (below): plain CommonJS
+// source evaluated in the thread, so it needs no TypeScript loader; it
+// loads koffi and libunicorn itself.
 //
 // Started at the first timed run, not with the engine: a run that never
-// needs a slice (one process, no ^C to hear, no --timeout) loads no thread.
-// Until the thread has loaded koffi and libunicorn, a run is armed all the
+// needs a slice (one process, no ^C to hear, no --timeout) starts no thread.
+// Until the worker thread has loaded koffi and libunicorn, a run is armed all the
 // same and also given Unicorn's own timeout. That timer fires once, and
 // its stop can be lost: a stop made before the CPU loop starts is cleared
 // with its exit request (4 runs in 20 of a spinning guest never came back,
@@ -31,8 +24,9 @@
 
 import type { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-
-const LOCK = 0, GEN = 1, ARMED = 2, FIRED = 3, IDLE = 4, READY = 5;
+import type { UcLib } from './unicorn_ffi.ts';
+import { NativeWatchdog } from './preempt_native.ts';
+import { ENGINE_AT, GEN, READY, Slices, type Preempter } from './slices.ts';
 
 const workerSource = `
 const { workerData } = require('node:worker_threads');
@@ -76,16 +70,13 @@ for (;;) {
 }
 `;
 
-export class Watchdog {
-  private readonly ctl: Int32Array;
-  private readonly big: BigInt64Array;
+/** The watchdog as a worker thread. */
+export class Watchdog extends Slices {
   private readonly worker: Worker;
-  private armedGen = 0;
 
   constructor(libPath: string) {
     const sab = new SharedArrayBuffer(64);
-    this.ctl = new Int32Array(sab, 0, 8);
-    this.big = new BigInt64Array(sab, 32, 2);
+    super(new Int32Array(sab, 0, 8), new BigInt64Array(sab, ENGINE_AT, 2));
     const require = createRequire(import.meta.url);
     const koffiPath = require.resolve('koffi');
     // node:worker_threads only now: a run that never starts the watchdog does not load it (3-9 ms).
@@ -106,37 +97,13 @@ export class Watchdog {
   /** Settles when the thread is ready (tests). */
   readonly started: Promise<void>;
 
-  private lock(): void {
-    while (Atomics.compareExchange(this.ctl, LOCK, 0, 1) !== 0);
-  }
-  private unlock(): void {
-    Atomics.store(this.ctl, LOCK, 0);
-  }
-
   /** The thread has loaded koffi and libunicorn: it can stop engines. */
   get ready(): boolean {
     return Atomics.load(this.ctl, READY) === 1;
   }
 
-  /** Start a slice for `engine` that ends `us` microseconds from now. */
-  arm(engine: bigint, us: number): void {
-    const deadline = process.hrtime.bigint() + BigInt(Math.ceil(us * 1000));
-    this.lock();
-    this.big[0] = engine;
-    this.big[1] = deadline;
-    Atomics.store(this.ctl, ARMED, 1);
-    this.armedGen = (Atomics.add(this.ctl, GEN, 1) + 1) | 0; // Int32 wraps
-    this.unlock();
-    if (Atomics.load(this.ctl, IDLE) === 1) Atomics.notify(this.ctl, GEN);
-  }
-
-  /** End the slice; true if the watchdog stopped the engine for it. */
-  disarm(): boolean {
-    this.lock();
-    Atomics.store(this.ctl, ARMED, 0);
-    Atomics.add(this.ctl, GEN, 1);
-    this.unlock();
-    return Atomics.load(this.ctl, FIRED) === this.armedGen;
+  protected wake(): void {
+    Atomics.notify(this.ctl, GEN);
   }
 
   terminate(): Promise<number> {
@@ -144,14 +111,14 @@ export class Watchdog {
   }
 }
 
-let shared: Watchdog | undefined;
+let shared: Preempter | undefined;
 
 /**
  * The process-wide watchdog, started now if it is not (one is enough: only
  * one engine runs at a time). Arm it even before it is `ready` (above).
  */
-export function startWatchdog(libPath: string): Watchdog {
-  if (!shared) shared = new Watchdog(libPath);
+export function startWatchdog(L: UcLib): Preempter {
+  if (!shared) shared = (process.env.P9EMU_PREEMPT !== 'worker' && NativeWatchdog.start(L)) || new Watchdog(L.path);
   return shared;
 }
 

@@ -115,7 +115,7 @@ export class UnicornCpu extends UcHooks implements Cpu {
     this.ran = true;
 
     const pc = this.rawRead(X86.eip);
-    const wd = us > 0 && preemptMode === 'watchdog' ? startWatchdog(this.L.path) : undefined;
+    const wd = us > 0 && preemptMode === 'watchdog' ? startWatchdog(this.L) : undefined;
     // Unicorn's timer as well while the thread loads (preempt.ts).
     const ucUs = wd?.ready ? 0 : us;
     let timedOut = false;

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { guest, le32 } from './guest.ts';
 import { noExitRequestOffset } from '../../emu/cpu/exitreq.ts';
-import { unicorn, unicornPath } from '../../emu/cpu/unicorn_ffi.ts';
+import { unicorn } from '../../emu/cpu/unicorn_ffi.ts';
 import { startWatchdog } from '../../emu/cpu/preempt.ts';
 
 const N = 200_000_000;  // ~0.5 s since stores to a page without exec are fast (notdirty.ts)
@@ -29,7 +29,7 @@ describe('preemption is precise', () => {
 
   it('a store loop preempted every 50 µs loses and repeats nothing', async () => {
     // By the watchdog thread alone, ready before the first run (preempt.ts).
-    await startWatchdog(unicornPath()).started;
+    await startWatchdog(unicorn()).started;
     const g = guest(LOOP);
     try {
       g.cpu.setRegs({ bx: 0, cx: N });

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setPreemptMode } from '../../emu/cpu/unicorn.ts';
 import { startWatchdog, watchdogState } from '../../emu/cpu/preempt.ts';
-import { unicornPath } from '../../emu/cpu/unicorn_ffi.ts';
+import { unicorn } from '../../emu/cpu/unicorn_ffi.ts';
 import { CODE, guest, type Guest } from './guest.ts';
 
 let g: Guest | undefined;
@@ -59,7 +59,7 @@ describe('UnicornCpu time slice', () => {
       setPreemptMode(mode);
       // The watchdog thread itself, not Unicorn's timeout that stands in for it until it is started (preempt_lazy.test.ts).
       if (mode === 'watchdog') {
-        await startWatchdog(unicornPath()).started;
+        await startWatchdog(unicorn()).started;
         expect(watchdogState()).toBe('ready');
       }
       g = guest([0x40, 0xeb, 0xfd]); // loop: INCL AX; JMP loop
