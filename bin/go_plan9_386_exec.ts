@@ -110,9 +110,14 @@ async function main(argv: string[]): Promise<number> {
   // cache must be writable: Plan 9's default, $home/lib/cache/go-build
   // (os.UserCacheDir), is the host's home, read-only here, so the guest's
   // in-memory /tmp holds it unless GOCACHE is given.
+  // And go test on Plan 9 puts $GOROOT/bin first in $path (a list ended
+  // by NULs: cmd/go/internal/base AppendPATH), so tests that look for
+  // `go` by name find the guest's (internal/testenv's HasGoBuild, Go 1.21
+  // on, runs `go tool -n compile` and skips without it).
   if (root && gotool) {
     env.GOROOT ??= root;
     env.GOCACHE ??= '/tmp/go-build';
+    env.path = `${join(root, 'bin')}\0/bin`;
   }
   // Guest memory is counted by segment size, not by pages touched as
   // Plan 9 counts it: each M's 16 MiB stack and each heap's brk count

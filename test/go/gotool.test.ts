@@ -8,7 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, skipWithoutGo } from './gobuild.ts';
+import { REPO, fixture, skipWithoutGo } from './gobuild.ts';
 import { pinGo } from '../kit/gopin.ts';
 
 const T = 120_000;
@@ -45,17 +45,24 @@ describe.skipIf(skipWithoutGo())("the guest's go command", () => {
     expect(r.stdout).toBe(`${join(REPO, '.cache/xdg/p9emu/gotool', release)}\n`);
   }, 600_000);
 
-  /** $GOROOT/bin/go ARGS in the guest, from the repository's directory, with no GOCACHE of the host's. */
-  const go = (...args: string[]) =>
-    spawnSync(process.execPath, [join(REPO, 'bin/go_plan9_386_exec'), join(root, 'bin/go'), ...args], {
+  /** PROG ARGS in the guest, from the repository's directory, with no GOCACHE of the host's. */
+  const guest = (prog: string, ...args: string[]) =>
+    spawnSync(process.execPath, [join(REPO, 'bin/go_plan9_386_exec'), prog, ...args], {
       cwd: REPO, encoding: 'utf8', timeout: T, env: { ...ENV, GOROOT: root },
     });
+  /** $GOROOT/bin/go ARGS in the guest. */
+  const go = (...args: string[]) => guest(join(root, 'bin/go'), ...args);
 
   it('go version names the pinned release and plan9/386', () => {
     const r = go('version');
     expect(r.stdout).toBe(`go version ${release} plan9/386\n`);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+  }, T);
+
+  it('$path starts with $GOROOT/bin, as go test sets it on Plan 9: a program finds the guest\'s go by name', () => {
+    expect(guest(fixture('env'), 'path').stdout.split('\n')[0]).toBe(`path="${join(root, 'bin')}\\x00/bin" true`);
+    expect(guest(fixture('exec'), 'go', 'version').stdout).toBe(`stdout "go version ${release} plan9/386\\n"\nstatus ok 0 exit status: \n`);
   }, T);
 
   it('go env: GOOS plan9, GOARCH 386, GOROOT the host\'s, its tools in $GOROOT/pkg/tool/plan9_386, a cache in the guest\'s /tmp', () => {
