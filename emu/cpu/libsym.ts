@@ -1,7 +1,8 @@
 // The loaded libunicorn's own symbols and code, for the places where
 // p9emu reads or mends a detail of the 2.0.1 build that the API does not
-// reach (exitreq.ts, notdirty.ts, farreg.ts, blockcount.ts), and a page of
-// host code of our own (blockcount.ts's block hook). Each must fail soft:
+// reach (exitreq.ts, notdirty.ts, farreg.ts, blockcount.ts, syncpc.ts), and
+// pages of host code of our own (blockcount.ts's block hook, syncpc.ts's
+// fault hook entry). Each must fail soft:
 // when a symbol or a byte pattern is not what it expects, p9emu runs
 // without the mend.
 

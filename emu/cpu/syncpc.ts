@@ -16,9 +16,10 @@
 // prologue), calls cpu_restore_state_x86_64(uc->cpu, retaddr, false) when
 // it is not 0 (a fetch while translating), and jumps to the JavaScript
 // callback, passed as the hook's user data. From any other caller it only
-// jumps. Loads leave by cpu_loop_exit and stores end their block
-// (cpu_tb_exec leaves EIP alone when invalid_error is set), so EIP stays
-// exact until uc_emu_start returns.
+// jumps. A load leaves by cpu_loop_exit, and cpu_tb_exec leaves EIP alone
+// when invalid_error is set, so EIP stays exact until uc_emu_start
+// returns; after a failed store the block may run on (exitreq.ts), and the
+// state the hook saved (exact now, EIP included) is put back (uchooks.ts).
 //
 // The two helpers are static; they are found through the exported
 // helper_le_ldul_mmu_x86_64 (call load_helper) and helper_le_stl_mmu_x86_64
