@@ -6,7 +6,8 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, skipWithoutGo } from './gobuild.ts';
+import { spawnSync } from 'node:child_process';
+import { REPO, fixture, skipWithoutGo } from './gobuild.ts';
 import { runGo } from './rungo.ts';
 import { MEMDEFAULT } from '../../emu/port/vmem.ts';
 
@@ -75,4 +76,23 @@ describe.skipIf(skipWithoutGo())('nested exec', () => {
     expect(r.stdout).toContain('args: x');
     expect(r.code).toBe(0);
   }, T);
+});
+
+describe.skipIf(skipWithoutGo())('go_plan9_386_exec: Go runtimes started together', () => {
+  // As os's TestKillStartProcess does with its test binary: the children,
+  // Go runtimes waiting on stdin, are in /proc until killed. With --mem's
+  // 1 GiB (segment sizes counted whole, each Go 1.19 heap's brk near
+  // 270 MB), Go 1.19's second child could not start an M ('newosproc:
+  // rfork failed', exit 2) and was gone from /proc when killed: 'open
+  // /proc/N/note: '/proc/N' file does not exist'. go_plan9_386_exec gives
+  // 4 GiB unless P9EMU_FLAGS says otherwise.
+  it('four copies of a Go program, started in turn, are each killed through /proc/N/note and waited for', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.P9EMU_FLAGS;
+    const r = spawnSync(process.execPath, [join(REPO, 'bin/go_plan9_386_exec'), fixture('kill'), '4'], {
+      cwd: REPO, encoding: 'utf8', timeout: 4 * T, env,
+    });
+    expect(r.stdout).toBe([0, 1, 2, 3].map((i) => `child ${i}: killed, wait error true\n`).join(''));
+    expect(r.status).toBe(0);
+  }, 4 * T);
 });
