@@ -8,6 +8,14 @@ import { unicorn, UC_ARCH_X86, UC_MODE_32, UC_HOOK_INTR, X86, type UcLib } from 
 
 const CODE = 0x1000;
 
+/** A clock in ns: wall time, or the process's CPU time (all its threads). */
+export type Clock = () => number;
+export const wallNs: Clock = () => Number(process.hrtime.bigint());
+export const cpuNs: Clock = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
+
 function le32(n: number): number[] {
   return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
 }
@@ -80,14 +88,15 @@ export function syscallFloorNs(n: number, at = 0): number {
  * loop's host code depends on what it translated before, and on this
  * machine that alone moves the same loop between ~3600 and ~5000 MIPS
  * (docs/unicorn.md). Entering mid-program would measure another layout.
+ * `clock` is what the time is read from (wall time unless given).
  */
-export function computeFloorMips(code: Uint8Array, at: number, start: number, stopAt: number, insns: number): number {
+export function computeFloorMips(code: Uint8Array, at: number, start: number, stopAt: number, insns: number, clock = wallNs): number {
   return withEngine([...code], (L, uc) => {
     check(L.uc_mem_map(uc, STACK, 0x1000, 3), 'map stack');
     check(L.uc_reg_write(uc, X86.esp, Uint32Array.of(STACK + 0xff0)), 'write ESP');
-    const t0 = process.hrtime.bigint();
+    const t0 = clock();
     const err = L.uc_emu_start(uc, start, stopAt, 0, 0);
-    const dt = Number(process.hrtime.bigint() - t0);
+    const dt = clock() - t0;
     if (err !== 0) throw new Error(`compute floor: uc_emu_start error ${err}`);
     return insns / (dt / 1000);
   }, at);

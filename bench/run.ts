@@ -14,7 +14,7 @@ import { unicornMachine } from '../emu/cpu/machine.ts';
 import { BufferConsole } from '../emu/port/console.ts';
 import type { Plan9 } from '../emu/port/kernel.ts';
 import { deterministic } from '../emu/det/deterministic.ts';
-import { computeFloorMips, syscallFloorNs } from './floor.ts';
+import { computeFloorMips, cpuNs, syscallFloorNs, wallNs, type Clock } from './floor.ts';
 import { parseAout } from '../emu/aout.ts';
 import { goBench } from './go.ts';
 import { exploreBench } from './explore.ts';
@@ -48,10 +48,10 @@ function image(name: string): Uint8Array {
   return r.aout;
 }
 
-async function timeRun(img: Uint8Array, onboot?: RunOptions['onboot'], onkernel?: RunOptions['onkernel']): Promise<number> {
-  const t0 = process.hrtime.bigint();
+async function timeRun(img: Uint8Array, onboot?: RunOptions['onboot'], onkernel?: RunOptions['onkernel'], clock: Clock = wallNs): Promise<number> {
+  const t0 = clock();
   const r = await run(img, { machine: unicornMachine(), console: new BufferConsole(), onboot, onkernel });
-  const dt = Number(process.hrtime.bigint() - t0);
+  const dt = clock() - t0;
   if (r.exitstr !== '') throw new Error(`bench program exited '${r.exitstr}'`);
   return dt;
 }
@@ -107,16 +107,20 @@ async function main(): Promise<void> {
   // each RET is an indirect jump that Unicorn looks up every time
   // (docs/unicorn.md). The floor runs the same text from _main to the
   // loop's end on a bare engine; the row also says how far below the
-  // straight-line compute floor such code runs.
+  // straight-line compute floor such code runs. Both sides are timed in
+  // the process's CPU time (p9emu's watchdog thread included): at the load
+  // of a shared machine a run's wall time is mostly waiting for a CPU, and
+  // the two sides differed by more than they differ in work.
   const calls = image('calls.s');
   const { _main: cmain } = progSyms('calls.s', calls, ['_main']);
   const ctext = parseAout(calls).text;
   const loopEnd = cmain.value + 13;  // MOVL $N, CX; CALL far; DECL CX; JNE loop
   if (ctext[loopEnd - 0x1020] !== 0xc7) throw new Error('calls.s: the loop is not where the bench expects it');
-  const [callTime, calls_floor_mips] = await bestPair(9, () => timeRun(calls),
-    () => computeFloorMips(ctext, 0x20, cmain.value, loopEnd, CALL_INSNS), Math.min, Math.max);
-  const calls_mips = CALL_INSNS / ((callTime - startup) / 1e3);
-  table?.row(['calls to another page (guest MIPS)', `${round(calls_mips)}`, `${round(calls_floor_mips)}`, `${round(calls_mips / calls_floor_mips, 2)}×`, '≥ 0.9×']);
+  const cpuStartup = await best(9, () => timeRun(image('null.s'), undefined, undefined, cpuNs));
+  const [callTime, calls_floor_mips] = await bestPair(15, () => timeRun(calls, undefined, undefined, cpuNs),
+    () => computeFloorMips(ctext, 0x20, cmain.value, loopEnd, CALL_INSNS, cpuNs), Math.min, Math.max);
+  const calls_mips = CALL_INSNS / ((callTime - cpuStartup) / 1e3);
+  table?.row(['calls to another page (guest MIPS, CPU time)', `${round(calls_mips)}`, `${round(calls_floor_mips)}`, `${round(calls_mips / calls_floor_mips, 2)}×`, '≥ 0.9×']);
   table?.row(['  the same, against the compute floor', '', '', `${round(calls_mips / compute_floor_mips, 2)}×`, '']);
   // --deterministic against free running, in turn: instruction-count
   // slices (the block counter, emu/cpu/blockcount.ts) and the virtual clock.
