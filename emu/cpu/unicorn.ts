@@ -15,6 +15,7 @@ import { noExitRequestOffset, setNoExitRequest } from './exitreq.ts';
 import { fastStores } from './notdirty.ts';
 import { farRegUD } from './farreg.ts';
 import { chainPages } from './pagechain.ts';
+import { jmpHash } from './jmphash.ts';
 import { regfile } from './regfile.ts';
 import { CpuError, hex, SCR_BLOCK } from './ucengine.ts';
 import { RepSites, repString, type StringCpu } from './repstring.ts';
@@ -68,6 +69,8 @@ export class UnicornCpu extends UcHooks implements Cpu {
       farRegUD(this.L);
       // Direct jumps and calls to another page chain instead of a lookup each time: pagechain.ts.
       chainPages(this.L);
+      // Indirect jumps (RET) find their block in the jump cache more often: jmphash.ts.
+      jmpHash(this.L);
       // REP MOVS/STOS of many elements in one host copy: repstring.ts.
       this.rep = RepSites.open(this.L, this.uc, {
         read: (r) => this.rawRead(X86[r]),
