@@ -98,9 +98,8 @@ function runCached(file, native) {
       if (!native) cache = `${base}.v8`;
     }
   }
-  // CommonJS's own wrapper, so the bundle sees require, module and __filename as under require().
-  const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new vm.Script(wrapper, { filename: file, cachedData });
+  // The bundle is CommonJS's wrapper function itself (scripts/build.mjs), so it sees require, module and __filename as under require().
+  const script = new vm.Script(source, { filename: file, cachedData });
   const made = cache !== null && (cachedData === undefined || script.cachedDataRejected || (partial && native));
   if (made) process.once('exit', () => save(cache, script));
   // For P9EMU_STARTUP_PROFILE (bin/startup.ts).
