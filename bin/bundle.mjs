@@ -98,8 +98,10 @@ function runCached(file, native) {
       if (!native) cache = `${base}.v8`;
     }
   }
-  // The bundle is CommonJS's wrapper function itself (scripts/build.mjs), so it sees require, module and __filename as under require().
-  const script = new vm.Script(source, { filename: file, cachedData });
+  // The bundle is CommonJS's wrapper function itself (scripts/build.mjs), so it sees require, module and __filename as under require();
+  // one built before the bundles were (a checkout's stale dist/) is wrapped here.
+  const wrapper = '(function (exports, require, module, __filename, __dirname) {';
+  const script = new vm.Script(source.startsWith(wrapper) ? source : `${wrapper}${source}\n})`, { filename: file, cachedData });
   const made = cache !== null && (cachedData === undefined || script.cachedDataRejected || (partial && native));
   if (made) process.once('exit', () => save(cache, script));
   // For P9EMU_STARTUP_PROFILE (bin/startup.ts).
