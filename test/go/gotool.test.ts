@@ -1,8 +1,8 @@
-// The Go toolchain in the guest (bin/gotool.ts): cmd/go cross-built for
-// plan9/386 by the pinned Go with `p9emu gotool go` into
+// The Go toolchain in the guest (bin/gotool.ts): cmd/go and cmd/pprof
+// cross-built for plan9/386 by the pinned Go with `p9emu gotool go pprof` into
 // .cache/xdg/p9emu/gotool/<release>/ (once; later runs reuse it), then run as
-// $GOROOT/bin/go through go_plan9_386_exec, which binds it there. Only
-// cmd/go: a guest `go build` compiles the runtime inside the emulator,
+// $GOROOT/bin/go through go_plan9_386_exec, which binds it there. No
+// compiler: a guest `go build` compiles the runtime inside the emulator,
 // which takes minutes (README, "The Go toolchain in the guest").
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -40,8 +40,8 @@ describe.skipIf(skipWithoutGo())("the guest's go command", () => {
     release = pin.release;
     // Asynchronous: a cold build takes a minute or more, and a worker that
     // blocks that long misses vitest's own calls ("Timeout calling onTaskUpdate").
-    const r = await run(process.execPath, [join(REPO, 'bin/p9emu'), 'gotool', '--go', pin.go, 'go']);
-    expect(r.stderr).toMatch(new RegExp(`^p9emu gotool: (built go for|${release}: already built)`));
+    const r = await run(process.execPath, [join(REPO, 'bin/p9emu'), 'gotool', '--go', pin.go, 'go', 'pprof']);
+    expect(r.stderr).toMatch(new RegExp(`^p9emu gotool: (built (go )?(pprof )?for|${release}: already built)`));
     expect(r.stdout).toBe(`${join(REPO, '.cache/xdg/p9emu/gotool', release)}\n`);
   }, 600_000);
 
@@ -63,6 +63,12 @@ describe.skipIf(skipWithoutGo())("the guest's go command", () => {
   it('$path starts with $GOROOT/bin, as go test sets it on Plan 9: a program finds the guest\'s go by name', () => {
     expect(guest(fixture('env'), 'path').stdout.split('\n')[0]).toBe(`path="${join(root, 'bin')}\\x00/bin" true`);
     expect(guest(fixture('exec'), 'go', 'version').stdout).toBe(`stdout "go version ${release} plan9/386\\n"\nstatus ok 0 exit status: \n`);
+  }, T);
+
+  it('go tool pprof runs the guest\'s pprof, as runtime\'s TestMemPprof does', () => {
+    const r = go('tool', 'pprof', '-h');
+    expect(r.stderr).toContain('pprof <format> [options] [binary] <source> ...');
+    expect(r.status).toBe(0);
   }, T);
 
   it('go env: GOOS plan9, GOARCH 386, GOROOT the host\'s, its tools in $GOROOT/pkg/tool/plan9_386, a cache in the guest\'s /tmp', () => {
