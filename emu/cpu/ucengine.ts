@@ -6,6 +6,7 @@
 // classification), gdt.ts (segments), unicorn.ts (the run loop).
 
 import { UC_ARCH_X86, UC_ERR_OK, UC_MODE_32, ucErrorText, unicorn, type UcLib } from './unicorn_ffi.ts';
+import { bigTlb } from './tlbsize.ts';
 
 /** An error of the engine or of the caller (never a guest fault). */
 export class CpuError extends Error {
@@ -39,6 +40,8 @@ export class UcEngine {
     this.regRead = L.uc_reg_read;
     this.regWrite = L.uc_reg_write;
     const out: unknown[] = [null];
+    // Before uc_open, which sizes the engine's TLB: tlbsize.ts.
+    bigTlb(L);
     check(L.uc_open(UC_ARCH_X86, UC_MODE_32, out), 'uc_open');
     this.uc = out[0] as bigint;
     this.scratch = k.address(k.alloc('uint8_t', SCR_SIZE)) as bigint;
