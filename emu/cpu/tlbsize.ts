@@ -9,11 +9,13 @@
 // pages: its heap and goroutine stacks thrash it, each miss a call out of
 // the block to the victim TLB (8 entries, swapped in) or to a full fill
 // (tlb_fill, Unicorn's memory_mapping, tlb_set_page_with_attrs).
-// The mend gives every engine opened after it 4096 entries (16 MiB of
+// The mend gives every engine opened after it 1024 entries (4 MiB of
 // pages) and makes that the floor a flush may shrink to: three constants in
 // tlb_init_x86_64 (the mask (n-1)<<5, the table's 32-byte entries, the
 // IOTLB's 16-byte ones) and the minimum in the resize's shrink path. A TLB
 // is a cache of the page tables: its size changes no guest-visible result.
+// Not 4096: tlb_init fills the tables, and at 4096 every new engine paid
+// for touching 3 × 128 KiB (docs/unicorn.md has the figures).
 // Every byte of tlb_init and of the shrink path is checked first; any other
 // build is left alone (P9EMU_TLB=qemu leaves it alone too). It must run
 // before uc_open (UcEngine), as tlb_init sizes the table then.
@@ -22,7 +24,7 @@ import type { UcLib } from './unicorn_ffi.ts';
 import { libbytes, libsym, mendOnce, patchBytes } from './libsym.ts';
 
 /** Entries per MMU mode after the mend. */
-export const TLB_ENTRIES = 4096;
+export const TLB_ENTRIES = 1024;
 
 /** tlb_init_x86_64, whole (0x162 bytes), in the Debian bookworm 2.0.1 build. */
 const INIT = '415531f6415455534883ec284c8ba72801000064488b042528000000488944241831c04889e7e885adfbff4c692c2400ca9a' +

@@ -20,7 +20,7 @@ afterEach(() => {
   g = big = undefined;
 });
 
-describe('tlbsize: engines get a 4096-entry TLB', () => {
+describe('tlbsize: engines get a larger TLB', () => {
   it('applies to the system library (Debian 2.0.1)', () => {
     expectMended(bigTlb, process.env.P9EMU_TLB === 'qemu', 'tlb_init_x86_64', 0x7en, le32((TLB_ENTRIES - 1) * 32));
   });
