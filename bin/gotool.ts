@@ -18,11 +18,13 @@ import { cachedir } from './hostcache.ts';
 /**
  * What `go build` runs (compile, asm, link, buildid), `go vet` and `go test`
  * add vet, `go test -cover` adds cover, `go tool pprof` (which runtime's
- * profiling tests run) is pprof; std is the standard library's archives,
+ * profiling tests run) is pprof, `go tool nm` (net/http's, math/big's and
+ * crypto's link tests) nm, `go tool objdump` (runtime's unsafe-point
+ * test) objdump; std is the standard library's archives,
  * which releases before Go 1.20 install in $GOROOT/pkg/plan9_386 and
  * their go/importer reads.
  */
-export const GOTOOLS = ['go', 'compile', 'asm', 'link', 'buildid', 'vet', 'cover', 'pprof', 'std'] as const;
+export const GOTOOLS = ['go', 'compile', 'asm', 'link', 'buildid', 'vet', 'cover', 'pprof', 'nm', 'objdump', 'std'] as const;
 
 /** Where tool lives under a toolchain directory: cmd/go in bin, std in pkg/plan9_386, the others in pkg/tool/plan9_386. */
 export function toolpath(dir: string, tool: string): string {
