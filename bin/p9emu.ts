@@ -177,7 +177,7 @@ onStdout((s) => s.on('error', (e: NodeJS.ErrnoException) => {
 }));
 
 // No top-level await: the bundle is CommonJS (scripts/build.mjs). The same
-// bundle serves explore's worker processes (bin/explore_worker.mjs).
+// bundle serves explore's worker processes (bin/explore_worker.cjs).
 if ((globalThis as { p9emuExploreWorker?: boolean }).p9emuExploreWorker) void import('../emu/explore/worker.ts');
 else dispatch(process.argv.slice(2)).then(
   (status) => finish(status),

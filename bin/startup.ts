@@ -14,7 +14,7 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** The launcher (bin/p9emu, bin/bundle.mjs) leaves its start and when it compiled the bundle here: [ms, CPU ms, ...]. */
+/** The launcher (bin/p9emu, bin/bundle.cjs) leaves its start and when it compiled the bundle here: [ms, CPU ms, ...]. */
 const g = globalThis as { p9emuLaunched?: [number, number]; p9emuCompiled?: [number, number, string] };
 if (on && g.p9emuLaunched !== undefined) marks.push(['launcher started', ...g.p9emuLaunched]);
 if (on && g.p9emuCompiled !== undefined) marks.push([`bundle compiled (${g.p9emuCompiled[2]})`, g.p9emuCompiled[0], g.p9emuCompiled[1]]);

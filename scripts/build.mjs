@@ -26,7 +26,7 @@ try {
   throw e;
 }
 
-// The CLI's bundles are CommonJS, which bin/bundle.mjs runs with V8's code
+// The CLI's bundles are CommonJS, which bin/bundle.cjs runs with V8's code
 // cache (Node 20 has none for ES modules); the library stays an ES module.
 const entries = [
   ['bin/p9emu.ts', 'dist/p9emu.cjs'],
@@ -47,7 +47,7 @@ const esm = {
 };
 //
 // A CLI bundle is CommonJS's function expression itself, the wrapper
-// node's require() would put around it: bin/bundle.mjs compiles the file's
+// node's require() would put around it: bin/bundle.cjs compiles the file's
 // text as it is, which V8 then need not copy (a wrapper added by
 // concatenation is flattened into a new string first), and calls the
 // function. Its text is ASCII (esbuild keeps comments and regular

@@ -1,6 +1,6 @@
 // Exploration on every core: this process runs points itself, and jobs-1
 // child processes run the others. Each child is a node process running
-// the CLI's bundle (bin/explore_worker.mjs; in a source checkout
+// the CLI's bundle (bin/explore_worker.cjs; in a source checkout
 // worker.ts through worker_tsx.mjs) that builds the target's runner once
 // (its own koffi and Unicorn engines) and runs the points it is sent in
 // turn. The next point goes to whichever lane is free, and runAll puts the
@@ -23,7 +23,7 @@ export type FromWorker = { run: PointRun } | { error: string };
 
 function spawn(init: WorkerInit): ChildProcess {
   const here = import.meta.url;
-  const entry = fileURLToPath(new URL(here.endsWith('.ts') ? './worker_tsx.mjs' : '../bin/explore_worker.mjs', here));
+  const entry = fileURLToPath(new URL(here.endsWith('.ts') ? './worker_tsx.mjs' : '../bin/explore_worker.cjs', here));
   // 'advanced' serialization carries the program's bytes as a Uint8Array.
   // The worker's stdout goes to our stderr: stdout is the report's alone.
   const c = fork(entry, [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 2, 2, 'ipc'] });

@@ -2,7 +2,7 @@
 // explore, and it builds the target's runner once; then it runs the points
 // it is sent (the note after system call n), one after another, and sends
 // back each run. The parent disconnecting (at the end, or going away) ends
-// it. In the CLI's bundle, started by bin/explore_worker.mjs.
+// it. In the CLI's bundle, started by bin/explore_worker.cjs.
 
 import { runPoint, type ExploreOptions, type Runner } from './explore.ts';
 import { runnerFor } from './runners.ts';

@@ -35,7 +35,7 @@ function sh(cmd: string, args: string[], o: SpawnOptions = {}): Promise<{ code: 
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'p9emu-pack-'));
-  // The installed launchers' code caches (bin/bundle.mjs) go here, not in ~/.cache.
+  // The installed launchers' code caches (bin/bundle.cjs) go here, not in ~/.cache.
   process.env.P9EMU_CODE_CACHE = join(dir, 'code-cache');
   const r = await sh('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: REPO });
   if (r.code !== 0) throw new Error(`npm pack failed: ${r.stderr}`);
@@ -45,12 +45,12 @@ beforeAll(async () => {
 describe('npm pack', () => {
   it('packs only what running needs', async () => {
     const files = (await sh('tar', ['tzf', tarball])).stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['dist/p9emu.cjs', 'dist/go_plan9_386_exec.cjs', 'bin/bundle.mjs', 'bin/explore_worker.mjs', 'dist/index.js', 'dist/types/api/index.d.ts',
-      'bin/p9emu', 'bin/go_plan9_386_exec', 'asm/sys_plan9_386.s', 'runtime/init.s', 'plan9/lib/ndb/local',
+    for (const f of ['dist/p9emu.cjs', 'dist/go_plan9_386_exec.cjs', 'bin/bundle.cjs', 'bin/explore_worker.cjs', 'dist/index.js', 'dist/types/api/index.d.ts',
+      'bin/p9emu.cjs', 'bin/go_plan9_386_exec.cjs', 'asm/sys_plan9_386.s', 'runtime/init.s', 'plan9/lib/ndb/local',
       'README.md', 'LICENSE', 'package.json']) expect(files).toContain(f);
     const top = new Set(files.map((f) => f.split('/')[0]));
     expect([...top].sort()).toEqual(['LICENSE', 'README.md', 'asm', 'bin', 'dist', 'docs', 'package.json', 'plan9', 'runtime']);
-    expect(files.filter((f) => f.startsWith('bin/'))).toEqual(expect.arrayContaining(['bin/p9emu', 'bin/go_plan9_386_exec']));
+    expect(files.filter((f) => f.startsWith('bin/'))).toEqual(expect.arrayContaining(['bin/p9emu.cjs', 'bin/go_plan9_386_exec.cjs']));
     expect(files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
   });
 

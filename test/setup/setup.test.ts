@@ -126,6 +126,6 @@ describe('set-up', () => {
     const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
     expect(pkg.scripts.test).toMatch(/^sh scripts\/setup\.sh && /);
     expect(pkg.scripts.start).toMatch(/^sh scripts\/setup\.sh && node bin\/p9emu demo$/);
-    expect(pkg.bin.p9emu).toBe('bin/p9emu');
+    expect(pkg.bin.p9emu).toBe('bin/p9emu.cjs');
   });
 });

@@ -1,4 +1,5 @@
-// What both launchers (bin/p9emu, bin/go_plan9_386_exec) run: the
+// What the launchers (bin/p9emu.cjs, bin/go_plan9_386_exec.cjs,
+// bin/explore_worker.cjs) run: the
 // command's CommonJS bundle dist/NAME.cjs, compiled with V8's code cache,
 // or in a checkout without dist/ its source bin/NAME.ts through tsx.
 //
@@ -15,16 +16,20 @@
 // any installation written over 30 days before.
 // P9EMU_CODE_CACHE=off goes without; a cache that cannot be written is
 // skipped silently.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+//
+// CommonJS, as the launchers are: node's start with an ES module as its
+// main module costs more CPU than with CommonJS (docs/startup.md).
+'use strict';
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { homedir } = require('node:os');
+const { basename, dirname, join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const vm = require('node:vm');
 
 /** Run the command NAME; `native`: it will load libunicorn (preloadUnicorn). */
-export async function start(name, { native = false } = {}) {
-  const bundle = fileURLToPath(new URL(`../dist/${name}.cjs`, import.meta.url));
+exports.start = async function start(name, { native = false } = {}) {
+  const bundle = join(__dirname, '..', 'dist', `${name}.cjs`);
   if (existsSync(bundle)) {
     if (native) preloadUnicorn(bundle);
     runCached(bundle, native);
@@ -38,8 +43,8 @@ export async function start(name, { native = false } = {}) {
     process.exit(2);
   }
   register();
-  await import(new URL(`./${name}.ts`, import.meta.url).href);
-}
+  await import(pathToFileURL(join(__dirname, `${name}.ts`)).href);
+};
 
 /**
  * Start loading libunicorn (a 19 MB library to map and relocate: ~20 ms)
