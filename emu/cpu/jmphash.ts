@@ -27,7 +27,7 @@
 // (P9EMU_JMPHASH=qemu leaves it alone too).
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { libbytes, libsym, mendOnce, patchBytes } from './libsym.ts';
+import { hexBytes, libbytes, libsym, mendOnce, patchBytes, sameBytes } from './libsym.ts';
 
 /** helper_lookup_tb_ptr_x86_64 of the Debian bookworm 2.0.1 build, whole (0xd4 bytes). */
 const HELPER = '41545553488b87d879ffff4889fb448b8744faffff4c8ba758faffff488b90d8000000488bb0800000008b8888000000' +
@@ -46,18 +46,16 @@ const HELPER = '41545553488b87d879ffff4889fb448b8744faffff4c8ba758faffff488b90d8
 const AT = 0x43;
 const HASH = '69eeb179379e' + 'c1ed14' + '0f1f840000000000' + '0f1f840000000000' + '0f1f00';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
-
 /** Mend the library once per process; true when the helper uses the new index. */
 export const jmpHash = mendOnce((L: UcLib): boolean => {
   if (process.env.P9EMU_JMPHASH === 'qemu') return false;
   const fn = libsym(L, 'helper_lookup_tb_ptr_x86_64');
   if (fn === null) return false;
-  const want = hex(HELPER), mend = hex(HASH);
-  const mended = Uint8Array.from(want);
-  mended.set(mend, AT);
+  const want = hexBytes(HELPER), mend = hexBytes(HASH);
+  const mended = [...want];
+  mended.splice(AT, mend.length, ...mend);
   const got = libbytes(L, fn, want.length);
-  if (mended.every((b, i) => got[i] === b)) return true;
-  if (!want.every((b, i) => got[i] === b)) return false;
-  return patchBytes(L, fn + BigInt(AT), mend);
+  if (sameBytes(got, mended)) return true;
+  if (!sameBytes(got, want)) return false;
+  return patchBytes(L, fn + BigInt(AT), Uint8Array.from(mend));
 });

@@ -42,6 +42,11 @@ export function libsym(L: UcLib, name: string): bigint | null {
   return fn ? BigInt(L.koffi.address(fn) as bigint) : null;
 }
 
+/** The bytes a hex string spells ('e9fd...'): how the mends write host code. */
+export function hexBytes(s: string): number[] {
+  return s.match(/../g)!.map((b) => parseInt(b, 16));
+}
+
 /** Does code begin with exactly these bytes? */
 export function sameBytes(code: Uint8Array, want: readonly number[]): boolean {
   return want.every((b, i) => code[i] === b);

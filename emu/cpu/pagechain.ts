@@ -26,7 +26,7 @@
 // build is left alone (P9EMU_CHAIN=page leaves it alone too).
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { libbytes, libsym, mendOnce, patchBytes } from './libsym.ts';
+import { hexBytes, libbytes, libsym, mendOnce, patchBytes, sameBytes } from './libsym.ts';
 
 /** Code around the three page tests, at offsets from do_vmexit_x86_64 (an exported neighbour). */
 const CODE: ReadonlyArray<readonly [number, string]> = [
@@ -53,8 +53,6 @@ const JUMPS: ReadonlyArray<readonly [number, number]> = [
   [0x17ed0, 0x17d3b],
 ];
 
-const hex = (s: string): number[] => s.match(/../g)!.map((b) => parseInt(b, 16));
-
 /** `jmp rel32` from `at` to `to`. */
 function jmp(at: number, to: number): Uint8Array {
   const b = new Uint8Array(5);
@@ -69,12 +67,11 @@ export const chainPages = mendOnce((L: UcLib): boolean => {
   const dv = libsym(L, 'do_vmexit_x86_64');
   if (dv === null) return false;
   const at = (off: number, n: number) => libbytes(L, dv + BigInt(off), n);
-  const mended = JUMPS.every(([a, t]) => jmp(a, t).every((b, i) => at(a, 5)[i] === b));
+  const mended = JUMPS.every(([a, t]) => sameBytes(at(a, 5), [...jmp(a, t)]));
   if (mended) return true;
   for (const [off, code] of CODE) {
-    const want = hex(code);
-    const got = at(off, want.length);
-    if (!want.every((b, i) => got[i] === b)) return false;
+    const want = hexBytes(code);
+    if (!sameBytes(at(off, want.length), want)) return false;
   }
   return JUMPS.every(([a, t]) => patchBytes(L, dv + BigInt(a), jmp(a, t)));
 });

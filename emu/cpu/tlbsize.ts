@@ -21,7 +21,7 @@
 // before uc_open (UcEngine), as tlb_init sizes the table then.
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { libbytes, libsym, mendOnce, patchBytes } from './libsym.ts';
+import { hexBytes, libbytes, libsym, mendOnce, patchBytes, sameBytes } from './libsym.ts';
 
 /** Entries per MMU mode after the mend. */
 export const TLB_ENTRIES = 1024;
@@ -50,7 +50,6 @@ const IMMS: ReadonlyArray<readonly [bigint, number, number]> = [
   [SHRINK_AT + 0x42n, 0x40, TLB_ENTRIES], //  mov $0x40,%eax: the shrink's floor
 ];
 
-const hex = (s: string): number[] => s.match(/../g)!.map((b) => parseInt(b, 16));
 const le32 = (v: number) => Uint8Array.of(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24);
 const imm = (L: UcLib, at: bigint) => new DataView(libbytes(L, at, 4).slice().buffer).getUint32(0, true);
 
@@ -61,8 +60,8 @@ export const bigTlb = mendOnce((L: UcLib): boolean => {
   if (init === null) return false;
   if (IMMS.every(([off, , now]) => imm(L, init + off) === now)) return true;
   const same = (at: bigint, code: string) => {
-    const want = hex(code), got = libbytes(L, at, want.length);
-    return want.every((b, i) => got[i] === b);
+    const want = hexBytes(code);
+    return sameBytes(libbytes(L, at, want.length), want);
   };
   if (!same(init, INIT) || !same(init + SHRINK_AT, SHRINK)) return false;
   if (!IMMS.every(([off, old]) => imm(L, init + off) === old)) return false;
