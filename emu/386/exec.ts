@@ -63,7 +63,7 @@ export function loadaout(p: Proc, file: Uint8Array, aout: Aout, argv: readonly s
   data.mem.bytes.set(aout.data);
   const room = Math.min(brkmax, USTKBASE - d);
   const bss = new Segment('bss', d, b, alloc(Math.max(pground(room), b - d, 4096)), PROT_READ | PROT_WRITE);
-  const stack = new Segment('stack', USTKBASE, USTKTOP, alloc(USTKSIZE), PROT_READ | PROT_WRITE);
+  const stack = new Segment('stack', USTKBASE, USTKTOP, alloc(USTKSIZE, true), PROT_READ | PROT_WRITE);
   for (const s of [text, data, bss, stack]) p.as.attach(s);
   p.image = file;
 

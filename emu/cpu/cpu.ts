@@ -126,8 +126,11 @@ export interface Cpu {
   close(): void;
 }
 
-/** Allocates host memory suitable for Cpu.map. */
-export type HostAlloc = (size: number) => HostMem;
+/**
+ * Allocates host memory suitable for Cpu.map. `sparse`: the guest will touch
+ * few of its pages (a stack), so it gets no huge pages (hostmem.ts).
+ */
+export type HostAlloc = (size: number, sparse?: boolean) => HostMem;
 
 /** What the kernel needs from the machine: CPUs and memory for them. */
 export interface Machine {

@@ -62,9 +62,23 @@ function getLibc(): Libc {
 const PROT_RW = 1 | 2; // host PROT_READ|PROT_WRITE
 const MADV_DONTNEED = 4; // Linux
 /** Segments of this size or more live in a SharedArrayBuffer (NativeMem.fromShared). */
-const SHARED_FROM = 1 << 20;
+const SHARED_FROM = 256 << 10;
 /** glibc's largest mmap threshold: calloc maps fresh zero pages for a block larger than this. */
 const MMAP_THRESHOLD_MAX = 32 << 20;
+
+/**
+ * A huge page of the host (x86-64's 2 MiB). A segment the guest fills
+ * densely (text and data, copied in whole; a bss, where brk grows) is
+ * advised for transparent huge pages (madvise MADV_HUGEPAGE; Linux's
+ * `madvise` mode): the first touch of each 2 MiB then takes one fault in
+ * place of 512, and a fault is dear, most of all in a virtual machine
+ * (docs/startup.md). A stack is sparse (its top pages only): it keeps
+ * small pages, as one huge page would zero 2 MiB for a few KiB.
+ */
+const HUGEPG = 2 << 20;
+const MADV_HUGEPAGE = 14; // Linux
+/** Huge pages for the segments that are not sparse (P9EMU_THP=off: none). */
+const thp = () => process.platform === 'linux' && process.env.P9EMU_THP !== 'off';
 
 class NativeMem implements HostMem {
   readonly size: number;
@@ -115,11 +129,11 @@ class NativeMem implements HostMem {
   /** Holds a large segment's memory (fromShared); null for a segment of our own mmap. */
   private shared: SharedArrayBuffer | null = null;
 
-  constructor(size: number) {
+  constructor(size: number, sparse: boolean) {
     const c = getLibc();
     this.size = checkSize(size);
     if (this.size >= SHARED_FROM) {
-      this.handle = this.fromShared();
+      this.handle = this.fromShared(!sparse && thp());
       return;
     }
     const p = c.mmap(null, this.size, PROT_RW, c.MAP_FLAGS, -1, 0);
@@ -141,20 +155,25 @@ class NativeMem implements HostMem {
    * calloc, which maps fresh zero pages for a block above glibc's largest
    * mmap threshold, so pages are backed only when touched; a smaller
    * segment asks for that much address space, never touched. One page
-   * more, to start the segment on a page.
+   * more, to start the segment on a page; or one huge page more, to start
+   * it on a huge page when `huge`.
    */
-  private fromShared(): bigint {
+  private fromShared(huge: boolean): bigint {
+    const align = huge ? HUGEPG : HOSTPG;
     let u8: Uint8Array;
     try {
-      this.shared = new SharedArrayBuffer(Math.max(this.size, MMAP_THRESHOLD_MAX + 1) + HOSTPG);
+      this.shared = new SharedArrayBuffer(Math.max(this.size, MMAP_THRESHOLD_MAX + 1) + align);
       u8 = new Uint8Array(this.shared);
     } catch {
       throw new Error(`hostmem: mmap of ${this.size} bytes failed`);
     }
     const base = koffi().address(u8);
-    const off = Number((BigInt(HOSTPG) - (base % BigInt(HOSTPG))) % BigInt(HOSTPG));
+    const off = Number((BigInt(align) - (base % BigInt(align))) % BigInt(align));
     this.bytes = u8.subarray(off, off + this.size);
-    return base + BigInt(off);
+    const addr = base + BigInt(off);
+    // Whole huge pages, within the buffer.
+    if (huge) getLibc().madvise(addr, Math.min(Math.ceil(this.size / HUGEPG) * HUGEPG, Math.floor((u8.length - off) / HOSTPG) * HOSTPG), MADV_HUGEPAGE);
+    return addr;
   }
 
   free(): void {
@@ -176,7 +195,7 @@ class NativeMem implements HostMem {
 }
 
 /** Page-aligned, lazily zeroed native memory that Unicorn can map. */
-export const unicornAlloc: HostAlloc = (size) => new NativeMem(size);
+export const unicornAlloc: HostAlloc = (size, sparse = false) => new NativeMem(size, sparse);
 
 class JsMem implements HostMem {
   readonly size: number;

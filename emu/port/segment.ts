@@ -61,7 +61,7 @@ export class Segment {
 
   /** A private copy (fork without RFMEM, and every stack). Zero pages stay untouched. */
   copy(alloc: HostAlloc): Segment {
-    const mem = alloc(this.mem.size);
+    const mem = alloc(this.mem.size, this.type === 'stack');
     const len = this.top - this.base;
     copyPages(this.mem.bytes, mem.bytes, len, this.mem.resident?.(len) ?? null);
     return new Segment(this.type, this.base, this.top, mem, this.prot, this.attr);

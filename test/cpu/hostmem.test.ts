@@ -1,6 +1,8 @@
 // Native host memory and loading behaviour.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { HostMem } from '../../emu/cpu/cpu.ts';
 import { unicornAlloc } from '../../emu/cpu/hostmem.ts';
 import { koffi } from '../../emu/cpu/unicorn_ffi.ts';
 
@@ -19,7 +21,7 @@ describe('unicornAlloc', () => {
   });
 
   it('large segments cost nothing until touched', () => {
-    const m = unicornAlloc(256 << 20);
+    const m = unicornAlloc(256 << 20, true);
     m.bytes[m.size - 1] = 1;
     const r = m.resident!();
     expect(r).not.toBeNull();
@@ -30,7 +32,7 @@ describe('unicornAlloc', () => {
 
   it('a large segment is one memory for the guest and the kernel, outside V8\'s external memory', () => {
     const ext = process.memoryUsage().external;
-    const m = unicornAlloc(16 << 20);
+    const m = unicornAlloc(16 << 20, true);
     // V8 counts none of it (no "external memory pressure" collections).
     expect(process.memoryUsage().external - ext).toBeLessThan(1 << 20);
     expect(Number(m.handle as bigint) % 4096).toBe(0);
@@ -45,6 +47,54 @@ describe('unicornAlloc', () => {
     expect(m.bytes[5 * 4096 + 7]).toBe(0);
     m.free();
     expect(m.bytes.length).toBe(0);
+  });
+});
+
+/** The flags of the mapping that holds addr (/proc/self/smaps VmFlags), or null off Linux. */
+function vmflags(addr: bigint): string[] | null {
+  if (process.platform !== 'linux') return null;
+  let inside = false;
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const range = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+    if (range) inside = BigInt('0x' + range[1]) <= addr && addr < BigInt('0x' + range[2]);
+    else if (inside && line.startsWith('VmFlags:')) return line.slice(8).trim().split(' ');
+  }
+  return null;
+}
+
+describe('huge pages', () => {
+  // Linux with transparent huge pages (in `always` or `madvise` mode) gives them where advised.
+  const thp = existsSync('/sys/kernel/mm/transparent_hugepage/enabled') &&
+    !readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').includes('[never]');
+  const huge = (m: HostMem) => vmflags(m.handle as bigint)?.includes('hg') ?? false;
+
+  it('a segment of 256 KiB or more is advised for huge pages and starts on one; a sparse or a smaller one is not', () => {
+    const m = unicornAlloc(300 << 10);
+    expect(huge(m)).toBe(thp);
+    if (process.platform === 'linux') expect(Number((m.handle as bigint) % BigInt(2 << 20))).toBe(0);
+    m.bytes.fill(0x5a);
+    expect(m.bytes.every((b) => b === 0x5a)).toBe(true);
+    m.zero!(4096, 8192);
+    expect(m.bytes.slice(4096, 3 * 4096).every((b) => b === 0)).toBe(true);
+    expect(m.bytes[3 * 4096]).toBe(0x5a);
+    const s = unicornAlloc(16 << 20, true);
+    const small = unicornAlloc(64 << 10);
+    expect(huge(s)).toBe(false);
+    expect(huge(small)).toBe(false);
+    m.free();
+    s.free();
+    small.free();
+  });
+
+  it('P9EMU_THP=off advises none', () => {
+    process.env.P9EMU_THP = 'off';
+    try {
+      const m = unicornAlloc(4 << 20);
+      expect(huge(m)).toBe(false);
+      m.free();
+    } finally {
+      delete process.env.P9EMU_THP;
+    }
   });
 });
 

@@ -4,7 +4,8 @@ import { Segment } from '../../emu/port/segment.ts';
 
 describe('HostMem.resident and Segment.copy', () => {
   it('mark exactly the pages ever touched, and copy those (untouched pages read as zero)', () => {
-    const m = unicornAlloc(64 * 4096);
+    // Sparse: small pages (a huge page would back all 64 at the first touch).
+    const m = unicornAlloc(64 * 4096, true);
     m.bytes[3 * 4096 + 1] = 0xaa;
     m.bytes[63 * 4096 + 4095] = 0xbb;
     void m.bytes[10 * 4096];  // read only: the zero page, still zero
