@@ -111,8 +111,8 @@ function runCached(file, native) {
   if (made) process.once('exit', () => save(cache, script));
   // For P9EMU_STARTUP_PROFILE (bin/startup.ts).
   const how = cache === null ? 'off' : cachedData === undefined ? 'none yet' : script.cachedDataRejected ? 'rejected' : made ? 'partial' : 'used';
-  const cpu = process.cpuUsage();
-  globalThis.p9emuCompiled = [performance.now(), (cpu.user + cpu.system) / 1000, `code cache ${how}`];
+  const ru = process.resourceUsage();
+  globalThis.p9emuCompiled = [performance.now(), (ru.userCPUTime + ru.systemCPUTime) / 1000, ru.minorPageFault, `code cache ${how}`];
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
 }

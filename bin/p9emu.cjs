@@ -5,7 +5,7 @@
 // CommonJS, which node starts with less work than an ES module; bin/p9emu
 // is a link to this file, and node takes a main module's kind from its
 // real path's extension (docs/startup.md).
-// For P9EMU_STARTUP_PROFILE (bin/startup.ts): when, and the CPU time used by then.
-const cpu = process.cpuUsage();
-globalThis.p9emuLaunched = [performance.now(), (cpu.user + cpu.system) / 1000];
+// For P9EMU_STARTUP_PROFILE (bin/startup.ts): when, and the CPU time and page faults by then.
+const ru = process.resourceUsage();
+globalThis.p9emuLaunched = [performance.now(), (ru.userCPUTime + ru.systemCPUTime) / 1000, ru.minorPageFault];
 require('./bundle.cjs').start('p9emu', { native: ['run', 'demo', 'explore'].includes(process.argv[2]) });

@@ -22,17 +22,17 @@ describe('p9emu run', () => {
     expect(r).toEqual({ code: 0, stdout: 'hello, world', stderr: '' });
   });
 
-  it('says when it reached each stage of its start, and the CPU used by then, with P9EMU_STARTUP_PROFILE=1, in order, at exit; the code cache is made, then used', () => {
+  it('says when it reached each stage of its start, and the CPU used and the page faults taken by then, with P9EMU_STARTUP_PROFILE=1, in order, at exit; the code cache is made, then used', () => {
     const cache = mkdtempSync(join(tmpdir(), 'p9emu-cache-'));
     const stages = (P9EMU_CODE_CACHE: string) => {
       const r = spawnSync('node', [join(root, 'bin/p9emu'), 'run', 'test/prog/hello.s'], { cwd: root, encoding: 'utf8', env: { ...process.env, P9EMU_STARTUP_PROFILE: '1', P9EMU_CODE_CACHE } });
       expect(r.stdout).toBe('hello, world');
-      const lines = r.stderr.split('\n').filter(Boolean).map((l) => /^startup: +([0-9.]+) ms  \+ *([0-9.]+)  cpu +([0-9.]+)  \+ *([0-9.]+)  (.*)$/.exec(l));
-      const at = lines.map((m) => Number(m![1]));
-      expect(at).toEqual([...at].sort((a, b) => a - b));
-      const cpu = lines.map((m) => Number(m![3]));
-      expect(cpu).toEqual([...cpu].sort((a, b) => a - b));
-      return lines.map((m) => m?.[5]);
+      const lines = r.stderr.split('\n').filter(Boolean).map((l) => /^startup: +([0-9.]+) ms  \+ *([0-9.]+)  cpu +([0-9.]+)  \+ *([0-9.]+)  faults +(\d+)  \+ *(\d+)  (.*)$/.exec(l));
+      for (const col of [1, 3, 5]) {
+        const v = lines.map((m) => Number(m![col]));
+        expect(v).toEqual([...v].sort((a, b) => a - b));
+      }
+      return lines.map((m) => m?.[7]);
     };
     const rest = ['bundle evaluated', 'run loaded', 'program loaded', 'unicorn loaded', 'booted', 'guest exited', 'exit'];
     expect(stages(cache)).toEqual(['launcher started', 'bundle compiled (code cache none yet)', ...rest]);
