@@ -57,13 +57,27 @@ exports.start = async function start(name, { native = false } = {}) {
 function preloadUnicorn(bundle) {
   if (process.platform !== 'linux') return;
   try {
-    const koffi = createRequire(bundle)('koffi');
+    const koffi = requireKoffi(bundle);
     const dlopen = koffi.load('libc.so.6').func('void *dlopen(const char *file, int mode)');
     const RTLD_NOW = 2;
     dlopen.async(process.env.P9EMU_LIBUNICORN || 'libunicorn.so.2', RTLD_NOW, () => {});
   } catch {
     // No koffi, an older glibc: the bundle loads it all itself.
   }
+}
+
+/**
+ * koffi, for the launcher and the bundle (globalThis.p9emuKoffi, which
+ * emu/cpu/unicorn_ffi.ts takes). koffi's package.json has "exports", and
+ * node's require('koffi') loads its ES module resolver to read them (~5 ms
+ * of CPU): the package's own copy is required by its file's path when it is
+ * there, which is where require('koffi') from dist/ would find it first.
+ */
+function requireKoffi(bundle) {
+  const own = join(dirname(bundle), '..', 'node_modules', 'koffi', 'index.cjs');
+  const koffi = existsSync(own) ? require(own) : createRequire(bundle)('koffi');
+  globalThis.p9emuKoffi = koffi;
+  return koffi;
 }
 
 function cacheDir() {

@@ -99,11 +99,14 @@ export interface UcLib {
 
 let koffiCache: KoffiModule | undefined;
 
-/** koffi itself is loaded on demand too, so importing this file is free. */
+/**
+ * koffi itself is loaded on demand too, so importing this file is free; the
+ * CLI's launcher may have loaded it already (bin/bundle.cjs, requireKoffi).
+ */
 export function koffi(): KoffiModule {
   if (!koffiCache) {
-    const require = createRequire(import.meta.url);
-    koffiCache = require('koffi') as KoffiModule;
+    const loaded = (globalThis as { p9emuKoffi?: KoffiModule }).p9emuKoffi;
+    koffiCache = loaded ?? (createRequire(import.meta.url)('koffi') as KoffiModule);
   }
   return koffiCache;
 }

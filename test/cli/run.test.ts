@@ -41,6 +41,14 @@ describe('p9emu run', () => {
     expect(stages('off')).toEqual(['launcher started', 'bundle compiled (code cache off)', ...rest]);
   });
 
+  it("loads koffi without node's ES module resolver (koffi's package.json has exports)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p9emu-modules-'));
+    const preload = join(dir, 'modules.cjs');
+    writeFileSync(preload, "process.on('exit', () => process.stderr.write(process.moduleLoadList.filter((m) => /esm\\/(resolve|get_format|package_config)/.test(m)).join(' ')))");
+    const r = spawnSync('node', ['-r', preload, join(root, 'bin/p9emu'), 'run', 'test/prog/hello.s'], { cwd: root, encoding: 'utf8' });
+    expect({ stdout: r.stdout, stderr: r.stderr }).toEqual({ stdout: 'hello, world', stderr: '' });
+  });
+
   it('exits quietly when its stdout is a pipe closed before it writes', async () => {
     const c = spawn('node', [join(root, 'bin/p9emu'), '--help'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     c.stdout.destroy(); // long before node has started
