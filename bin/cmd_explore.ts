@@ -9,9 +9,10 @@ import { loadProgram, UsageError, usageStatus } from './program.ts';
 import { version } from './version.ts';
 import { baseline, group, ranges, runAll, serially, type Exploration, type ExploreOptions } from '../emu/explore/explore.ts';
 import { runnerFor, type Target } from '../emu/explore/runners.ts';
-import { pool } from '../emu/explore/pool.ts';
+import { clock, pool } from '../emu/explore/pool.ts';
+import { laneProfile } from '../emu/explore/profile.ts';
 import { merge, parseShard, parseShardSpec, shardPoints, SHARD_FORMAT, type Shard } from '../emu/explore/shard.ts';
-import { VARIANTS, type Variant } from '../emu/demo/demo.ts';
+import { demoPrograms, VARIANTS, type Variant } from '../emu/demo/demo.ts';
 
 export const usage = `usage: p9emu explore PROGRAM|demo:VARIANT [ARG...] --note TEXT [options]
        p9emu explore --merge FILE... [--json]
@@ -167,7 +168,7 @@ function targetOf(o: Args): Target {
   if (o.target.startsWith('demo:')) {
     const v = o.target.slice(5);
     if (!(VARIANTS as readonly string[]).includes(v)) throw new UsageError(`${o.target}: the demo variants are ${VARIANTS.join(', ')}`);
-    return { kind: 'demo', variant: v as Variant };
+    return { kind: 'demo', variant: v as Variant, programs: demoPrograms(v as Variant) };
   }
   const prog = loadProgram(o.target);
   return { kind: 'program', image: prog.image, argv: [prog.name, ...o.args], name: prog.name };
@@ -217,7 +218,9 @@ export async function exploreMain(argv: string[]): Promise<number> {
   // With --jobs, the workers start while the note-free run runs.
   let workers = o.jobs !== undefined && o.jobs > 1 ? pool(target, eo, o.jobs, runner) : null;
   const t0 = performance.now();
+  const c0 = clock();
   const b = await baseline(runner, eo);
+  const c1 = clock();
   const points = o.shard ? shardPoints(b.points, o.shard.index, o.shard.count) : b.points;
   if (o.jobs === undefined) {
     const lanes = Math.min(lanesFor(points.length * (performance.now() - t0)), points.length);
@@ -228,6 +231,11 @@ export async function exploreMain(argv: string[]): Promise<number> {
     runs = await runAll(b, points, workers?.runPoints ?? serially(runner, eo), progressTo(process.stderr.isTTY === true));
   } finally {
     await workers?.close();
+  }
+  if (process.env.P9EMU_EXPLORE_PROFILE === '1') {
+    const at = (t: number) => (t - performance.timeOrigin).toFixed(0);
+    process.stderr.write(`explore: the note-free run from ${at(c0.now)} to ${at(c1.now)} ms, CPU ${(c1.cpuMs - c0.cpuMs).toFixed(0)} ms; the points done at ${at(clock().now)} ms\n`);
+    if (workers) process.stderr.write(laneProfile(workers.lanes));
   }
   if (o.shard) {
     const shard: Shard = { format: SHARD_FORMAT, what: whatOf(o, target), o: eo, ...o.shard, syscalls: b.syscalls, baseline: b.baseline, runs };

@@ -8,4 +8,6 @@
 // For P9EMU_STARTUP_PROFILE (bin/startup.ts): when, and the CPU time and page faults by then.
 const ru = process.resourceUsage();
 globalThis.p9emuLaunched = [performance.now(), (ru.userCPUTime + ru.systemCPUTime) / 1000, ru.minorPageFault];
+// explore --jobs N: its workers start now, beside all of this process's start.
+if (process.argv[2] === 'explore') require('./explore_fork.cjs').forkEarly(process.argv.slice(2));
 require('./bundle.cjs').start('p9emu', { native: ['run', 'demo', 'explore'].includes(process.argv[2]) });

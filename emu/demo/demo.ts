@@ -72,6 +72,16 @@ export const PROGRAMS: Record<Variant, { a: string; b: string }> = {
   fault: { a: 'fault/a.s', b: 'after/b.s' },
 };
 
+/** The variant's programs assembled, by runtime file: what an explore worker process is sent, so that it need not assemble them too. */
+export function demoPrograms(v: Variant): Record<string, Uint8Array> {
+  return Object.fromEntries(['init.s', PROGRAMS[v].a, PROGRAMS[v].b].map((rel) => [rel, assembleRuntime(rel)]));
+}
+
+/** Programs assembled by another process (demoPrograms), taken as this one's. */
+export function knownPrograms(ps: Record<string, Uint8Array>): void {
+  for (const [rel, aout] of Object.entries(ps)) assembled.set(rel, aout.slice());
+}
+
 export interface DemoOptions {
   machine: Machine;
   trace?: { cats: readonly TraceCategory[]; sink: Sink };

@@ -6,16 +6,17 @@ import { instrument, type Instrumentation } from '../instrument.ts';
 import { run } from '../run.ts';
 import { unicornMachine } from '../cpu/machine.ts';
 import { BufferConsole } from '../port/console.ts';
-import { assembleRuntime, PROGRAMS, runDemo, type Variant } from '../demo/demo.ts';
+import { assembleRuntime, knownPrograms, PROGRAMS, runDemo, type Variant } from '../demo/demo.ts';
 import type { Plan9 } from '../port/kernel.ts';
 import type { Ran, Runner } from './explore.ts';
 
 export type Target =
   | { kind: 'program'; image: Uint8Array; argv: readonly string[]; name: string }
-  | { kind: 'demo'; variant: Variant };
+  /** programs: the variant's, assembled (demoPrograms), if at hand. */
+  | { kind: 'demo'; variant: Variant; programs?: Record<string, Uint8Array> };
 
 export function runnerFor(t: Target): Runner {
-  return t.kind === 'demo' ? demoRunner(t.variant) : programRunner(t.image, t.argv, t.name);
+  return t.kind === 'demo' ? demoRunner(t.variant, t.programs) : programRunner(t.image, t.argv, t.name);
 }
 
 /** Also record every process's exit string. */
@@ -44,7 +45,8 @@ export function programRunner(image: Uint8Array, argv: readonly string[], name: 
   };
 }
 
-export function demoRunner(v: Variant): Runner {
+export function demoRunner(v: Variant, programs?: Record<string, Uint8Array>): Runner {
+  if (programs) knownPrograms(programs);
   const images = [assembleRuntime(PROGRAMS[v].a), assembleRuntime(PROGRAMS[v].b)];
   return async (o: Instrumentation): Promise<Ran> => {
     const ins = await instrument(o, images);

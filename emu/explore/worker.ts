@@ -1,16 +1,41 @@
 // An explore worker process (pool.ts): its first message says what to
 // explore, and it builds the target's runner once; then it runs the points
 // it is sent (the note after system call n), one after another, and sends
-// back each run. The parent disconnecting (at the end, or going away) ends
-// it. In the CLI's bundle, started by bin/explore_worker.cjs.
+// back each run; asked to, it hands back the later half of the points it
+// has not started. The parent disconnecting (at the end, or going away)
+// ends it. In the CLI's bundle, started by bin/explore_worker.cjs.
 
 import { runPoint, type ExploreOptions, type Runner } from './explore.ts';
 import { runnerFor } from './runners.ts';
-import type { ToWorker, FromWorker } from './pool.ts';
+import { clock, type ToWorker, type FromWorker } from './pool.ts';
 
 const send = (m: FromWorker): void => void process.send!(m);
 let job: { runner: Runner; o: ExploreOptions } | undefined;
-let queue = Promise.resolve();
+/** Points sent and not started, in order, and the bound of their runs. */
+const queue: number[] = [];
+let bound = 0;
+let running = false;
+
+/**
+ * Start the next point, once the messages that came during the last run
+ * have been read (a steal must see the queue before this takes from it):
+ * an immediate set from the check phase runs after the next poll.
+ */
+function next(): void {
+  setImmediate(() => setImmediate(() => {
+    if (running) return;
+    const n = queue.shift();
+    if (n === undefined) return;
+    running = true;
+    const c0 = clock();
+    runPoint(job!.runner, job!.o, n, bound).then((run) => {
+      const c1 = clock();
+      send({ run, t: { at: c0.now, end: c1.now, cpuMs: c1.cpuMs - c0.cpuMs } });
+      running = false;
+      next();
+    }, (e: unknown) => send({ error: e instanceof Error ? e.message : String(e) }));
+  }));
+}
 
 process.on('message', (m: ToWorker) => {
   if ('target' in m) {
@@ -21,12 +46,14 @@ process.on('message', (m: ToWorker) => {
       process.stderr.write(`p9emu: explore worker: ${e instanceof Error ? e.message : String(e)}\n`);
       process.exit(1);
     }
-    return;
+    const c = clock();
+    send({ ready: { at: performance.timeOrigin, end: c.now, cpuMs: c.cpuMs } });
+  } else if ('steal' in m) {
+    send({ stolen: queue.splice(queue.length - Math.ceil(queue.length / 2)) });
+  } else {
+    queue.push(...m.ns);
+    bound = m.bound;
+    next();
   }
-  const { runner, o } = job!;
-  queue = queue.then(() => runPoint(runner, o, m.n, m.bound).then(
-    (run) => send({ run }),
-    (e: unknown) => send({ error: e instanceof Error ? e.message : String(e) }),
-  ));
 });
 process.once('disconnect', () => process.exit(0));

@@ -15,7 +15,7 @@ beforeAll(() => {
 });
 
 function p9emu(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync('node', [join(root, 'bin/p9emu'), 'explore', ...args], { cwd: root, encoding: 'utf8' });
+  return spawnSync('node', [join(root, 'bin/p9emu'), 'explore', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, P9EMU_EXPLORE_PROFILE: '' } });
 }
 
 /** Its stdout, after checking it ran to status 0. */
@@ -56,6 +56,18 @@ describe('p9emu explore', () => {
     expect(JSON.parse(parallel).outcomes).toHaveLength(15);
   }, 120_000);
 
+  it('says what each lane did with P9EMU_EXPLORE_PROFILE=1', () => {
+    const r = spawnSync('node', [join(root, 'bin/p9emu'), 'explore', ...interrupt, '--jobs', '2'], { cwd: root, encoding: 'utf8', env: { ...process.env, P9EMU_EXPLORE_PROFILE: '1' } });
+    expect(r.status).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => !/^explore: \d+\/5 runs$/.test(l) && l !== '');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^explore: the note-free run from \d+ to \d+ ms, CPU \d+ ms; the points done at \d+ ms$/);
+    expect(lines[1]).toMatch(/^explore: this process: (no runs|\d+ runs( \(\d+ taken back from workers\))? from \d+ to \d+ ms, CPU \d+ ms \(first 5 \d+ ms each, last 5 \d+\), idle \d+ ms)$/);
+    expect(lines[2]).toMatch(/^explore: worker 1: ready at \d+ ms \(started at -?\d+, \d+ ms of CPU\), (no runs|\d+ runs from)/);
+    const runs = lines.slice(1).map((l) => Number(/(\d+) runs/.exec(l)?.[1] ?? 0));
+    expect(runs[0]! + runs[1]!).toBe(5);
+  });
+
   it('refuses shards that are missing, repeated, of another exploration, or not shards at all', () => {
     const dir = mkdtempSync(join(tmpdir(), 'p9emu-explore-'));
     const write = (name: string, text: string): string => {
@@ -87,6 +99,8 @@ describe('p9emu explore', () => {
       expect([r.status, r.stderr]).toEqual([2, `p9emu explore: ${message}\n`]);
     };
     usage([...interrupt, '--jobs', '0'], "--jobs: '0' is not a whole number ≥ 1");
+    // The launcher has forked the worker by then: it ends with the command.
+    usage([...interrupt, '--jobs', '2', '--every', 'x'], "--every: 'x' is not a whole number ≥ 1");
     usage([...interrupt, '--shard', '2/2'], "--shard: '2/2' is not I/N with 0 ≤ I < N");
     usage([...interrupt, '--shard', '1'], "--shard: '1' is not I/N with 0 ≤ I < N");
     usage(['--merge'], '--merge: no shard FILE given');

@@ -40,6 +40,24 @@ describe('explore', () => {
     }, 60_000);
   }
 
+  it('takes back points a worker holds and has not started when this process has none left', async () => {
+    const runner = runnerFor(target);
+    const serial = await explore(runner, o);
+    // The worker is sent all 5 points at once, this process none: it asks
+    // for the later half of them before the worker can have run more than one.
+    const workers = pool(target, o, 2, runner, 5);
+    try {
+      expect(await explore(runner, o, undefined, workers.runPoints)).toEqual(serial);
+    } finally {
+      await workers.close();
+    }
+    const [self, worker] = workers.lanes;
+    expect(self!.stolen).toBeGreaterThanOrEqual(2);
+    expect(self!.runs.length).toBe(self!.stolen);
+    expect(self!.runs.length + worker!.runs.length).toBe(5);
+    expect(worker!.ready).toBeDefined();
+  }, 60_000);
+
   it('fails, rather than waits, when a worker process dies', async () => {
     // A demo variant the worker has not got: building its runner throws there.
     const workers = pool({ kind: 'demo', variant: 'nonesuch' as never }, o, 1);

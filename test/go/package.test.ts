@@ -45,7 +45,7 @@ beforeAll(async () => {
 describe('npm pack', () => {
   it('packs only what running needs', async () => {
     const files = (await sh('tar', ['tzf', tarball])).stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['dist/p9emu.cjs', 'dist/go_plan9_386_exec.cjs', 'bin/bundle.cjs', 'bin/explore_worker.cjs', 'dist/index.js', 'dist/types/api/index.d.ts',
+    for (const f of ['dist/p9emu.cjs', 'dist/go_plan9_386_exec.cjs', 'bin/bundle.cjs', 'bin/explore_worker.cjs', 'bin/explore_fork.cjs', 'dist/index.js', 'dist/types/api/index.d.ts',
       'bin/p9emu.cjs', 'bin/go_plan9_386_exec.cjs', 'asm/sys_plan9_386.s', 'runtime/init.s', 'plan9/lib/ndb/local',
       'README.md', 'LICENSE', 'package.json']) expect(files).toContain(f);
     const top = new Set(files.map((f) => f.split('/')[0]));
