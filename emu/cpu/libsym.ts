@@ -47,6 +47,11 @@ export function hexBytes(s: string): number[] {
   return s.match(/../g)!.map((b) => parseInt(b, 16));
 }
 
+/** A 32-bit immediate's bytes, little-endian: how the mends rewrite a constant. */
+export function le32(v: number): Uint8Array {
+  return Uint8Array.of(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24);
+}
+
 /** Does code begin with exactly these bytes? */
 export function sameBytes(code: Uint8Array, want: readonly number[]): boolean {
   return want.every((b, i) => code[i] === b);

@@ -21,7 +21,7 @@
 // before uc_open (UcEngine), as tlb_init sizes the table then.
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { hexBytes, libbytes, libsym, mendOnce, patchBytes, sameBytes } from './libsym.ts';
+import { hexBytes, le32, libbytes, libsym, mendOnce, patchBytes, sameBytes } from './libsym.ts';
 
 /** Entries per MMU mode after the mend. */
 export const TLB_ENTRIES = 1024;
@@ -50,7 +50,6 @@ const IMMS: ReadonlyArray<readonly [bigint, number, number]> = [
   [SHRINK_AT + 0x42n, 0x40, TLB_ENTRIES], //  mov $0x40,%eax: the shrink's floor
 ];
 
-const le32 = (v: number) => Uint8Array.of(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24);
 const imm = (L: UcLib, at: bigint) => new DataView(libbytes(L, at, 4).slice().buffer).getUint32(0, true);
 
 /** Mend the library once per process; true when engines opened from now on get the larger TLB. */

@@ -7,6 +7,7 @@
 
 import { UC_ARCH_X86, UC_ERR_OK, UC_MODE_32, ucErrorText, unicorn, type UcLib } from './unicorn_ffi.ts';
 import { bigTlb } from './tlbsize.ts';
+import { smallTbHtable } from './tbhtable.ts';
 
 /** An error of the engine or of the caller (never a guest fault). */
 export class CpuError extends Error {
@@ -40,8 +41,9 @@ export class UcEngine {
     this.regRead = L.uc_reg_read;
     this.regWrite = L.uc_reg_write;
     const out: unknown[] = [null];
-    // Before uc_open, which sizes the engine's TLB: tlbsize.ts.
+    // Before uc_open, which sizes the engine's TLB and its table of blocks: tlbsize.ts, tbhtable.ts.
     bigTlb(L);
+    smallTbHtable(L);
     check(L.uc_open(UC_ARCH_X86, UC_MODE_32, out), 'uc_open');
     this.uc = out[0] as bigint;
     this.scratch = k.address(k.alloc('uint8_t', SCR_SIZE)) as bigint;

@@ -1,6 +1,7 @@
 // Test helpers: a UnicornCpu with hand-assembled code at CODE, a data page
 // at DATA and a stack page below STACK_TOP.
 
+import { afterEach } from 'vitest';
 import { PROT_ALL, PROT_READ, PROT_WRITE, PROT_EXEC, type HostMem } from '../../emu/cpu/cpu.ts';
 import { unicornAlloc } from '../../emu/cpu/hostmem.ts';
 import { UnicornCpu } from '../../emu/cpu/unicorn.ts';
@@ -38,6 +39,17 @@ export function guest(code: number[], codeProt = PROT_READ | PROT_EXEC): Guest {
       c.free(); d.free(); s.free();
     },
   };
+}
+
+/** A test's guest and one more memory, closed and freed after each test (call it at a file's top level). */
+export function perTest(): { g?: Guest; mem?: HostMem } {
+  const t: { g?: Guest; mem?: HostMem } = {};
+  afterEach(() => {
+    t.g?.close();
+    t.mem?.free();
+    t.g = t.mem = undefined;
+  });
+  return t;
 }
 
 export const le32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
