@@ -10,15 +10,25 @@ import { Rendez, wakeup } from './port/rendez.ts';
 /**
  * Whether stdin is a terminal, without making process.stdin (which loads
  * node's tty, net and stream modules: docs/startup.md) when it plainly is
- * not: a terminal is a character device.
+ * not: a terminal is a character device, and none of Linux's memory
+ * devices (`</dev/null`).
  */
 function stdinIsTTY(): boolean {
   try {
-    if (!fstatSync(0).isCharacterDevice()) return false;
+    const st = fstatSync(0);
+    if (!st.isCharacterDevice()) return false;
+    // Linux's character major 1 is the memory devices (/dev/null, /dev/zero:
+    // the kernel's Documentation/admin-guide/devices.txt), never a terminal.
+    if (process.platform === 'linux' && major(st.rdev) === 1) return false;
   } catch {
     return false;
   }
   return process.stdin.isTTY === true;
+}
+
+/** A Linux device number's major (glibc's gnu_dev_major). */
+function major(rdev: number): number {
+  return ((rdev >>> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff);
 }
 
 export class HostConsole implements Console {

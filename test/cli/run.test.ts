@@ -41,11 +41,11 @@ describe('p9emu run', () => {
     expect(stages('off')).toEqual(['launcher started', 'bundle compiled (code cache off)', ...rest]);
   });
 
-  it("loads koffi without node's ES module resolver (koffi's package.json has exports)", () => {
+  it("loads koffi without node's ES module resolver (koffi's package.json has exports), and with stdin /dev/null no process.stdin (a file stream)", () => {
     const dir = mkdtempSync(join(tmpdir(), 'p9emu-modules-'));
     const preload = join(dir, 'modules.cjs');
-    writeFileSync(preload, "process.on('exit', () => process.stderr.write(process.moduleLoadList.filter((m) => /esm\\/(resolve|get_format|package_config)/.test(m)).join(' ')))");
-    const r = spawnSync('node', ['-r', preload, join(root, 'bin/p9emu'), 'run', 'test/prog/hello.s'], { cwd: root, encoding: 'utf8' });
+    writeFileSync(preload, "process.on('exit', () => require('node:fs').writeSync(2, process.moduleLoadList.filter((m) => /esm\\/(resolve|get_format|package_config)|internal\\/fs\\/streams/.test(m)).join(' ')))");
+    const r = spawnSync('node', ['-r', preload, join(root, 'bin/p9emu'), 'run', 'test/prog/hello.s'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect({ stdout: r.stdout, stderr: r.stderr }).toEqual({ stdout: 'hello, world', stderr: '' });
   });
 
