@@ -2,10 +2,10 @@
 // bench/explore.ts [--json] [--rounds N]): `p9emu explore` through the CLI
 // with --jobs 1 and with --jobs N (the CPUs), in turn in the same run,
 // least of N rounds (2 by default); the figure is the speed-up, serial
-// time over parallel time. Two explorations: the demo's 52 runs, short
+// time over parallel time. Two explorations: the demo's 51 runs, short
 // enough that a worker process's start is a good part of it, and the Go
-// signal fixture's 81 runs (skipped without Go), long enough to show how
-// the lanes scale. On a machine that other work keeps busy the wall
+// goroutines fixture's 113 (skipped without Go), ten times as long, to
+// show how the lanes scale. On a machine that other work keeps busy the wall
 // times say little, so the CPU time (user + system) of each run, its
 // worker processes included, is measured too, and with it how many CPUs
 // the serial run already keeps busy (V8's compiler and GC threads work
@@ -19,11 +19,11 @@ import { type Row } from './table.ts';
 import { alone } from './alone.ts';
 import { timedNode, type Timed } from './spawn.ts';
 
-/** 52 runs of the demo, 102 system calls each. */
+/** 51 runs of the demo, 102 system calls each. */
 const DEMO = ['demo:after', '--pid', '2', '--note', 'interrupt', '--every', '2'];
 
-/** 81 runs of the Go signal fixture waiting for its interrupt (81 system calls without it). */
-const goSignal = (): string[] => [fixture('signal'), 'wait', '1', '--note', 'interrupt'];
+/** 113 runs of the Go goroutines fixture (452 system calls, five processes), each cut short where the note kills it. */
+const goRoutines = (): string[] => [fixture('goroutines'), '--note', 'interrupt', '--every', '4'];
 
 function timeExplore(args: string[], jobs: number): Timed {
   const { ms, cpuMs, r } = timedNode([join(REPO, 'bin/p9emu'), 'explore', ...args, '--jobs', String(jobs)]);
@@ -77,9 +77,9 @@ export interface ExploreBench {
 export async function exploreBench(row: (r: Row) => void = () => {}, rounds = 2): Promise<ExploreBench> {
   const jobs = availableParallelism();
   const demo = speedup(DEMO, jobs, rounds);
-  rows(row, 'demo:after, 52 runs', jobs, demo, jobs >= 2 ? '≥ 1.5×' : '');
-  const go = skipWithoutGo() ? null : speedup(goSignal(), jobs, rounds);
-  if (go) rows(row, 'of the Go signal fixture, 81 runs', jobs, go, '');
+  rows(row, 'demo:after, 51 runs', jobs, demo, jobs >= 2 ? '≥ 1.5×' : '');
+  const go = skipWithoutGo() ? null : speedup(goRoutines(), jobs, rounds);
+  if (go) rows(row, 'of the Go goroutines fixture, 113 runs', jobs, go, '');
   return { explore_jobs: jobs, explore_demo: demo, explore_go: go };
 }
 
