@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { ArgCursor } from './argv.ts';
 import { loadProgram, UsageError, usageStatus } from './program.ts';
 import { version } from './version.ts';
@@ -35,7 +35,7 @@ options:
   --jobs N           runs at once, each in a worker process; 1 runs them in
                      turn in this one (default: the number of CPUs,
                      ${availableParallelism()} here, fewer when the runs are too short to pay
-                     for starting the processes)
+                     for starting the processes or other work keeps CPUs busy)
   --shard I/N        run only shard I of N (0 ≤ I < N: every Nth point from
                      the Ith) and write its runs to stdout as JSON, for --merge
   --merge FILE...    report the exploration from the files of all N shards
@@ -159,8 +159,16 @@ function progressTo(tty: boolean): (done: number, total: number) => void {
  */
 const WORKER_MS = 250;
 
-function lanesFor(ms: number): number {
-  return Math.min(availableParallelism(), Math.floor(ms / WORKER_MS));
+/**
+ * Lanes for `ms` of runs: also no more than the CPUs the 1-minute load
+ * average leaves idle (this process's own run counts one), as beside other
+ * work Linux gives one session's processes one share of the CPUs
+ * (autogroup), which more lanes only split, each with its own start to pay:
+ * `--jobs 2` ran at 0.5-0.7× the speed of `--jobs 1` at load average 7-8 on
+ * 2 CPUs (docs/startup.md).
+ */
+export function lanesFor(ms: number, cpus = availableParallelism(), load = loadavg()[0]!): number {
+  return Math.max(1, Math.min(cpus, Math.floor(ms / WORKER_MS), Math.round(cpus + 1 - load)));
 }
 
 /** The target as plain data (for worker processes), from the command line. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../../emu/explore/explore.ts';
 import { programRunner, runnerFor, type Target } from '../../emu/explore/runners.ts';
 import { pool } from '../../emu/explore/pool.ts';
-import { reproducer } from '../../bin/cmd_explore.ts';
+import { lanesFor, reproducer } from '../../bin/cmd_explore.ts';
 import { fixture, skipWithoutGo } from '../go/gobuild.ts';
 import { readFileSync } from 'node:fs';
 import { assembleProg } from '../kit/runprog.ts';
@@ -67,6 +67,16 @@ describe('explore', () => {
       await workers.close();
     }
   }, 60_000);
+
+  it('makes a lane by default for each CPU that the runs pay for and the load leaves idle', () => {
+    expect(lanesFor(10_000, 2, 0.3)).toBe(2);
+    expect(lanesFor(10_000, 2, 1.4)).toBe(2); // this process's own run is part of the load
+    expect(lanesFor(10_000, 2, 2.6)).toBe(1);
+    expect(lanesFor(10_000, 2, 9)).toBe(1);
+    expect(lanesFor(10_000, 8, 4)).toBe(5);
+    expect(lanesFor(300, 8, 0)).toBe(1); // 250 ms of runs a worker
+    expect(lanesFor(600, 8, 0)).toBe(2);
+  });
 
   it('prints a reproducer per outcome', () => {
     const o = { target: 'test/prog/interrupt.s', args: [], note: 'interrupt', pid: 'self' as const, every: 1, seed: 0, json: false };
