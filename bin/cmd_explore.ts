@@ -110,6 +110,12 @@ export function reproducer(o: Pick<Args, 'target' | 'args' | 'note' | 'pid' | 's
     : ['p9emu run', det, post, q(o.target), ...o.args.map(q)].join(' ');
 }
 
+/** 2nd, 3rd, 4th, 11th, 21st. */
+export function ordinal(n: number): string {
+  const teen = Math.floor(n / 10) % 10 === 1;
+  return `${n}${teen ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
+}
+
 function exitsText(exits: Record<number, string>): string {
   return Object.entries(exits).map(([pid, s]) => `${pid}:${JSON.stringify(s)}`).join(' ');
 }
@@ -117,7 +123,7 @@ function exitsText(exits: Record<number, string>): string {
 function report(o: Shown, x: Exploration): string {
   const nexits = new Set(x.outcomes.map((g) => exitsText(g.exits))).size;
   const lines = [
-    `${x.syscalls} system calls; note ${JSON.stringify(o.note)} to ${o.pid} after every ${o.every === 1 ? '' : `${o.every}th `}one (${Math.ceil(x.syscalls / o.every)} runs, seed ${o.seed})`,
+    `${x.syscalls} system calls; note ${JSON.stringify(o.note)} to ${o.pid} after every ${o.every === 1 ? '' : `${ordinal(o.every)} `}one (${Math.ceil(x.syscalls / o.every)} runs, seed ${o.seed})`,
     `without the note: ${exitsText(x.baseline.exits)}  stdout ${x.baseline.stdoutHash}`,
     `${x.outcomes.length} distinct outcome${x.outcomes.length === 1 ? '' : 's'}, ${nexits} set${nexits === 1 ? '' : 's'} of exit strings:`,
   ];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../../emu/explore/explore.ts';
 import { programRunner, runnerFor, type Target } from '../../emu/explore/runners.ts';
 import { pool } from '../../emu/explore/pool.ts';
-import { lanesFor, reproducer } from '../../bin/cmd_explore.ts';
+import { lanesFor, ordinal, reproducer } from '../../bin/cmd_explore.ts';
 import { fixture, skipWithoutGo } from '../go/gobuild.ts';
 import { readFileSync } from 'node:fs';
 import { assembleProg } from '../kit/runprog.ts';
@@ -76,6 +76,11 @@ describe('explore', () => {
     expect(lanesFor(10_000, 8, 4)).toBe(5);
     expect(lanesFor(300, 8, 0)).toBe(1); // 250 ms of runs a worker
     expect(lanesFor(600, 8, 0)).toBe(2);
+  });
+
+  it('says every 2nd, 3rd, 4th, 11th, 12th, 21st, 22nd, 111th system call', () => {
+    expect([2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112].map(ordinal))
+      .toEqual(['2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th', '112th']);
   });
 
   it('prints a reproducer per outcome', () => {
