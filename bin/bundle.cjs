@@ -92,7 +92,12 @@ function cacheDir() {
  * no guest (`p9emu --help`, `asm`) lacks most of what a guest's run needs.
  * A run of a guest (`native`) therefore saves its own, named `-run`, even
  * when it found the other; every run reads the `-run` one when there is
- * one.
+ * one. A `-run` cache holds what its own run compiled too (a small `.s`
+ * program's run, much less than a Go program's), so a run of a guest that
+ * finds one written over REFRESH_MS before writes it again at its exit:
+ * V8's cached data then holds every function compiled in the script, the
+ * cache's and this run's, and the cache grows to what the runs use, at
+ * the cost of one write a minute at most.
  */
 function runCached(file, native) {
   // The bundle is ASCII (scripts/build.mjs): read as Latin-1, it becomes V8's
@@ -104,6 +109,7 @@ function runCached(file, native) {
   let cache = null;
   let cachedData;
   let partial = false;
+  let old = false;
   if (dir !== null) {
     const st = statSync(file);
     const base = join(dir, `${installation(file)}-${st.size}-${Math.floor(st.mtimeMs)}-node${process.version}-${process.arch}`);
@@ -116,6 +122,7 @@ function runCached(file, native) {
     };
     cache = `${base}-run.v8`;
     cachedData = read(cache);
+    if (cachedData !== undefined && native) old = writtenLongAgo(cache);
     if (cachedData === undefined) {
       cachedData = read(`${base}.v8`);
       partial = cachedData !== undefined;
@@ -126,14 +133,26 @@ function runCached(file, native) {
   // one built before the bundles were (a checkout's stale dist/) is wrapped here.
   const wrapper = '(function (exports, require, module, __filename, __dirname) {';
   const script = new vm.Script(source.startsWith(wrapper) ? source : `${wrapper}${source}\n})`, { filename: file, cachedData });
-  const made = cache !== null && (cachedData === undefined || script.cachedDataRejected || (partial && native));
+  const made = cache !== null && (cachedData === undefined || script.cachedDataRejected || (partial && native) || old);
   if (made) process.once('exit', () => save(cache, script));
   // For P9EMU_STARTUP_PROFILE (bin/startup.ts).
-  const how = cache === null ? 'off' : cachedData === undefined ? 'none yet' : script.cachedDataRejected ? 'rejected' : made ? 'partial' : 'used';
+  const how = cache === null ? 'off' : cachedData === undefined ? 'none yet' : script.cachedDataRejected ? 'rejected' : partial && made ? 'partial' : old ? 'used, written again' : 'used';
   const ru = process.resourceUsage();
   globalThis.p9emuCompiled = [performance.now(), (ru.userCPUTime + ru.systemCPUTime) / 1000, ru.minorPageFault, `code cache ${how}`];
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+}
+
+/** A `-run` cache written this long ago is written again by the next run of a guest (runCached). */
+const REFRESH_MS = 60 * 1000;
+
+/** Was the cache written over REFRESH_MS before? */
+function writtenLongAgo(cache) {
+  try {
+    return Date.now() - statSync(cache).mtimeMs > REFRESH_MS;
+  } catch {
+    return false;
+  }
 }
 
 /** The bundle's name and a hash of its path: one installation's caches start with it. */

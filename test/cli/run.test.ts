@@ -1,6 +1,6 @@
 // p9emu run end to end, through the built CLI as a user runs it.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,25 @@ describe('p9emu run', () => {
     writeFileSync(preload, "process.on('exit', () => require('node:fs').writeSync(2, process.moduleLoadList.filter((m) => /esm\\/(resolve|get_format|package_config)|internal\\/fs\\/streams/.test(m)).join(' ')))");
     const r = spawnSync('node', ['-r', preload, join(root, 'bin/p9emu'), 'run', 'test/prog/hello.s'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect({ stdout: r.stdout, stderr: r.stderr }).toEqual({ stdout: 'hello, world', stderr: '' });
+  });
+
+  it("writes a guest's run's code cache again at the exit of a run of a guest that finds it over a minute old, with what that run compiled too", () => {
+    const cache = mkdtempSync(join(tmpdir(), 'p9emu-cache-'));
+    const env = { ...process.env, P9EMU_STARTUP_PROFILE: '1', P9EMU_CODE_CACHE: cache };
+    const p9emu = (...args: string[]) => spawnSync('node', [join(root, 'bin/p9emu'), ...args], { cwd: root, encoding: 'utf8', env });
+    const compiled = (stderr: string) => /bundle compiled \((.*)\)/.exec(stderr)?.[1];
+    expect(compiled(p9emu('run', 'test/prog/hello.s').stderr)).toBe('code cache none yet');
+    const [file] = readdirSync(cache);
+    const at = join(cache, file!);
+    const first = statSync(at).size;
+    const then = new Date(Date.now() - 120_000);
+    utimesSync(at, then, then);
+    // Another program: more of the kernel's code runs (rfork, wait).
+    expect(compiled(p9emu('run', 'test/prog/rfork.s').stderr)).toBe('code cache used, written again');
+    expect(statSync(at).mtimeMs).toBeGreaterThan(then.getTime() + 60_000);
+    expect(statSync(at).size).toBeGreaterThan(first);
+    expect(compiled(p9emu('run', 'test/prog/hello.s').stderr)).toBe('code cache used');
+    expect(readdirSync(cache)).toEqual([file]);
   });
 
   it('exits quietly when its stdout is a pipe closed before it writes', async () => {
