@@ -9,7 +9,8 @@ export const usage = `usage: p9emu gotool [--go GO] [TOOL...]
 
 Cross-build Go's toolchain for plan9/386 with the go command GO (default:
 the go on PATH), from that Go's own sources, into
-~/.cache/p9emu/gotool/<release>/ (bin/go and pkg/tool/plan9_386/...).
+~/.cache/p9emu/gotool/<release>/ (bin/go, bin/gofmt and
+pkg/tool/plan9_386/...).
 go_plan9_386_exec then binds it over $GOROOT/bin and beside
 $GOROOT/pkg/tool in the guest whenever $GOROOT is that release, so a
 guest 'go build', 'go run' or 'go vet' works as on Plan 9 with Go

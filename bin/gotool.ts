@@ -1,7 +1,7 @@
 // The Go toolchain for the guest: cmd/go and the tools go build runs,
 // cross-built for plan9/386 from a host Go's own sources, kept in
 //
-//	~/.cache/p9emu/gotool/<release>/bin/go
+//	~/.cache/p9emu/gotool/<release>/bin/{go,gofmt}
 //	~/.cache/p9emu/gotool/<release>/pkg/tool/plan9_386/{compile,link,...}
 //
 // where <release> is that Go's version (go1.23.5). Building takes minutes,
@@ -20,15 +20,17 @@ import { cachedir } from './hostcache.ts';
  * add vet, `go test -cover` adds cover, `go tool pprof` (which runtime's
  * profiling tests run) is pprof, `go tool nm` (net/http's, math/big's and
  * crypto's link tests) nm, `go tool objdump` (runtime's unsafe-point
- * test) objdump; std is the standard library's archives,
+ * test) objdump, gofmt (in $GOROOT/bin, as a Go installation has it:
+ * internal/platform's TestGenerated runs it from $path); std is the
+ * standard library's archives,
  * which releases before Go 1.20 install in $GOROOT/pkg/plan9_386 and
  * their go/importer reads.
  */
-export const GOTOOLS = ['go', 'compile', 'asm', 'link', 'buildid', 'vet', 'cover', 'pprof', 'nm', 'objdump', 'std'] as const;
+export const GOTOOLS = ['go', 'compile', 'asm', 'link', 'buildid', 'vet', 'cover', 'pprof', 'nm', 'objdump', 'gofmt', 'std'] as const;
 
-/** Where tool lives under a toolchain directory: cmd/go in bin, std in pkg/plan9_386, the others in pkg/tool/plan9_386. */
+/** Where tool lives under a toolchain directory: cmd/go and cmd/gofmt in bin, std in pkg/plan9_386, the others in pkg/tool/plan9_386. */
 export function toolpath(dir: string, tool: string): string {
-  if (tool === 'go') return join(dir, 'bin', 'go');
+  if (tool === 'go' || tool === 'gofmt') return join(dir, 'bin', tool);
   if (tool === 'std') return join(dir, 'pkg', 'plan9_386');
   return join(dir, 'pkg', 'tool', 'plan9_386', tool);
 }

@@ -1,5 +1,5 @@
-// The Go toolchain in the guest (bin/gotool.ts): cmd/go and cmd/pprof
-// cross-built for plan9/386 by the pinned Go with `p9emu gotool go pprof` into
+// The Go toolchain in the guest (bin/gotool.ts): cmd/go, cmd/pprof and cmd/gofmt
+// cross-built for plan9/386 by the pinned Go with `p9emu gotool go pprof gofmt` into
 // .cache/xdg/p9emu/gotool/<release>/ (once; later runs reuse it), then run as
 // $GOROOT/bin/go through go_plan9_386_exec, which binds it there. No
 // compiler: a guest `go build` compiles the runtime inside the emulator,
@@ -40,8 +40,8 @@ describe.skipIf(skipWithoutGo())("the guest's go command", () => {
     release = pin.release;
     // Asynchronous: a cold build takes a minute or more, and a worker that
     // blocks that long misses vitest's own calls ("Timeout calling onTaskUpdate").
-    const r = await run(process.execPath, [join(REPO, 'bin/p9emu'), 'gotool', '--go', pin.go, 'go', 'pprof']);
-    expect(r.stderr).toMatch(new RegExp(`^p9emu gotool: (built (go )?(pprof )?for|${release}: already built)`));
+    const r = await run(process.execPath, [join(REPO, 'bin/p9emu'), 'gotool', '--go', pin.go, 'go', 'pprof', 'gofmt']);
+    expect(r.stderr).toMatch(new RegExp(`^p9emu gotool: (built (go )?(pprof )?(gofmt )?for|${release}: already built)`));
     expect(r.stdout).toBe(`${join(REPO, '.cache/xdg/p9emu/gotool', release)}\n`);
   }, 600_000);
 
@@ -68,6 +68,14 @@ describe.skipIf(skipWithoutGo())("the guest's go command", () => {
   it('go tool pprof runs the guest\'s pprof, as runtime\'s TestMemPprof does', () => {
     const r = go('tool', 'pprof', '-h');
     expect(r.stderr).toContain('pprof <format> [options] [binary] <source> ...');
+    expect(r.status).toBe(0);
+  }, T);
+
+  it('gofmt is in $GOROOT/bin, as internal/platform\'s TestGenerated finds it by $path, and formats', () => {
+    const src = 'test/fixtures/go/hello/main.go';
+    expect(guest(fixture('exec'), 'gofmt', '-l', src).stdout).toBe('stdout ""\nstatus ok 0 exit status: \n');
+    const r = guest(join(root, 'bin/gofmt'), '-d', src);
+    expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
   }, T);
 
