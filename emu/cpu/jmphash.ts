@@ -27,7 +27,7 @@
 // (P9EMU_JMPHASH=qemu leaves it alone too).
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { hexBytes, libbytes, libsym, mendOnce, patchBytes, sameBytes } from './libsym.ts';
+import { hexBytes, libsym, mendAt, mendOnce } from './libsym.ts';
 
 /** helper_lookup_tb_ptr_x86_64 of the Debian bookworm 2.0.1 build, whole (0xd4 bytes). */
 const HELPER = '41545553488b87d879ffff4889fb448b8744faffff4c8ba758faffff488b90d8000000488bb0800000008b8888000000' +
@@ -51,11 +51,5 @@ export const jmpHash = mendOnce((L: UcLib): boolean => {
   if (process.env.P9EMU_JMPHASH === 'qemu') return false;
   const fn = libsym(L, 'helper_lookup_tb_ptr_x86_64');
   if (fn === null) return false;
-  const want = hexBytes(HELPER), mend = hexBytes(HASH);
-  const mended = [...want];
-  mended.splice(AT, mend.length, ...mend);
-  const got = libbytes(L, fn, want.length);
-  if (sameBytes(got, mended)) return true;
-  if (!sameBytes(got, want)) return false;
-  return patchBytes(L, fn + BigInt(AT), Uint8Array.from(mend));
+  return mendAt(L, fn, hexBytes(HELPER), AT, hexBytes(HASH));
 });

@@ -52,6 +52,20 @@ export function le32(v: number): Uint8Array {
   return Uint8Array.of(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24);
 }
 
+/**
+ * Write `patch` at `at + off` when the library's bytes at `at` are `want`:
+ * true when they hold `want` with `patch` at `off` (written now, or by an
+ * earlier mend), false for any other bytes, which are left alone.
+ */
+export function mendAt(L: UcLib, at: bigint, want: readonly number[], off: number, patch: readonly number[]): boolean {
+  const mended = [...want];
+  mended.splice(off, patch.length, ...patch);
+  const got = libbytes(L, at, want.length);
+  if (sameBytes(got, mended)) return true;
+  if (!sameBytes(got, want)) return false;
+  return patchBytes(L, at + BigInt(off), Uint8Array.from(patch));
+}
+
 /** Does code begin with exactly these bytes? */
 export function sameBytes(code: Uint8Array, want: readonly number[]): boolean {
   return want.every((b, i) => code[i] === b);

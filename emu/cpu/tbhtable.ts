@@ -18,7 +18,7 @@
 // (UcEngine, with tlbsize.ts).
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { hexBytes, le32, libbytes, libsym, mendOnce, patchBytes, sameBytes } from './libsym.ts';
+import { hexBytes, le32, libsym, mendAt, mendOnce } from './libsym.ts';
 
 /** Elements the table starts with after the mend. */
 export const TB_HTABLE_ELEMS = 1 << 12;
@@ -39,12 +39,5 @@ export const smallTbHtable = mendOnce((L: UcLib): boolean => {
   if (process.env.P9EMU_TBHTABLE === 'qemu') return false;
   const init = libsym(L, 'tcg_exec_init_x86_64');
   if (init === null) return false;
-  const want = hexBytes(CODE);
-  const at = Number(COUNT_AT - CODE_AT);
-  const mended = [...want];
-  mended.splice(at, 4, ...le32(TB_HTABLE_ELEMS));
-  const got = libbytes(L, init + CODE_AT, want.length);
-  if (sameBytes(got, mended)) return true;
-  if (!sameBytes(got, want)) return false;
-  return patchBytes(L, init + COUNT_AT, le32(TB_HTABLE_ELEMS));
+  return mendAt(L, init + CODE_AT, hexBytes(CODE), Number(COUNT_AT - CODE_AT), [...le32(TB_HTABLE_ELEMS)]);
 });
