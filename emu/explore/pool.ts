@@ -44,6 +44,14 @@ export function clock(): { now: number; cpuMs: number } {
   return { now: performance.timeOrigin + performance.now(), cpuMs: (u.user + u.system) / 1000 };
 }
 
+/** Run point n as runPoint does, and time it: the run, and when it ran and its CPU time (for the lanes' accounts). */
+export async function timedPoint(runner: Runner, o: ExploreOptions, n: number, bound: number): Promise<{ run: PointRun; t: Timing }> {
+  const c0 = clock();
+  const run = await runPoint(runner, o, n, bound);
+  const c1 = clock();
+  return { run, t: { at: c0.now, end: c1.now, cpuMs: c1.cpuMs - c0.cpuMs } };
+}
+
 /** A lane's account, for P9EMU_EXPLORE_PROFILE: when it was ready, and each of its runs. */
 export interface LaneLog {
   name: string;
@@ -141,12 +149,10 @@ export function pool(target: Target, o: ExploreOptions, jobs: number, local?: Ru
         running = true;
         // After the sends to the workers queued with it, and their messages: a run holds this thread.
         setImmediate(() => {
-          const c0 = clock();
-          runPoint(local, o, n, bound).then((r) => {
-            const c1 = clock();
-            self.runs.push({ at: c0.now, end: c1.now, cpuMs: c1.cpuMs - c0.cpuMs });
+          timedPoint(local, o, n, bound).then(({ run, t }) => {
+            self.runs.push(t);
             running = false;
-            finish(r);
+            finish(run);
             runLocal();
           }, (e: unknown) => reject(e instanceof Error ? e : new Error(String(e))));
         });

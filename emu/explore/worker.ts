@@ -5,9 +5,9 @@
 // has not started. The parent disconnecting (at the end, or going away)
 // ends it. In the CLI's bundle, started by bin/explore_worker.cjs.
 
-import { runPoint, type ExploreOptions, type Runner } from './explore.ts';
+import type { ExploreOptions, Runner } from './explore.ts';
 import { runnerFor } from './runners.ts';
-import { clock, type ToWorker, type FromWorker } from './pool.ts';
+import { clock, timedPoint, type ToWorker, type FromWorker } from './pool.ts';
 
 const send = (m: FromWorker): void => void process.send!(m);
 let job: { runner: Runner; o: ExploreOptions } | undefined;
@@ -27,10 +27,8 @@ function next(): void {
     const n = queue.shift();
     if (n === undefined) return;
     running = true;
-    const c0 = clock();
-    runPoint(job!.runner, job!.o, n, bound).then((run) => {
-      const c1 = clock();
-      send({ run, t: { at: c0.now, end: c1.now, cpuMs: c1.cpuMs - c0.cpuMs } });
+    timedPoint(job!.runner, job!.o, n, bound).then((m) => {
+      send(m);
       running = false;
       next();
     }, (e: unknown) => send({ error: e instanceof Error ? e.message : String(e) }));
