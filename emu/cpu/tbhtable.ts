@@ -9,8 +9,9 @@
 // blocks. The table is opened in QHT_MODE_AUTO_RESIZE, so qht doubles it
 // whenever more than an eighth of its buckets have had to chain another
 // (qht_grow_maybe): it grows to what the blocks need. The mend starts it at
-// 1 << 12 elements (1024 buckets, 64 KiB). Its size changes where blocks
-// are found, never which.
+// 1 << 8 elements (64 buckets, one 4 KiB page): a demo process translates a
+// few hundred blocks, and each page a new engine writes first is a page
+// fault. Its size changes where blocks are found, never which.
 //
 // The 60 bytes around the constant in tcg_exec_init_x86_64 are checked
 // first; any other build is left alone (P9EMU_TBHTABLE=qemu leaves it alone
@@ -21,7 +22,7 @@ import type { UcLib } from './unicorn_ffi.ts';
 import { hexBytes, le32, libsym, mendAt, mendOnce } from './libsym.ts';
 
 /** Elements the table starts with after the mend. */
-export const TB_HTABLE_ELEMS = 1 << 12;
+export const TB_HTABLE_ELEMS = 1 << 8;
 
 /**
  * tcg_exec_init_x86_64 +0x5b..+0x97 in the Debian bookworm 2.0.1 build:

@@ -9,7 +9,8 @@ import { expectMended } from './mended.ts';
 import { unicornAlloc } from '../../emu/cpu/hostmem.ts';
 import { guest, le32, perTest, PROT_EXEC, PROT_READ } from './guest.ts';
 
-const BLOCKS = 4 * TB_HTABLE_ELEMS;
+/** 16384: qht doubles the table six times on the way. */
+const BLOCKS = 64 * TB_HTABLE_ELEMS;
 const FAR = 0x100000;
 /** ADDL $imm, AX (5 bytes); MOVL $next, CX (5); JMP *CX (2). */
 const BLOCK = 12;
