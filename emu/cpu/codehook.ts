@@ -114,8 +114,9 @@ function engineHook<F>(
   }
   (retranslate ?? (() => cpu.flushTb()))();
   const h = hh[0]!;
-  return () => {
+  // Owned by the process: a reused engine must not call it for the next one.
+  return cpu.ownHook(() => {
     if (!forget()) return;
     if (cpu.engine !== 0n) L.uc_hook_del(cpu.engine, h);
-  };
+  });
 }

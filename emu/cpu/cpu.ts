@@ -134,6 +134,7 @@ export type HostAlloc = (size: number, sparse?: boolean) => HostMem;
 
 /** What the kernel needs from the machine: CPUs and memory for them. */
 export interface Machine {
-  newCpu(): Cpu;
+  /** `counted`: the process runs with instruction quanta (--deterministic); a machine may reuse an engine set up so. */
+  newCpu(counted?: boolean): Cpu;
   alloc: HostAlloc;
 }

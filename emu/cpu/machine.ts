@@ -8,13 +8,14 @@ import { FakeCpu } from './fakecpu.ts';
 import { jsAlloc, unicornAlloc } from './hostmem.ts';
 import { UnicornCpu } from './unicorn.ts';
 import { unicorn } from './unicorn_ffi.ts';
+import { takeEngine } from './enginepool.ts';
 
 export type { Machine } from './cpu.ts';
 
 /** Real CPUs. Throws CpuUnavailable (one line) if libunicorn cannot be loaded. */
 export function unicornMachine(): Machine {
   unicorn(); // fail here, once, rather than at the first exec
-  return { newCpu: () => new UnicornCpu(), alloc: unicornAlloc };
+  return { newCpu: (counted = false) => takeEngine<UnicornCpu>(counted) ?? new UnicornCpu(), alloc: unicornAlloc };
 }
 
 export interface FakeMachine extends Machine {

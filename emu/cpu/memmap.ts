@@ -54,6 +54,11 @@ export class MemMap {
     this.tidy();
   }
 
+  /** Forget every mapping (the engine has unmapped them all). */
+  clear(): void {
+    this.maps = [];
+  }
+
   /** Take [addr, end) out of every mapping; returns the pieces taken. */
   private cut(addr: number, end: number): Mapping[] {
     const keep: Mapping[] = [];

@@ -3,6 +3,7 @@
 
 import type { HostMem } from './cpu.ts';
 import { UC_CTL_TB_FLUSH_W, UC_CTL_TB_REMOVE_CACHE_W, UC_ERR_OK } from './unicorn_ffi.ts';
+import { PROT_EXEC } from './cpu.ts';
 import { check, CpuError, hex, SCR_BYTES, UcEngine } from './ucengine.ts';
 import { MemMap } from './memmap.ts';
 
@@ -29,6 +30,9 @@ export class UcMem extends UcEngine {
 
   protect(addr: number, size: number, prot: number): void {
     this.live();
+    // Code is translated only from executable regions; keep it so (unmapAll).
+    const end = addr + size;
+    if ((prot & PROT_EXEC) === 0 && this.memmap.list().some((m) => (m.prot & PROT_EXEC) !== 0 && m.addr < end && m.end > addr)) this.invalidate(addr, size);
     check(this.L.uc_mem_protect(this.uc, addr, size, prot), `protect ${hex(addr)}+${hex(size)}`);
     this.memmap.protect(addr, size, prot);
   }
@@ -41,6 +45,37 @@ export class UcMem extends UcEngine {
     for (let p = addr - (addr % 4096); p < end; p += 4096) {
       this.L.uc_ctl(this.uc, UC_CTL_TB_REMOVE_CACHE_W, 'uint64_t', p, 'uint64_t', p + 4096);
     }
+  }
+
+  /**
+   * Unmap every region but the one at `keep` (the GDT's page), dropping
+   * first the code translated from the executable ones: the other regions
+   * were mapped without exec (segment.ts execfault), so no translation is
+   * left. The engine's own list of regions (uc_mem_regions), not memmap's:
+   * a brk's growth or a protect gives a region of its own, and one region
+   * is one range of the engine's RAM, which one call invalidates whole.
+   */
+  protected unmapAll(keep: number): void {
+    const L = this.L;
+    const k = L.koffi;
+    const out: unknown[] = [null];
+    const count = [0];
+    check(L.uc_mem_regions(this.uc, out, count), 'uc_mem_regions');
+    const regions: { begin: number; end: number; perms: number }[] = [];
+    if (count[0]! > 0 && out[0] !== null) {
+      const at = (typeof out[0] === 'bigint' ? out[0] : k.address(out[0])) as bigint;
+      const dv = new DataView(k.view(at as never, 24 * count[0]!) as ArrayBuffer);
+      for (let i = 0; i < count[0]!; i++) {
+        regions.push({ begin: Number(dv.getBigUint64(24 * i, true)), end: Number(dv.getBigUint64(24 * i + 8, true)), perms: dv.getUint32(24 * i + 16, true) });
+      }
+    }
+    if (out[0] !== null) L.uc_free(out[0]);
+    for (const r of regions) {
+      if (r.begin === keep) continue;
+      if (r.perms & PROT_EXEC) L.uc_ctl(this.uc, UC_CTL_TB_REMOVE_CACHE_W, 'uint64_t', r.begin, 'uint64_t', r.end + 1);
+      check(L.uc_mem_unmap(this.uc, r.begin, r.end + 1 - r.begin), `unmap ${hex(r.begin)}`);
+    }
+    this.memmap.clear();
   }
 
   /** Whether anything was ever translated (run() was called). */

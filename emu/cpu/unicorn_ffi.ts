@@ -83,6 +83,8 @@ export interface UcLib {
   uc_hook_add: Fn; uc_hook_del: Fn;
   uc_mem_map: Fn; uc_mem_map_ptr: Fn; uc_mem_unmap: Fn; uc_mem_protect: Fn;
   uc_mem_read: Fn; uc_mem_write: Fn;
+  /** The engine's regions (uc_mem_region: begin, end inclusive, perms; 24 bytes each), freed with uc_free. */
+  uc_mem_regions: Fn; uc_free: Fn;
   uc_context_alloc: Fn; uc_context_save: Fn; uc_context_restore: Fn; uc_context_free: Fn;
   uc_ctl: Fn;
   /** Callback prototypes (pointer types) for koffi.register. */
@@ -175,6 +177,8 @@ function bind(path: string): UcLib {
     uc_mem_protect: f('int uc_mem_protect(void *uc, uint64_t address, size_t size, uint32_t perms)'),
     uc_mem_read: f('int uc_mem_read(void *uc, uint64_t address, _Out_ void *bytes, size_t size)'),
     uc_mem_write: f('int uc_mem_write(void *uc, uint64_t address, const void *bytes, size_t size)'),
+    uc_mem_regions: f('int uc_mem_regions(void *uc, _Out_ void **regions, _Out_ uint32_t *count)'),
+    uc_free: f('int uc_free(void *mem)'),
     uc_context_alloc: f('int uc_context_alloc(void *uc, _Out_ void **context)'),
     uc_context_save: f('int uc_context_save(void *uc, void *context)'),
     uc_context_restore: f('int uc_context_restore(void *uc, void *context)'),

@@ -190,7 +190,7 @@ export class Plan9 {
 
   /** Never from inside a CPU hook: Unicorn's engine state is per thread. */
   newcpu(p: Proc): void {
-    p.cpu = this.machine.newCpu();
+    p.cpu = this.machine.newCpu(this.sched.quantum > 0);
     p.as = new AddressSpace(p.cpu);
     this.arch.attach(p);
     for (const f of this.cpuhooks) f(p);
