@@ -80,6 +80,15 @@ const MADV_HUGEPAGE = 14; // Linux
 /** Huge pages for the segments that are not sparse (P9EMU_THP=off: none). */
 const thp = () => process.platform === 'linux' && process.env.P9EMU_THP !== 'off';
 
+/**
+ * Large segments' buffers given back (their pages handed back to the host,
+ * so they read as zero), for the next segment of the same size: every
+ * process has a 16 MiB stack, and a new SharedArrayBuffer is a calloc, an
+ * mmap and later a munmap from V8's collector.
+ */
+const spare: { shared: SharedArrayBuffer; huge: boolean }[] = [];
+const SPARE_MAX = 8;
+
 class NativeMem implements HostMem {
   readonly size: number;
   bytes!: Uint8Array;  // set by the constructor or fromShared
@@ -128,6 +137,8 @@ class NativeMem implements HostMem {
 
   /** Holds a large segment's memory (fromShared); null for a segment of our own mmap. */
   private shared: SharedArrayBuffer | null = null;
+  /** The shared buffer was advised for huge pages. */
+  private huge = false;
 
   constructor(size: number, sparse: boolean) {
     const c = getLibc();
@@ -160,9 +171,12 @@ class NativeMem implements HostMem {
    */
   private fromShared(huge: boolean): bigint {
     const align = huge ? HUGEPG : HOSTPG;
+    const length = Math.max(this.size, MMAP_THRESHOLD_MAX + 1) + align;
+    this.huge = huge;
+    const i = spare.findIndex((s) => s.huge === huge && s.shared.byteLength === length);
     let u8: Uint8Array;
     try {
-      this.shared = new SharedArrayBuffer(Math.max(this.size, MMAP_THRESHOLD_MAX + 1) + align);
+      this.shared = i >= 0 ? spare.splice(i, 1)[0]!.shared : new SharedArrayBuffer(length);
       u8 = new Uint8Array(this.shared);
     } catch {
       throw new Error(`hostmem: mmap of ${this.size} bytes failed`);
@@ -171,8 +185,8 @@ class NativeMem implements HostMem {
     const off = Number((BigInt(align) - (base % BigInt(align))) % BigInt(align));
     this.bytes = u8.subarray(off, off + this.size);
     const addr = base + BigInt(off);
-    // Whole huge pages, within the buffer.
-    if (huge) getLibc().madvise(addr, Math.min(Math.ceil(this.size / HUGEPG) * HUGEPG, Math.floor((u8.length - off) / HOSTPG) * HOSTPG), MADV_HUGEPAGE);
+    // Whole huge pages, within the buffer (a spare one was advised already).
+    if (huge && i < 0) getLibc().madvise(addr, Math.min(Math.ceil(this.size / HUGEPG) * HUGEPG, Math.floor((u8.length - off) / HOSTPG) * HOSTPG), MADV_HUGEPAGE);
     return addr;
   }
 
@@ -184,8 +198,11 @@ class NativeMem implements HostMem {
     // buffer (1.9 s for 1 GiB). Views the caller kept must not be used.
     this.bytes = new Uint8Array(0);
     if (this.shared !== null) {
-      // V8 frees the buffer when it collects it; its pages go back now.
-      if (process.platform === 'linux') getLibc().madvise(this.handle, this.size, MADV_DONTNEED);
+      // Its pages go back now; V8 frees the buffer when it collects it,
+      // unless it is kept, reading as zero, for the next segment its size.
+      if (process.platform === 'linux' && getLibc().madvise(this.handle, this.size, MADV_DONTNEED) === 0 && spare.length < SPARE_MAX) {
+        spare.push({ shared: this.shared, huge: this.huge });
+      }
       this.shared = null;
     } else {
       getLibc().munmap(this.handle, this.size);

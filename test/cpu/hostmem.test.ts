@@ -30,6 +30,19 @@ describe('unicornAlloc', () => {
     m.free();
   });
 
+  it('a large segment freed and another of its size taken: the same buffer, read as zero, its pages given back', () => {
+    const a = unicornAlloc(16 << 20, true);
+    const at = a.handle;
+    a.bytes.fill(0xcc, 0, 8192);
+    a.bytes[a.size - 1] = 0xdd;
+    a.free();
+    const b = unicornAlloc(16 << 20, true);
+    expect(b.handle).toBe(at);
+    expect([...b.resident!()!].some((v) => v !== 0)).toBe(false);
+    expect(b.bytes.every((x) => x === 0)).toBe(true);
+    b.free();
+  });
+
   it('a large segment is one memory for the guest and the kernel, outside V8\'s external memory', () => {
     const ext = process.memoryUsage().external;
     const m = unicornAlloc(16 << 20, true);
