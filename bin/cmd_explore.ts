@@ -157,13 +157,18 @@ function progressTo(tty: boolean): (done: number, total: number) => void {
 }
 
 /**
- * What a worker process costs to start (node, the bundle, koffi and
- * Unicorn: ~0.15 s of CPU on a 2-core VM, `p9emu explore test/prog/interrupt.s
- * --note interrupt` with --jobs 1 and 2): the default --jobs makes a lane
- * per CPU, but only one for each WORKER_MS of runs (guessed from the
- * note-free run's time), so a short exploration stays in this process.
+ * The runs a worker process pays for, as guessed from the note-free run
+ * (its time times the points): the default --jobs makes a lane per CPU,
+ * but only one for each WORKER_MS of them, so a short exploration stays in
+ * this process. A worker costs ~0.15 s of CPU to start (node, the bundle,
+ * koffi and Unicorn) and its JIT warms up anew, and a single lane already
+ * keeps 1.1-1.4 CPUs busy (V8's compiler and collector threads): on 2 CPUs
+ * the demo's runs (~0.8 s in all) ran at 0.81× with --jobs 2, the Go
+ * goroutines fixture's (~11 s) at 1.62× (bench/explore.ts). The guess
+ * runs cold, 2-4× a later run's time: 2.5 s for the demo, 48 s for the
+ * fixture.
  */
-const WORKER_MS = 250;
+const WORKER_MS = 4000;
 
 /**
  * Lanes for `ms` of runs: also no more than the CPUs the 1-minute load

@@ -73,9 +73,9 @@ describe('explore', () => {
     expect(lanesFor(10_000, 2, 1.4)).toBe(2); // this process's own run is part of the load
     expect(lanesFor(10_000, 2, 2.6)).toBe(1);
     expect(lanesFor(10_000, 2, 9)).toBe(1);
-    expect(lanesFor(10_000, 8, 4)).toBe(5);
-    expect(lanesFor(300, 8, 0)).toBe(1); // 250 ms of runs a worker
-    expect(lanesFor(600, 8, 0)).toBe(2);
+    expect(lanesFor(40_000, 8, 4)).toBe(5);
+    expect(lanesFor(3000, 8, 0)).toBe(1); // 4 s of (guessed) runs a worker
+    expect(lanesFor(8000, 8, 0)).toBe(2);
   });
 
   it('says every 2nd, 3rd, 4th, 11th, 12th, 21st, 22nd, 111th system call', () => {
