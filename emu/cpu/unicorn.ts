@@ -60,6 +60,8 @@ export class UnicornCpu extends UcHooks implements Cpu, Reusable {
   /** Removers of the hooks added for this process (codehook.ts). */
   private readonly owned = new Set<() => void>();
   private destroyed = false;
+  /** Processes this engine went on to (enginepool.ts). */
+  private reused = 0;
 
   constructor() {
     super();
@@ -282,6 +284,10 @@ export class UnicornCpu extends UcHooks implements Cpu, Reusable {
     let code = 0;
     for (const m of this.memmap.list()) if (m.prot & PROT_EXEC) code += m.end - m.addr;
     if (code > REUSE_CODE) return false;
+    // The host code of dropped blocks stays in the engine's code buffer
+    // (until it fills its 1 GiB and tb_flush writes all of it): retire the
+    // engine after REUSES processes, so that what it holds stays small.
+    if (++this.reused > REUSES) return false;
     try {
       for (const remove of [...this.owned]) remove();
       this.owned.clear();
@@ -326,6 +332,8 @@ export class UnicornCpu extends UcHooks implements Cpu, Reusable {
 
 /** The most executable memory an engine may have mapped and still be kept for reuse (enginepool.ts). */
 export const REUSE_CODE = 512 << 10;
+/** The processes an engine goes on to before it is closed for good (enginepool.ts). */
+export const REUSES = 16;
 
 /** True if libunicorn can be loaded here (for tests that need it). */
 export function unicornAvailable(): boolean {

@@ -6,7 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { drainEngines, idleEngines } from '../../emu/cpu/enginepool.ts';
 import { unicornMachine } from '../../emu/cpu/machine.ts';
 import { unicornAlloc } from '../../emu/cpu/hostmem.ts';
-import { REUSE_CODE, UnicornCpu } from '../../emu/cpu/unicorn.ts';
+import { REUSE_CODE, REUSES, UnicornCpu } from '../../emu/cpu/unicorn.ts';
 import { addCodeHook } from '../../emu/cpu/codehook.ts';
 import { AT, flushCall, unmapFlush } from '../../emu/cpu/unmapflush.ts';
 import { libsym } from '../../emu/cpu/libsym.ts';
@@ -47,6 +47,7 @@ describe('enginepool: engines reused from one process to the next', () => {
     a.close();
     expect(idleEngines()).toBe(1);
     const b = machine.newCpu() as UnicornCpu;
+    expect(b).toBe(a);
     expect(b.engine).toBe(engine);
     // The same pc, new memory: the block translated for a must not run.
     expect(runMov(b, 2)).toBe(2);
@@ -132,6 +133,21 @@ describe('enginepool: engines reused from one process to the next', () => {
     b.map(CODE, mem(), PROT_READ | PROT_EXEC, 4096);
     b.close();
     expect(idleEngines()).toBe(1);
+  });
+
+  it(`retires an engine after ${REUSES} processes: dropped blocks' host code stays in its buffer`, () => {
+    const first = machine.newCpu() as UnicornCpu;
+    first.close();
+    for (let i = 0; i < REUSES; i++) {
+      const c = machine.newCpu() as UnicornCpu;
+      expect(c).toBe(first);
+      expect(runMov(c, i)).toBe(i);
+      c.close();
+    }
+    expect(idleEngines()).toBe(0);
+    const next = machine.newCpu() as UnicornCpu;
+    expect(next).not.toBe(first); // (malloc may give the new engine the same address)
+    next.close();
   });
 
   it('keeps none with a limit of 0', () => {
