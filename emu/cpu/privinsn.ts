@@ -8,9 +8,10 @@
 // random code doing that has taken the engine down with `tcg fatal
 // error`. Under Plan 9 (IOPL 0, no SYSENTER MSRs, no EFER.SCE) each one
 // faults. p9emu hooks all four in UC_HOOK_INSN, stops the engine there and
-// reports the fault Plan 9 would deliver. EIP in these hooks is stale too,
-// so the instruction itself is found afterwards by walking from it
-// (faultpc.ts findInsnPc) for the first instruction of the hooked kind.
+// reports the fault Plan 9 would deliver. EIP in these hooks is stale
+// too: privsync.ts restores it from the translated block first; where it
+// cannot, the instruction is found afterwards by walking from the stale
+// EIP (faultpc.ts findInsnPc) for the first instruction of its kind.
 // See docs/unicorn.md "Instructions Plan 9 forbids".
 
 /** uc_x86_insn ids (x86.h, Unicorn 2.0.1). */

@@ -116,22 +116,41 @@ function matches(L: UcLib, fn: bigint, prologue: readonly number[], sites: Reado
   return sites.every(([ret, type]) => sameBytes(libbytes(L, fn + BigInt(ret - 11), 11), site(type)));
 }
 
-/** The page's contents for these addresses. */
-export function stubPage(restore: bigint, cpuOff: number, load: bigint, store: bigint): Uint8Array {
-  const page = new Uint8Array(SITES + 16 * (LOAD_SITES.length + STORE_SITES.length + 1));
+/** STUB's last instruction (at 0x53, three bytes): the jump to the callback, in the register that holds the hook's user data. */
+export const JMP = {
+  r9: [0x41, 0xff, 0xe1],
+  r8: [0x41, 0xff, 0xe0],
+  rcx: [0xff, 0xe1, 0x90],
+  rsi: [0xff, 0xe6, 0x90],
+} as const;
+const JMP_AT = 0x53;
+
+/**
+ * A page of STUB for these sites ({return address of a hook call, the
+ * offset from the stub's %rsp of the block's return address}), jumping to
+ * the callback through `jmp`.
+ */
+export function entryPage(restore: bigint, cpuOff: number, sites: ReadonlyArray<readonly [bigint, number]>, jmp: readonly number[]): Uint8Array {
+  const page = new Uint8Array(SITES + 16 * (sites.length + 1));
   page.set(STUB);
+  page.set(jmp, JMP_AT);
   const dv = new DataView(page.buffer);
   dv.setInt32(CPU_DISP, cpuOff, true);
   dv.setBigUint64(RESTORE, restore, true);
-  let at = SITES;
-  for (const [fn, sites, slot] of [[load, LOAD_SITES, LOAD_SLOT], [store, STORE_SITES, STORE_SLOT]] as const) {
-    for (const [ret] of sites) {
-      dv.setBigUint64(at, fn + BigInt(ret), true);
-      dv.setBigUint64(at + 8, BigInt(slot), true);
-      at += 16;
-    }
-  }
+  sites.forEach(([ret, slot], i) => {
+    dv.setBigUint64(SITES + 16 * i, ret, true);
+    dv.setBigUint64(SITES + 16 * i + 8, BigInt(slot), true);
+  });
   return page;
+}
+
+/** The page's contents for these addresses. */
+export function stubPage(restore: bigint, cpuOff: number, load: bigint, store: bigint): Uint8Array {
+  const sites = [
+    ...LOAD_SITES.map(([ret]) => [load + BigInt(ret), LOAD_SLOT] as const),
+    ...STORE_SITES.map(([ret]) => [store + BigInt(ret), STORE_SLOT] as const),
+  ];
+  return entryPage(restore, cpuOff, sites, JMP.r9);
 }
 
 let stub: bigint | null | undefined;
@@ -160,15 +179,23 @@ export function syncPcHook(L: UcLib): bigint | null {
   return stub;
 }
 
-function makeStub(L: UcLib): bigint | null {
+/** What every such entry needs: cpu_restore_state, and uc->cpu's place in uc_struct (read from load_helper's code). */
+export function restoreState(L: UcLib): { restore: bigint; cpuOff: number } | null {
   const load = target(L, libsym(L, 'helper_le_ldul_mmu_x86_64'), LDUL);
-  const store = target(L, libsym(L, 'helper_le_stl_mmu_x86_64'), STL);
   const restore = libsym(L, 'cpu_restore_state_x86_64');
-  if (load === null || store === null || restore === null) return null;
-  if (!matches(L, load, LOAD_PROLOGUE, LOAD_SITES) || !matches(L, store, STORE_PROLOGUE, STORE_SITES)) return null;
+  if (load === null || restore === null || !sameBytes(libbytes(L, load, LOAD_PROLOGUE.length), LOAD_PROLOGUE)) return null;
   const mov = libbytes(L, load + BigInt(CPU_AT), 12);
   if (!sameBytes(mov, [0x48, 0x8b, 0xbb]) || mov[7] !== 0xe8) return null;
   const cpuOff = i32(mov, 3);
   if (cpuOff <= 0 || cpuOff >= 0x10000) return null;
-  return codePage(L, stubPage(restore, cpuOff, load, store));
+  return { restore, cpuOff };
+}
+
+function makeStub(L: UcLib): bigint | null {
+  const load = target(L, libsym(L, 'helper_le_ldul_mmu_x86_64'), LDUL);
+  const store = target(L, libsym(L, 'helper_le_stl_mmu_x86_64'), STL);
+  const r = restoreState(L);
+  if (load === null || store === null || r === null) return null;
+  if (!matches(L, load, LOAD_PROLOGUE, LOAD_SITES) || !matches(L, store, STORE_PROLOGUE, STORE_SITES)) return null;
+  return codePage(L, stubPage(r.restore, r.cpuOff, load, store));
 }

@@ -24,6 +24,7 @@ import { unicornAlloc } from './hostmem.ts';
 import { VectorGPF, VectorSYSCALL } from '../386/mem.ts';
 import { PRIV_INSNS, icebpEnd, type PrivInsn } from './privinsn.ts';
 import { syncPcHook } from './syncpc.ts';
+import { privEntries } from './privsync.ts';
 import type { UcLib } from './unicorn_ffi.ts';
 
 /** What an engine's blocks are translated for: free running, Unicorn's exact count, or the block counter (blockcount.ts). */
@@ -64,9 +65,15 @@ export abstract class UcHooks extends UcFpu {
     this.engineKey = this.uc;
     engines.set(this.uc, this);
     const shared = privHooks(L);
+    // EIP restored to the instruction before the hook (privsync.ts).
+    const entry = privEntries(L);
+    this.exactPrivPc = entry !== null;
     PRIV_INSNS.forEach((pi, i) =>
-      check(L.uc_hook_add(this.uc, [0], UC_HOOK_INSN, shared[i], null, 1, 0, 'int', pi.insn), `uc_hook_add(${pi.kind})`));
+      check(L.uc_hook_add(this.uc, [0], UC_HOOK_INSN, entry?.[pi.kind] ?? shared[i], entry === null ? null : shared[i], 1, 0, 'int', pi.insn), `uc_hook_add(${pi.kind})`));
   }
+
+  /** EIP is the privileged instruction's at its hook (privsync.ts); else findInsnPc walks to it. */
+  protected exactPrivPc = false;
 
   /** This engine's key in `engines` (the handle, kept past uc_close). */
   private engineKey = 0n;

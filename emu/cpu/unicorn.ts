@@ -165,7 +165,7 @@ export class UnicornCpu extends UcHooks implements Cpu, Reusable {
       const eip = this.rawRead(X86.eip);
       const priv = this.priv as PrivInsn | null;
       const stop = p.kind === 'fault' ? { ...p, pc: this.probe ? eip : refineFaultPc(this, p, eip, this.exactFaultPc) }
-        : priv !== null ? { ...p, pc: this.probe ? eip : findInsnPc(this, eip, (b) => isPriv(priv.kind, b)) } : p;
+        : priv !== null ? { ...p, pc: this.probe || this.exactPrivPc ? eip : findInsnPc(this, eip, (b) => isPriv(priv.kind, b)) } : p;
       if ((stop.kind === 'fault' || stop.kind === 'trap') && stop.pc !== eip) this.rawWrite(X86.eip, stop.pc);
       if (stop.kind === 'fault' && stop.access === 'read' && ingdt(stop.addr) && !this.probe
         && loadsDescriptor(this.peek(stop.pc, 16) ?? new Uint8Array(0))) {

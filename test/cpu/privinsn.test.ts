@@ -3,6 +3,8 @@
 // the registers as they were before it, and nothing after it run.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CODE, DATA, guest, type Guest } from './guest.ts';
+import { privEntries } from '../../emu/cpu/privsync.ts';
+import { unicorn } from '../../emu/cpu/unicorn_ffi.ts';
 
 let g: Guest | undefined;
 afterEach(() => {
@@ -60,6 +62,27 @@ describe('privileged instructions fault as under Plan 9', () => {
   it('SYSENTER does not resume mid-instruction (engine adds 2 to a stale EIP)', () => {
     g = guest([...MOVL_1_AX, 0x0f, 0x34, 0xf4]);
     expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'trap', vector: 13, pc: CODE + 5 });
+  });
+
+  it('an IN reached again through chained blocks traps at itself, though a walk from the stale EIP would reach another', () => {
+    // 0: INCL BX; CMPL BX, $5; JL 8; 6: IN $0x81 (B); 8: IN $0x80 (A); 10: JMP 0
+    g = guest([0x43, 0x83, 0xfb, 0x05, 0x7c, 0x02, 0xe4, 0x81, 0xe4, 0x80, 0xeb, 0xf4]);
+    g.cpu.setReg('bx', 0);
+    expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'trap', vector: 13, pc: CODE + 8 });
+    // Past A, with BX 3: the loop comes back to A through the blocks chained
+    // on the first pass, so the engine's EIP is still the loop's start, and
+    // from there with BX 4 the walk would step to B.
+    // Without privsync.ts's entries (another library, P9EMU_FAULTPC=infer)
+    // the walk does, and answers B.
+    g.cpu.setRegs({ pc: CODE + 10, bx: 3 });
+    const exact = privEntries(unicorn()) !== null;
+    expect(g.cpu.run({ timeoutUs: 1e9 })).toEqual({ kind: 'trap', vector: 13, pc: exact ? CODE + 8 : CODE + 6 });
+    expect(g.cpu.reg('bx')).toBe(4);
+  });
+
+  it('the restoring entries apply to the system library (Debian 2.0.1)', () => {
+    if (process.env.P9EMU_LIBUNICORN || process.env.P9EMU_FAULTPC === 'infer') return;
+    expect(privEntries(unicorn())).not.toBeNull();
   });
 
   it('ICEBP is #DB with pc after it (the engine says invalid opcode)', () => {
