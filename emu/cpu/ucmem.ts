@@ -22,8 +22,15 @@ export class UcMem extends UcEngine {
   unmap(addr: number, size: number): void {
     this.live();
     // Drop code translated from these pages first: a later mapping at the
-    // same address must not run the old code.
-    this.invalidate(addr, size);
+    // same address must not run the old code. Only executable mappings can
+    // hold any (protect keeps it so): a 1 GiB bss remapped executable
+    // (segment.ts execfault) would be 262,144 calls.
+    const end = addr + size;
+    for (const m of this.memmap.list()) {
+      if ((m.prot & PROT_EXEC) === 0 || m.end <= addr || m.addr >= end) continue;
+      const a = Math.max(m.addr, addr);
+      this.invalidate(a, Math.min(m.end, end) - a);
+    }
     check(this.L.uc_mem_unmap(this.uc, addr, size), `unmap ${hex(addr)}+${hex(size)}`);
     this.memmap.unmap(addr, size);
   }

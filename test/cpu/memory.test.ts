@@ -148,6 +148,26 @@ describe('UnicornCpu translated code', () => {
     other.free();
   });
 
+  it('code run, its page then made not executable and unmapped: other code mapped there runs', () => {
+    // Only executable mappings are invalidated at unmap: protect drops the
+    // code of pages it takes exec from.
+    g = guest([0xb8, 1, 0, 0, 0, ...STOP], PROT_ALL);
+    g.cpu.onSyscall(() => g!.cpu.stop());
+    g.cpu.run();
+    expect(g.cpu.reg('ax')).toBe(1);
+    g.cpu.protect(CODE, 0x1000, PROT_READ | PROT_WRITE);
+    g.cpu.unmap(CODE, 0x1000);
+    const other = unicornAlloc(0x1000);
+    other.bytes.set([0xb8, 4, 0, 0, 0, ...STOP]);
+    g.cpu.map(CODE, other, PROT_READ | PROT_EXEC);
+    g.cpu.setReg('pc', CODE);
+    g.cpu.run();
+    expect(g.cpu.reg('ax')).toBe(4);
+    g.cpu.unmap(CODE, 0x1000);
+    g.cpu.map(CODE, g.code, PROT_READ | PROT_EXEC);
+    other.free();
+  });
+
   it('guest stores into its own code are seen (self-modifying code)', () => {
     // MOVB $5, CODE+10 (the immediate below); JMP +0; MOVL $1, AX; INT $64
     g = guest([0xc6, 0x05, ...le32(CODE + 10), 5, 0xeb, 0x00, 0xb8, 1, 0, 0, 0, ...STOP], PROT_ALL);
