@@ -6,7 +6,7 @@
 // close). See docs/unicorn.md for every Unicorn behaviour relied on and how
 // it was checked.
 
-import type { Cpu, HostMem, RunOptions, Stop } from './cpu.ts';
+import type { Cpu, CpuContext, HostMem, RunOptions, Stop } from './cpu.ts';
 import { UC_ERR_INSN_INVALID, UC_ERR_OK, X86, ucErrorText, unicorn } from './unicorn_ffi.ts';
 import { startWatchdog } from './preempt.ts';
 import { findInsnPc, refineFaultPc } from './faultpc.ts';
@@ -25,7 +25,6 @@ import { UDSEL } from '../386/mem.ts';
 import { hookBlocks, UNLIMITED } from './blockcount.ts';
 import { GDT_BASE, gdtaccess, ingdt, loadsDescriptor, setupSegments } from './gdt.ts';
 import { keepEngine, type Reusable } from './enginepool.ts';
-import type { CpuContext } from './cpu.ts';
 import { UcHooks, type RunMode } from './uchooks.ts';
 
 export { CpuUnavailable } from './unicorn_ffi.ts';
