@@ -71,13 +71,16 @@ function buildInto(dir: string, name: string, args: string[], cwd: string): stri
   if (existsSync(out)) return out;
   mkdirSync(dir, { recursive: true });
   const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  let said: string;
   try {
-    execFileSync('go', [...args.slice(0, 1), '-o', tmp, ...args.slice(1)], { cwd, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    said = execFileSync('go', [...args.slice(0, 1), '-o', tmp, ...args.slice(1)], { cwd, env: env(), stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   } catch (e) {
     rmSync(tmp, { force: true });
     const err = e as { stderr?: Buffer; message: string };
     throw new Error(`go ${args.join(' ')}: ${err.stderr?.toString() || err.message}`);
   }
+  // go test -c writes nothing for a package with no tests on plan9/386 ("[no test files]").
+  if (!existsSync(tmp)) throw new Error(`go ${args.join(' ')}: no binary: ${said.trim() || 'nothing to build'}`);
   renameSync(tmp, out);
   return out;
 }
