@@ -163,7 +163,7 @@ function progressTo(tty: boolean): (done: number, total: number) => void {
  * this process. A worker costs ~0.15 s of CPU to start (node, the bundle,
  * koffi and Unicorn) and its JIT warms up anew, and a single lane already
  * keeps 1.1-1.4 CPUs busy (V8's compiler and collector threads): on 2 CPUs
- * the demo's runs (~0.8 s in all) ran at 0.81× with --jobs 2, the Go
+ * the demo's runs (~1 s in all) ran at 0.81-0.95× with --jobs 2, the Go
  * goroutines fixture's (~11 s) at 1.62× (bench/explore.ts). The guess
  * runs cold, 2-4× a later run's time: 2.5 s for the demo, 48 s for the
  * fixture.

@@ -283,6 +283,10 @@ export class UnicornCpu extends UcHooks implements Cpu, Reusable {
     let code = 0;
     for (const m of this.memmap.list()) if (m.prot & PROT_EXEC) code += m.end - m.addr;
     if (code > REUSE_CODE) return false;
+    // Unicorn's own instruction counter (a code hook it adds for count
+    // runs) stays until a run without count, which removes it with a
+    // tb_flush of the whole 1 GiB code buffer: never hand that on.
+    if (this.mode === 'count') return false;
     // The host code of dropped blocks stays in the engine's code buffer
     // (until it fills its 1 GiB and tb_flush writes all of it): retire the
     // engine after REUSES processes, so that what it holds stays small.

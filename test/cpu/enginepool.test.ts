@@ -35,7 +35,7 @@ function runMov(cpu: UnicornCpu, v: number): number {
 
 beforeEach(() => drainEngines(8));
 afterAll(() => {
-  drainEngines(Number(process.env.P9EMU_ENGINES ?? 8) || 0);
+  drainEngines(Number(process.env.P9EMU_ENGINES ?? 0) || 0);
   for (const m of freed) m.free();
 });
 
@@ -148,6 +148,15 @@ describe('enginepool: engines reused from one process to the next', () => {
     const next = machine.newCpu() as UnicornCpu;
     expect(next).not.toBe(first); // (malloc may give the new engine the same address)
     next.close();
+  });
+
+  it("closes an engine that ran counted instructions last: Unicorn's counter would cost the next process a whole flush", () => {
+    const a = machine.newCpu() as UnicornCpu;
+    a.map(CODE, mem([0x90, 0x90, 0xcd, 0x40]), PROT_READ | PROT_EXEC);
+    a.setReg('pc', CODE);
+    expect(a.run({ count: 1 })).toEqual({ kind: 'count' });
+    a.close();
+    expect(idleEngines()).toBe(0);
   });
 
   it('keeps none with a limit of 0', () => {
