@@ -132,20 +132,26 @@ describe('UnicornCpu translated code', () => {
     expect(stale).toBe(1);
   });
 
+  /** With CODE unmapped: other memory there holding MOVL $v, AX; INT $64, run; AX, and g's code mapped back. */
+  function runOther(g: Guest, v: number): number {
+    const other = unicornAlloc(0x1000);
+    other.bytes.set([0xb8, ...le32(v), ...STOP]);
+    g.cpu.map(CODE, other, PROT_READ | PROT_EXEC);
+    g.cpu.setReg('pc', CODE);
+    g.cpu.run();
+    const ax = g.cpu.reg('ax');
+    g.cpu.unmap(CODE, 0x1000);
+    g.cpu.map(CODE, g.code, PROT_READ | PROT_EXEC);
+    other.free();
+    return ax;
+  }
+
   it('unmap then map other memory at the same address runs the new code', () => {
     g = guest([0xb8, 1, 0, 0, 0, ...STOP]);
     g.cpu.onSyscall(() => g!.cpu.stop());
     g.cpu.run();
-    const other = unicornAlloc(0x1000);
-    other.bytes.set([0xb8, 3, 0, 0, 0, ...STOP]);
     g.cpu.unmap(CODE, 0x1000);
-    g.cpu.map(CODE, other, PROT_READ | PROT_EXEC);
-    g.cpu.setReg('pc', CODE);
-    g.cpu.run();
-    expect(g.cpu.reg('ax')).toBe(3);
-    g.cpu.unmap(CODE, 0x1000);
-    g.cpu.map(CODE, g.code, PROT_READ | PROT_EXEC);
-    other.free();
+    expect(runOther(g, 3)).toBe(3);
   });
 
   it('code run, its page then made not executable and unmapped: other code mapped there runs', () => {
@@ -157,15 +163,7 @@ describe('UnicornCpu translated code', () => {
     expect(g.cpu.reg('ax')).toBe(1);
     g.cpu.protect(CODE, 0x1000, PROT_READ | PROT_WRITE);
     g.cpu.unmap(CODE, 0x1000);
-    const other = unicornAlloc(0x1000);
-    other.bytes.set([0xb8, 4, 0, 0, 0, ...STOP]);
-    g.cpu.map(CODE, other, PROT_READ | PROT_EXEC);
-    g.cpu.setReg('pc', CODE);
-    g.cpu.run();
-    expect(g.cpu.reg('ax')).toBe(4);
-    g.cpu.unmap(CODE, 0x1000);
-    g.cpu.map(CODE, g.code, PROT_READ | PROT_EXEC);
-    other.free();
+    expect(runOther(g, 4)).toBe(4);
   });
 
   it('guest stores into its own code are seen (self-modifying code)', () => {
