@@ -9,7 +9,15 @@ import type { ExploreOptions, Runner } from './explore.ts';
 import { runnerFor } from './runners.ts';
 import { clock, timedPoint, type ToWorker, type FromWorker } from './pool.ts';
 
-const send = (m: FromWorker): void => void process.send!(m);
+/**
+ * A message to the parent. Once the parent has gone (it closes the channel
+ * when the exploration ends, perhaps as a reply is on its way), a write
+ * fails with EPIPE: the callback takes that, as 'disconnect' ends the
+ * process anyway (without it, node prints the error and its stack).
+ */
+const send = (m: FromWorker): void => {
+  if (process.connected) process.send!(m, undefined, {}, () => {});
+};
 let job: { runner: Runner; o: ExploreOptions } | undefined;
 /** Points sent and not started, in order, and the bound of their runs. */
 const queue: number[] = [];
