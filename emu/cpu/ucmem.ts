@@ -22,15 +22,8 @@ export class UcMem extends UcEngine {
   unmap(addr: number, size: number): void {
     this.live();
     // Drop code translated from these pages first: a later mapping at the
-    // same address must not run the old code. Only executable mappings can
-    // hold any (protect keeps it so): a 1 GiB bss remapped executable
-    // (segment.ts execfault) would be 262,144 calls.
-    const end = addr + size;
-    for (const m of this.memmap.list()) {
-      if ((m.prot & PROT_EXEC) === 0 || m.end <= addr || m.addr >= end) continue;
-      const a = Math.max(m.addr, addr);
-      this.invalidate(a, Math.min(m.end, end) - a);
-    }
+    // same address must not run the old code.
+    this.dropCode(addr, size);
     check(this.L.uc_mem_unmap(this.uc, addr, size), `unmap ${hex(addr)}+${hex(size)}`);
     this.memmap.unmap(addr, size);
   }
@@ -38,10 +31,23 @@ export class UcMem extends UcEngine {
   protect(addr: number, size: number, prot: number): void {
     this.live();
     // Code is translated only from executable regions; keep it so (unmapAll).
-    const end = addr + size;
-    if ((prot & PROT_EXEC) === 0 && this.memmap.list().some((m) => (m.prot & PROT_EXEC) !== 0 && m.addr < end && m.end > addr)) this.invalidate(addr, size);
+    if ((prot & PROT_EXEC) === 0) this.dropCode(addr, size);
     check(this.L.uc_mem_protect(this.uc, addr, size, prot), `protect ${hex(addr)}+${hex(size)}`);
     this.memmap.protect(addr, size, prot);
+  }
+
+  /**
+   * Invalidate the executable mappings within [addr, addr+size): only they
+   * can hold translated code, as unmap and protect keep it (a 1 GiB bss
+   * remapped executable by segment.ts execfault would be 262,144 calls).
+   */
+  private dropCode(addr: number, size: number): void {
+    const end = addr + size;
+    for (const m of this.memmap.list()) {
+      if ((m.prot & PROT_EXEC) === 0 || m.end <= addr || m.addr >= end) continue;
+      const a = Math.max(m.addr, addr);
+      this.invalidate(a, Math.min(m.end, end) - a);
+    }
   }
 
   invalidate(addr: number, size: number): void {
