@@ -66,6 +66,11 @@ export function mendAt(L: UcLib, at: bigint, want: readonly number[], off: numbe
   return patchBytes(L, at + BigInt(off), Uint8Array.from(patch));
 }
 
+/** Does the library hold exactly these bytes at addr? */
+export function libHolds(L: UcLib, addr: bigint, want: readonly number[]): boolean {
+  return sameBytes(libbytes(L, addr, want.length), want);
+}
+
 /** Does code begin with exactly these bytes? */
 export function sameBytes(code: Uint8Array, want: readonly number[]): boolean {
   return want.every((b, i) => code[i] === b);

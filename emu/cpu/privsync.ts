@@ -25,7 +25,7 @@
 // from the stale EIP instead (faultpc.ts findInsnPc).
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { codePage, hexBytes, libbytes, libsym, sameBytes } from './libsym.ts';
+import { codePage, hexBytes, libHolds, libsym } from './libsym.ts';
 import { entryPage, JMP, restoreState } from './syncpc.ts';
 import type { PrivKind } from './privinsn.ts';
 
@@ -75,8 +75,7 @@ const JUMPS = { in: JMP.rcx, out: JMP.r8, sys: JMP.rsi } as const;
 
 function checked(L: UcLib, fn: string, code: string): bigint | null {
   const at = libsym(L, fn);
-  const want = hexBytes(code);
-  return at !== null && sameBytes(libbytes(L, at, want.length), want) ? at : null;
+  return at !== null && libHolds(L, at, hexBytes(code)) ? at : null;
 }
 
 /** The return addresses of one kind's hook calls, with their slots; null if any function differs. */

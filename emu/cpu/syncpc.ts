@@ -29,7 +29,7 @@
 // gives null and the pc is inferred instead (faultpc.ts).
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { codePage, libbytes, libsym, sameBytes } from './libsym.ts';
+import { codePage, libbytes, libHolds, libsym, sameBytes } from './libsym.ts';
 
 /** Host code; %rdi uc, %esi type, %rdx addr, %ecx size, %r8 value, %r9 the JavaScript callback. */
 export const STUB = [
@@ -112,8 +112,7 @@ function target(L: UcLib, fn: bigint | null, want: readonly number[]): bigint | 
 }
 
 function matches(L: UcLib, fn: bigint, prologue: readonly number[], sites: ReadonlyArray<readonly [number, number]>): boolean {
-  if (!sameBytes(libbytes(L, fn, prologue.length), prologue)) return false;
-  return sites.every(([ret, type]) => sameBytes(libbytes(L, fn + BigInt(ret - 11), 11), site(type)));
+  return libHolds(L, fn, prologue) && sites.every(([ret, type]) => libHolds(L, fn + BigInt(ret - 11), site(type)));
 }
 
 /** STUB's last instruction (at 0x53, three bytes): the jump to the callback, in the register that holds the hook's user data. */
@@ -179,23 +178,22 @@ export function syncPcHook(L: UcLib): bigint | null {
   return stub;
 }
 
-/** What every such entry needs: cpu_restore_state, and uc->cpu's place in uc_struct (read from load_helper's code). */
-export function restoreState(L: UcLib): { restore: bigint; cpuOff: number } | null {
+/** What every such entry needs: cpu_restore_state, and uc->cpu's place in uc_struct (read from load_helper's code, `load`). */
+export function restoreState(L: UcLib): { restore: bigint; cpuOff: number; load: bigint } | null {
   const load = target(L, libsym(L, 'helper_le_ldul_mmu_x86_64'), LDUL);
   const restore = libsym(L, 'cpu_restore_state_x86_64');
-  if (load === null || restore === null || !sameBytes(libbytes(L, load, LOAD_PROLOGUE.length), LOAD_PROLOGUE)) return null;
+  if (load === null || restore === null || !libHolds(L, load, LOAD_PROLOGUE)) return null;
   const mov = libbytes(L, load + BigInt(CPU_AT), 12);
   if (!sameBytes(mov, [0x48, 0x8b, 0xbb]) || mov[7] !== 0xe8) return null;
   const cpuOff = i32(mov, 3);
   if (cpuOff <= 0 || cpuOff >= 0x10000) return null;
-  return { restore, cpuOff };
+  return { restore, cpuOff, load };
 }
 
 function makeStub(L: UcLib): bigint | null {
-  const load = target(L, libsym(L, 'helper_le_ldul_mmu_x86_64'), LDUL);
-  const store = target(L, libsym(L, 'helper_le_stl_mmu_x86_64'), STL);
   const r = restoreState(L);
-  if (load === null || store === null || r === null) return null;
-  if (!matches(L, load, LOAD_PROLOGUE, LOAD_SITES) || !matches(L, store, STORE_PROLOGUE, STORE_SITES)) return null;
-  return codePage(L, stubPage(r.restore, r.cpuOff, load, store));
+  const store = target(L, libsym(L, 'helper_le_stl_mmu_x86_64'), STL);
+  if (r === null || store === null) return null;
+  if (!matches(L, r.load, LOAD_PROLOGUE, LOAD_SITES) || !matches(L, store, STORE_PROLOGUE, STORE_SITES)) return null;
+  return codePage(L, stubPage(r.restore, r.cpuOff, r.load, store));
 }

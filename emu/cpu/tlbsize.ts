@@ -21,7 +21,7 @@
 // before uc_open (UcEngine), as tlb_init sizes the table then.
 
 import type { UcLib } from './unicorn_ffi.ts';
-import { hexBytes, le32, libbytes, libsym, mendOnce, patchBytes, sameBytes } from './libsym.ts';
+import { hexBytes, le32, libbytes, libHolds, libsym, mendOnce, patchBytes } from './libsym.ts';
 
 /** Entries per MMU mode after the mend. */
 export const TLB_ENTRIES = 1024;
@@ -58,11 +58,7 @@ export const bigTlb = mendOnce((L: UcLib): boolean => {
   const init = libsym(L, 'tlb_init_x86_64');
   if (init === null) return false;
   if (IMMS.every(([off, , now]) => imm(L, init + off) === now)) return true;
-  const same = (at: bigint, code: string) => {
-    const want = hexBytes(code);
-    return sameBytes(libbytes(L, at, want.length), want);
-  };
-  if (!same(init, INIT) || !same(init + SHRINK_AT, SHRINK)) return false;
+  if (!libHolds(L, init, hexBytes(INIT)) || !libHolds(L, init + SHRINK_AT, hexBytes(SHRINK))) return false;
   if (!IMMS.every(([off, old]) => imm(L, init + off) === old)) return false;
   return IMMS.every(([off, , now]) => patchBytes(L, init + off, le32(now)));
 });
