@@ -66,7 +66,7 @@ function insaved<T>(p: Proc, fn: () => T): T {
 /**
  * Write data at off into p's regs or fpregs. Of the Ureg, only what a user
  * may change reaches the CPU (setregisters): the general registers, pc,
- * sp and the flags a program can set (9front 0xCD5: CF PF AF ZF SF TF DF
+ * sp and the flags a program can set (9front 0xCD5: CF PF AF ZF SF DF
  * OF; 4e the low byte); the segment registers, trap and ecode stay.
  */
 export function setprocregs(p: Proc, file: RegFile, off: number, data: Uint8Array): void {

@@ -147,6 +147,12 @@ export class UnicornCpu extends UcHooks implements Cpu, Reusable {
         this.L.uc_context_restore(this.uc, this.faultCtx);
         this.L.uc_context_free(this.faultCtx);
         this.faultCtx = null;
+        // Saved inside the run, the context holds EFLAGS as the running
+        // engine does: arithmetic flags and DF apart (CC_SRC/CC_OP, df),
+        // env->eflags without them. The next uc_emu_start takes them from
+        // env->eflags alone (x86_cpu_exec_enter) and would clear them; put
+        // the whole value there, as a run's end leaves it.
+        this.rawWrite(X86.eflags, this.rawRead(X86.eflags));
       }
     }
     if (this.pendingPc !== undefined) {

@@ -6,7 +6,8 @@
 // thousands of times: all three must end equal.
 
 import { describe, expect, it } from 'vitest';
-import { guest, le32 } from './guest.ts';
+import { guest, le32, PROT_READ, PROT_WRITE } from './guest.ts';
+import { unicornAlloc } from '../../emu/cpu/hostmem.ts';
 import { noExitRequestOffset } from '../../emu/cpu/exitreq.ts';
 import { unicorn } from '../../emu/cpu/unicorn_ffi.ts';
 import { startWatchdog } from '../../emu/cpu/preempt.ts';
@@ -67,6 +68,25 @@ describe('preemption is precise', () => {
       expect(calls).toBe(0);
     } finally {
       g.close();
+    }
+  });
+
+  it('the flags of a faulting store survive into the next run (ZF, PF, DF)', () => {
+    // STD; MOVL $5, AX; CMPL $5, AX; MOVL AX, 0x5000000 (faults); PUSHFL; POPL BX; CLD; INT $64
+    const g = guest([0xfd, 0xb8, ...le32(5), 0x83, 0xf8, 0x05, 0xa3, ...le32(0x5000000), 0x9c, 0x5b, 0xfc, 0xcd, 0x40]);
+    const page = unicornAlloc(0x1000);
+    try {
+      g.cpu.onSyscall(() => g.cpu.stop());
+      expect(g.cpu.run()).toEqual({ kind: 'fault', access: 'write', addr: 0x5000000, pc: 0x1009 });
+      expect(g.cpu.reg('flags') & 0x4c4).toBe(0x444);
+      // What a kernel does for a fault it can satisfy: map the page, go on.
+      g.cpu.map(0x5000000, page, PROT_READ | PROT_WRITE);
+      expect(g.cpu.run()).toEqual({ kind: 'stopped' });
+      expect(g.cpu.reg('bx') & 0x4c4).toBe(0x444);
+      expect(new DataView(page.bytes.buffer, page.bytes.byteOffset).getUint32(0, true)).toBe(5);
+    } finally {
+      g.close();
+      page.free();
     }
   });
 });
