@@ -25,6 +25,7 @@ import { VectorGPF, VectorSYSCALL } from '../386/mem.ts';
 import { PRIV_INSNS, icebpEnd, type PrivInsn } from './privinsn.ts';
 import { syncPcHook } from './syncpc.ts';
 import { privEntries } from './privsync.ts';
+import { clearOldException, oldException } from './oldexception.ts';
 import type { UcLib } from './unicorn_ffi.ts';
 
 /** What an engine's blocks are translated for: free running, Unicorn's exact count, or the block counter (blockcount.ts). */
@@ -53,6 +54,8 @@ export abstract class UcHooks extends UcFpu {
       check(L.uc_hook_add(this.uc, hh, type, entry ?? cb, entry === null ? null : cb, 1, 0), 'uc_hook_add');
     };
     add(UC_HOOK_INTR, (_uc: unknown, intno: number) => this.onInterrupt(intno), L.HookIntr);
+    // Each exception the hook takes is delivered: no #DF for the next (oldexception.ts).
+    this.oldExc = oldException(L, this.uc);
     // EIP restored to the faulting instruction before the hook (syncpc.ts).
     const sync = syncPcHook(L);
     this.exactFaultPc = sync !== null;
@@ -120,7 +123,11 @@ export abstract class UcHooks extends UcFpu {
 
   // --- hooks (called inside uc_emu_start) --------------------------------
 
+  /** env->old_exception, cleared at each exception the hook takes (oldexception.ts). */
+  private oldExc: Int32Array | null = null;
+
   private onInterrupt(intno: number): void {
+    if (this.oldExc !== null && !clearOldException(this.oldExc, intno)) this.oldExc = null;
     // A faulting store does not end its block (exitreq.ts): nothing after
     // it may act, an INT $64 at the block's end least of all.
     if (this.faultCtx !== null) {
@@ -254,6 +261,7 @@ export abstract class UcHooks extends UcFpu {
 
   protected closeHooks(): void {
     engines.delete(this.engineKey);
+    this.oldExc = null; // a view into the engine
     // uc_close has freed the hooks; the koffi trampolines are ours to release.
     for (const cb of this.callbacks) this.L.koffi.unregister(cb as bigint);
     this.callbacks.length = 0;

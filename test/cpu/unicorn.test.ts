@@ -74,6 +74,24 @@ describe('UnicornCpu traps', () => {
     });
   }
 
+  it('every exception is its own, however many come (no #DF, no triple fault)', () => {
+    // HLT; HLT; MOVL $1, AX; XORL CX, CX; XORL DX, DX; DIVL CX; DIVL CX; HLT; UD2; HLT; INT $64
+    g = guest([0xf4, 0xf4, 0xb8, ...le32(1), 0x31, 0xc9, 0x31, 0xd2, 0xf7, 0xf1, 0xf7, 0xf1, 0xf4, 0x0f, 0x0b, 0xf4, 0xcd, 0x40]);
+    g.cpu.onSyscall(() => g!.cpu.stop());
+    const seen: unknown[] = [];
+    for (let i = 0; i < 8; i++) {
+      const s = g.cpu.run();
+      if (s.kind !== 'trap') {
+        seen.push(s.kind);
+        break;
+      }
+      seen.push([s.vector, s.pc - CODE]);
+      // Skip the instruction, as a note handler that continues past it would.
+      g.cpu.setReg('pc', s.pc + (s.vector === 0 || s.vector === 6 ? 2 : 1));
+    }
+    expect(seen).toEqual([[13, 0], [13, 1], [0, 11], [0, 13], [13, 15], [6, 16], [13, 18], 'stopped']);
+  });
+
   it('INTO without OF does nothing', () => {
     g = guest([0xce, 0xcd, 0x40]); // INTO; INT $64
     g.cpu.onSyscall(() => g!.cpu.stop());

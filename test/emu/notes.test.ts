@@ -75,6 +75,20 @@ describe('notes', () => {
       expect(r.stderr).toBe(`notes ${r.pid}: suicide: ${r.exitstr}\n`);
     }
   });
+  it('give each of three #GPs its own note (the engine raises no double fault), both kernels', async () => {
+    for (const flavor of ['4e', '9front'] as const) {
+      const r = await notes('t', { flavor });
+      const lines = r.stdout.toString().split('\n');
+      expect(lines.slice(3)).toEqual(['done', '']);
+      const pcs = lines.slice(0, 3).map((l) => {
+        const m = /^sys: trap: general protection violation pc=0x([0-9a-f]+)$/.exec(l);
+        expect(m, l).not.toBeNull();
+        return parseInt(m![1]!, 16);
+      });
+      expect([pcs[1]! - pcs[0]!, pcs[2]! - pcs[1]!]).toEqual([1, 1]);
+      expect(r.exitstr).toBe('');
+    }
+  });
   it('let the parent run while a child takes a note after every system call, and kill the child through ctl', async () => {
     // Every note stops the CPU for delivery and noted: the time slice must
     // span those stops, or the child keeps the CPU for ever.

@@ -14,6 +14,8 @@
 //   f  FPillegal: a first note's handler returns at once, and SSE works
 //      after it ("fp ok"); a second one's handler executes an SSE move,
 //      which kills the process ('sys: floating point in note handler')
+//   t  three HLTs, each a #GP: the handler prints each note and continues
+//      past the HLT, so the program ends ("done")
 #include "lib.s"
 
 DATA	notepath<>+0(SB)/8, $"/proc/1/"
@@ -53,6 +55,8 @@ GLOBL	restored<>(SB), $16
 GLOBL	fd<>(SB), $4
 DATA	fpok<>+0(SB)/8, $"fp ok\n\x00\x00"
 GLOBL	fpok<>(SB), $8
+DATA	done<>+0(SB)/8, $"done\n\x00\x00\x00"
+GLOBL	done<>(SB), $8
 
 TEXT _main(SB), 7, $24
 	MOVL	32(SP), AX	// argv[1]
@@ -75,7 +79,17 @@ TEXT _main(SB), 7, $24
 	JEQ	fpill
 	CMPL	AX, $'p'
 	JEQ	storm
+	CMPL	AX, $'t'
+	JEQ	traps
 	RET
+
+traps:
+	CALL1(runtime·notify, $thandler(SB))
+	HLT
+	HLT
+	HLT
+	CALL1(print, $done<>(SB))
+	CALL1(runtime·exits, $0)
 
 storm:
 	CALL1(runtime·rfork, $0x30)		// RFPROC|RFMEM
@@ -214,6 +228,16 @@ TEXT cont(SB), 7, $24
 	MOVL	AX, 56(BX)
 	MOVL	$0xdead, BX
 	CALL1(runtime·noted, $3)	// NRSTR
+	RET
+
+// thandler(ureg, msg): print the note, step past the one-byte HLT, go on.
+TEXT thandler(SB), 7, $24
+	MOVL	32(SP), AX		// msg
+	CALL1(print, AX)
+	CALL1(print, $nl<>(SB))
+	MOVL	28(SP), BX		// ureg
+	INCL	56(BX)			// ureg->pc
+	CALL1(runtime·noted, $0)	// NCONT
 	RET
 
 // nhandler: continue at once.
