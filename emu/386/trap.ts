@@ -33,6 +33,7 @@ import { segclock } from '../port/profile.ts';
 import { SLICE_US } from '../port/sched.ts';
 import { SAMPLE, sampled } from '../port/cputime.ts';
 import { VectorDE, watchexec, watchkernel, watchnote, watchrun } from '../port/watchpt.ts';
+import { excnote } from './excnote.ts';
 
 /** Register the INT $64 hook of a new process's CPU. */
 export function attachtrap(p: Proc): void {
@@ -277,30 +278,9 @@ function resume(up: Proc): boolean {
   return true;
 }
 
-/** The note text of a CPU exception (9front pc/trap.c excname, fault386). */
-function trapnote(stop: Extract<Stop, { kind: 'trap' | 'fault' }>): string {
-  if (stop.kind === 'fault') {
-    const rw = stop.access === 'write' ? 'write' : 'read';
-    return `sys: trap: fault ${rw} addr=0x${(stop.addr >>> 0).toString(16)}`;
-  }
-  switch (stop.vector) {
-    case 0: return 'sys: trap: divide error';
-    case 1: return 'sys: trap: debug exception';
-    case 3: return 'sys: breakpoint';
-    case 4: return 'sys: trap: overflow';
-    case 5: return 'sys: trap: bounds check';
-    case 6: return 'sys: trap: invalid opcode';
-    case 7: return 'sys: trap: coprocessor not available';
-    case 12: return 'sys: trap: stack exception';
-    case 11: return 'sys: trap: segment not present';
-    case 16: return 'sys: fp: unknown exception';
-    case 17: return 'sys: trap: alignment check';
-    case 19: return 'sys: fp: unknown exception';
-    default: return 'sys: trap: general protection violation';
-  }
-}
-
 const PF = 14;
+/** Exceptions whose note names status registers: #DB, #MF. */
+const EXCSTATE = new Set([1, 16]);
 
 function faultEvent(p: Proc, stop: Extract<Stop, { kind: 'trap' | 'fault' }>, note: string, pc: number): FaultEvent {
   const t = p.kernel.trace.now();
@@ -418,7 +398,8 @@ function run1(p: Proc): void {
         const pc = stop.kind === 'trap' && stop.vector === 3 ? stop.pc - 1 : stop.pc;
         p.cpu.setReg('pc', pc >>> 0);
         // #NM while FPillegal: FP in a note handler (pc/trap.c mathemu).
-        const note = stop.kind === 'trap' && stop.vector === 7 && p.fpillegal ? 'sys: floating point in note handler' : trapnote(stop);
+        const note = stop.kind === 'trap' && stop.vector === 7 && p.fpillegal ? 'sys: floating point in note handler'
+          : excnote(stop, k.flavor, stop.kind === 'trap' && EXCSTATE.has(stop.vector) ? p.cpu.excState?.() : undefined);
         if (k.trace.notes) k.trace.emit(faultEvent(p, stop, note, pc));
         postnote(p, note, NDebug);
         trap = stop.kind === 'fault' ? PF : stop.vector;

@@ -120,6 +120,13 @@ export interface Cpu {
   /** Fresh x87/SSE state with these control words (exec). */
   resetFpu?(fpcw: number, mxcsr: number): void;
 
+  /**
+   * What a Plan 9 kernel reads after a #DB or #MF to name it in the
+   * note (excnote.ts); reading DR6 clears its status bits, as 9front's
+   * debugexc rewrites it. Absent where the CPU cannot say.
+   */
+  excState?(): ExcState;
+
   /** Drop translated code for [addr, addr+size) after the kernel wrote code there. */
   invalidate(addr: number, size: number): void;
 
@@ -137,4 +144,13 @@ export interface Machine {
   /** `counted`: the process runs with instruction quanta (--deterministic); a machine may reuse an engine set up so. */
   newCpu(counted?: boolean): Cpu;
   alloc: HostAlloc;
+}
+
+/** The debug and FPU status registers after an exception (Cpu.excState). */
+export interface ExcState {
+  /** DR6: BS (0x4000) after a single step. */
+  dr6: number;
+  /** The x87 status word and the last x87 instruction's address (FIP). */
+  fsw: number;
+  fip: number;
 }

@@ -1,8 +1,9 @@
 // The FPU on the engine: Plan 9's initial x87/SSE state, the whole state
 // as bytes (fork), saved contexts (a note handler's FPU state), and the
-// TS bit that makes FP in a note handler trap (fputrap.ts).
+// TS bit that makes FP in a note handler trap (fputrap.ts); and the status
+// registers a kernel reads to name an FP or debug exception.
 
-import type { CpuContext } from './cpu.ts';
+import type { CpuContext, ExcState } from './cpu.ts';
 import { UC_ERR_OK, X86, ucErrorText, type UcLib } from './unicorn_ffi.ts';
 import { check, CpuError } from './ucengine.ts';
 import { UcRegs } from './ucregs.ts';
@@ -11,6 +12,8 @@ import { FPCW_INIT, MXCSR_INIT } from '../386/mem.ts';
 
 const X86_FP0 = 82;  // UC_X86_REG_FP0: the physical x87 registers
 const FPSTATE_SIZE = 220;
+/** DR6 with no status bit: its reserved bits read as ones. */
+const DR6_CLEAR = 0xffff0ff0;
 
 class UnicornContext implements CpuContext {
   constructor(private ptr: bigint | null, private readonly L: UcLib) {}
@@ -35,6 +38,18 @@ export abstract class UcFpu extends UcRegs {
     this.rawWrite(X86.cr0, 0x23);
     this.rawWrite(X86.cr4, 0x600);
     this.resetFpu();
+  }
+
+  excState(): ExcState {
+    const st = {
+      dr6: this.rawRead(X86.dr6) >>> 0,
+      fsw: this.rawRead(X86.fpsw) & 0xffff,
+      fip: this.rawRead(X86.fip) >>> 0,
+    };
+    // The status bits go (9front debugexc: putdr6 of the process's 0); the
+    // reserved bits read as ones, as on the hardware.
+    this.rawWrite(X86.dr6, DR6_CLEAR);
+    return st;
   }
 
   /** The FPU state of a fresh Plan 9 process (exec). */

@@ -67,8 +67,8 @@ export const X86 = {
   eax: 19, ebp: 20, ebx: 21, ecx: 22, edi: 23, edx: 24, eflags: 25, eip: 26, esi: 29, esp: 30,
   cs: 11, ds: 17, es: 28, fs: 32, gs: 33, ss: 49,
   fpsw: 31, st0: 114, xmm0: 122,
-  cr0: 50, cr4: 54,
-  idtr: 242, gdtr: 243, fpcw: 246, fptag: 247, mxcsr: 249,
+  cr0: 50, cr4: 54, dr6: 72,
+  idtr: 242, gdtr: 243, fpcw: 246, fptag: 247, mxcsr: 249, fip: 254,
 } as const;
 
 export interface UcLib {

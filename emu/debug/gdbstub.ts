@@ -22,7 +22,7 @@ export function notesig(note: string): number {
   if (note.startsWith('sys: trap: fault') || note.startsWith('sys: trap: stack') || note.startsWith('sys: trap: segment')) return SIG.SEGV;
   if (note.startsWith('sys: trap: divide') || note.startsWith('sys: fp:') || note.startsWith('sys: floating point')) return SIG.FPE;
   if (note.startsWith('sys: trap: invalid opcode') || note.startsWith('sys: trap: general protection')) return SIG.ILL;
-  if (note.startsWith('sys: breakpoint') || note.startsWith('sys: trap: debug') || note.startsWith('sys: watchpoint')) return SIG.TRAP;
+  if (note.startsWith('sys: breakpoint') || note.startsWith('sys: trap: debug') || note.startsWith('sys: debug exception') || note.startsWith('sys: watchpoint')) return SIG.TRAP;
   return SIG.USR1;
 }
 

@@ -92,6 +92,18 @@ describe('UnicornCpu traps', () => {
     expect(seen).toEqual([[13, 0], [13, 1], [0, 11], [0, 13], [13, 15], [6, 16], [13, 18], 'stopped']);
   });
 
+  it('excState: DR6 after a single step, cleared once read; the x87 status and FIP after #MF', () => {
+    // PUSHFL; ORL $0x100, (SP); POPFL; NOP (#DB after it); NOP; FLD1; FLDZ; FDIVP; FWAIT (#MF)
+    g = guest([0x9c, 0x81, 0x0c, 0x24, ...le32(0x100), 0x9d, 0x90, 0x90, 0xd9, 0xe8, 0xd9, 0xee, 0xde, 0xf9, 0x9b]);
+    g.cpu.resetFpu();  // Plan 9's control word 0x232: divide by zero unmasked
+    expect(g.cpu.run()).toEqual({ kind: 'trap', vector: 1, pc: CODE + 10 });
+    expect(g.cpu.excState().dr6).toBe(0xffff4ff0);
+    expect(g.cpu.excState().dr6).toBe(0xffff0ff0);
+    g.cpu.setReg('flags', g.cpu.reg('flags') & ~0x100);
+    expect(g.cpu.run()).toEqual({ kind: 'trap', vector: 16, pc: CODE + 17 });
+    expect(g.cpu.excState()).toMatchObject({ fsw: 0xb884, fip: CODE + 15 });
+  });
+
   it('INTO without OF does nothing', () => {
     g = guest([0xce, 0xcd, 0x40]); // INTO; INT $64
     g.cpu.onSyscall(() => g!.cpu.stop());

@@ -35,6 +35,20 @@ describe('CPU faults become sys: notes', () => {
     });
   }
 
+  it('names an x87 divide by zero by the FDIVP and the status word, a single step by DR6 (9front), as each kernel does', async () => {
+    const hex = (v: number) => v.toString(16);
+    const fz = textsym('fpzerofault');  // FDIVP at +4, FWAIT (#MF) at +6
+    const st = textsym('stepfault');    // #DB after the XCHGL at +9: pc +10
+    const note = async (arg: string, flavor: '4e' | '9front') => (await runProg('fault.s', { argv: ['fault', arg], flavor })).exitstr;
+    expect(await note('z', '4e')).toBe(`sys: fp: div-by-zero fppc=0x${hex(fz + 4)} pc=0x${hex(fz + 6).padStart(8, '0')}`);
+    // ZE, ES, B and TOP=7 (two loads, one pop).
+    expect(await note('z', '9front')).toBe(`sys: fp: division by zero fppc=0x${hex(fz + 4)} status=0xb884 pc=0x${hex(fz + 6)}`);
+    expect(await note('t', '4e')).toBe(`sys: trap: debug exception pc=0x${hex(st + 10).padStart(8, '0')}`);
+    expect(await note('t', '9front')).toBe(`sys: debug exception dr6=0xffff4ff0 pc=0x${hex(st + 10)}`);
+    // ICEBP sets no DR6 bit.
+    expect(await note('k', '9front')).toMatch(/^sys: debug exception dr6=0xffff0ff0 pc=0x[0-9a-f]+$/);
+  });
+
   it('reports the faulting instruction as pc (4e: 8 zero-padded digits; 9front: minimal hex)', async () => {
     expect(textsym('_main')).toBe(0x1020);
     const pc = textsym('rdfault') + 5;  // MOVL 0(BX), AX, after MOVL $0, BX

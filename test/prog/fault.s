@@ -3,6 +3,8 @@
 //   r read 0   w write 0   d divide by zero   u invalid opcode
 //   g HLT (privileged)   b INT3   x jump to unmapped memory   i INT $0x21
 //   o OUTB (I/O at IOPL 0)   e SYSENTER   s SYSCALL   k ICEBP
+//   z x87 1/0 (Plan 9's control word leaves it unmasked)
+//   t EFLAGS.TF set by POPFL: a single step
 TEXT _main(SB), 7, $0
 	MOVL	8(SP), AX	// argv[1]
 	MOVBLZX	0(AX), AX
@@ -30,6 +32,10 @@ TEXT _main(SB), 7, $0
 	JEQ	syscall
 	CMPL	AX, $'k'
 	JEQ	icebp
+	CMPL	AX, $'z'
+	JEQ	fpzero
+	CMPL	AX, $'t'
+	JEQ	step
 	RET
 rd:
 	CALL	rdfault(SB)
@@ -75,10 +81,35 @@ syscall:
 icebp:
 	BYTE	$0xf1
 	RET
+fpzero:
+	CALL	fpzerofault(SB)
+	RET
+step:
+	CALL	stepfault(SB)
+	RET
 
 // rdfault: the load from address 0 is its second instruction, 5 bytes in
 // (after MOVL $0, BX: BB 00 00 00 00), where the note's pc must point.
 TEXT rdfault(SB), 7, $0
 	MOVL	$0, BX
 	MOVL	0(BX), AX
+	RET
+
+// fpzerofault: FLD1; FLDZ; FDIVP (1/0) at +4, then FWAIT at +6, where the
+// #MF is taken; fppc names the FDIVP.
+TEXT fpzerofault(SB), 7, $0
+	BYTE	$0xd9; BYTE $0xe8	// FLD1
+	BYTE	$0xd9; BYTE $0xee	// FLDZ
+	BYTE	$0xde; BYTE $0xf9	// FDIVP
+	BYTE	$0x9b			// FWAIT
+	RET
+
+// stepfault: TF on by the POPFL at +8; the #DB comes after the next
+// instruction, the XCHGL at +9, so the note's pc is +10.
+TEXT stepfault(SB), 7, $0
+	PUSHFL
+	ORL	$0x100, 0(SP)
+	POPFL
+	BYTE	$0x90			// XCHGL AX, AX
+	BYTE	$0x90
 	RET
