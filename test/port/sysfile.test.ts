@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TestKernel, call, text, DATA, DATASIZE } from '../kit/kernelkit.ts';
+import { TestKernel, call, text, DATA, DATASIZE, NOWNS } from '../kit/kernelkit.ts';
+import { sysnsec } from '../../emu/port/sysproc.ts';
 import {
   closeOnExec, sys_fwstat, sys_read, sys_write, sys_wstat, sysbind, syschdir, sysclose, syscreate, sysdup,
   sysfd2path, sysfstat, sysfwstat, sysopen, sysoseek, syspipe, syspread, syspwrite, sysremove, sysseek,
@@ -226,6 +227,15 @@ describe('seek', () => {
       const t = setup();
       expect(seek(t, t.open('/dev') as number, off, type)).toBe(want);
     });
+
+  it('returns a 64-bit offset whole, through the hidden result pointer', () => {
+    const t = setup();
+    const fd = t.create('/tmp/f', ORDWR, 0o666) as number;
+    const ret = t.buf(8);
+    expect(call(sysseek, t.p, [ret, fd, 0x89abcdef, 0x123, 0])).toBe(0);
+    expect(new DataView(t.p.as.read(ret, 8).buffer).getBigInt64(0, true)).toBe(0x123_89abcdefn);
+    expect(t.p.fgrp.fd[fd]!.offset).toBe(0x123_89abcdef);
+  });
 
   it('oseek returns the offset directly', () => {
     const t = setup();
@@ -558,5 +568,19 @@ describe('a blocked read keeps its Chan across reruns (emu/port/syschan.ts)', ()
     expect(call(sysclose, t.p, [w0])).toBe(0);
     expect(mread(r0)).toBe('');  // its writer gone: end of file, and the call lets go of it
     expect(t.pread(r1, 10)).toBe('fresh');  // the new pipe's bytes were left for their own reader
+  });
+});
+
+describe('nsec', () => {
+  it('stores the clock to the nanosecond through the hidden result pointer, and returns 0', () => {
+    const t = setup();
+    const ret = t.buf(8);
+    expect(call(sysnsec, t.p, [ret])).toBe(0);
+    expect(new DataView(t.p.as.read(ret, 8).buffer).getBigInt64(0, true)).toBe(NOWNS);
+  });
+
+  it('fails on a pointer it cannot write (9front validaddr: Ebadarg)', () => {
+    const t = setup();
+    expect(call(sysnsec, t.p, [8])).toBe('bad arg in system call');
   });
 });
