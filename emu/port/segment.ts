@@ -198,6 +198,14 @@ export class AddressSpace {
 
   /** Store guest bytes; the caller checked okaddr (text is writable here: the loader uses it). */
   write(addr: number, data: Uint8Array): void {
+    // Within one segment, the common case, data goes in whole: a subarray
+    // of a small array just made (a device's reply) would make V8 give it
+    // an ArrayBuffer of its own first.
+    const s = this.seg(addr);
+    if (s && addr + data.length <= s.top) {
+      s.mem.bytes.set(data, addr - s.base);
+      return;
+    }
     for (let done = 0; done < data.length; ) {
       const t = this.seg(addr + done)!;
       const n = Math.min(data.length - done, t.top - (addr + done));
