@@ -6,6 +6,7 @@
 // when a symbol or a byte pattern is not what it expects, p9emu runs
 // without the mend.
 
+import { readFileSync } from 'node:fs';
 import type { UcLib } from './unicorn_ffi.ts';
 
 type Libc = {
@@ -99,24 +100,56 @@ export function patchBytes(L: UcLib, addr: bigint, bytes: Uint8Array, prot: 'rx'
   return true;
 }
 
+/** How far a rel32 may reach, less a page. */
+const REL32 = 0x7fff0000n;
+
+/**
+ * Free pages within a rel32 of `near`, nearest first: in each gap between
+ * the process's mappings (/proc/self/maps), the page closest to it. The
+ * space just below a library is often taken (the node heap, engines' code
+ * buffers of 1 GiB each), so guessing addresses there failed in some
+ * layouts and the mend needing the page was left out.
+ */
+export function freeNear(near: bigint): bigint[] {
+  let maps: string;
+  try {
+    maps = readFileSync('/proc/self/maps', 'utf8');
+  } catch {
+    return [];
+  }
+  const ranges = maps.split('\n').filter((l) => l !== '').map((l) => l.slice(0, l.indexOf(' ')).split('-').map((x) => BigInt('0x' + x)) as [bigint, bigint]);
+  const out: bigint[] = [];
+  for (let i = 0; i + 1 < ranges.length; i++) {
+    const lo = ranges[i]![1], hi = ranges[i + 1]![0] - 4096n;
+    if (hi < lo) continue;
+    const page = near < lo ? lo : near > hi ? hi : near & ~0xfffn;
+    const d = page > near ? page - near : near - page;
+    if (d < REL32) out.push(page);
+  }
+  const dist = (p: bigint) => (p > near ? p - near : near - p);
+  return out.sort((a, b) => (dist(a) < dist(b) ? -1 : dist(a) > dist(b) ? 1 : 0)).slice(0, 16);
+}
+
 /**
  * A fresh page of host code holding `code` (read and execute only), or
  * null if the host refuses. With `near`, the page must be within a 32-bit
  * displacement of that address (for a rel32 call from library code): the
- * pages below it are asked for, one after another.
+ * free pages nearest to it are asked for, then the pages below it one
+ * after another.
  */
 export function codePage(L: UcLib, code: Uint8Array, near?: bigint): bigint | null {
   if (process.platform !== 'linux' || code.length > 4096) return null;
   const c = loadLibc(L);
   const PROT_RW = 1 | 2, PROT_RX = 1 | 4, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
   const munmap = (a: bigint) => c.munmap(a as never, 4096);
-  for (let i = 1; i <= (near === undefined ? 1 : 64); i++) {
-    const hint = near === undefined ? null : (near & ~0xfffffn) - BigInt(i) * 0x100000n;
+  const hints: (bigint | null)[] = near === undefined ? [null] : freeNear(near);
+  if (near !== undefined) for (let i = 1; i <= 64; i++) hints.push((near & ~0xfffffn) - BigInt(i) * 0x100000n);
+  for (const hint of hints) {
     const p = c.mmap(hint as never, 4096, PROT_RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     const addr = p ? BigInt(L.koffi.address(p) as bigint) : -1n;
     if (addr === -1n || addr === 0n || addr === 0xffffffffffffffffn) continue;
     const d = near === undefined ? 0n : addr - near;
-    if (d < -0x7fff0000n || d > 0x7fff0000n) {
+    if (d < -REL32 || d > REL32) {
       munmap(addr);
       continue;
     }
