@@ -61,15 +61,13 @@ class Packer {
 
   u8(x: number): this { return this.raw(Uint8Array.of(x & 0xff)); }
   u16(x: number): this { return this.raw(Uint8Array.of(x & 0xff, (x >>> 8) & 0xff)); }
-  u32(x: number): this {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, x >>> 0, true);
-    return this.raw(b);
-  }
+  // Bytes set one by one: a DataView would make V8 give each small array
+  // an ArrayBuffer of its own (a malloc), several times per message.
+  u32(x: number): this { return this.raw(Uint8Array.of(x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff)); }
   u64(x: number | bigint): this {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, BigInt(x)), true);
-    return this.raw(b);
+    const v = BigInt.asUintN(64, BigInt(x));
+    const lo = Number(v & 0xffffffffn), hi = Number(v >> 32n);
+    return this.u32(lo).u32(hi);
   }
   str(s: string): this {
     const b = enc.encode(s);
@@ -83,7 +81,8 @@ class Packer {
   }
   done(): Uint8Array {
     const out = new Uint8Array(4 + this.n);
-    new DataView(out.buffer).setUint32(0, out.length, true);
+    const n = out.length;
+    out[0] = n; out[1] = n >>> 8; out[2] = n >>> 16; out[3] = n >>> 24;
     let p = 4;
     for (const b of this.bytes) { out.set(b, p); p += b.length; }
     return out;
