@@ -1,6 +1,7 @@
 // 1e6 reads of /dev/bintime (pread of 32 bytes at offset 0: nsec, ticks
 // and fasthz come back, 24 bytes), as Go's nanotime does on Plan 9 from
 // 1.24, then exits(nil). The bench divides the run time by the count.
+#include "bench.h"
 DATA	path<>+0(SB)/8, $"/dev/bin"
 DATA	path<>+8(SB)/8, $"time\x00\x00\x00\x00"
 GLOBL	path<>(SB), $16
@@ -24,7 +25,4 @@ loop:
 	INT	$64
 	DECL	BX
 	JNE	loop
-	MOVL	$0, 4(SP)
-	MOVL	$8, AX
-	INT	$64
-	RET
+	EXITS

@@ -1,6 +1,7 @@
 // 1e6 nsec calls (number 53), each storing the time through its result
 // pointer as Go's nanotime does on Plan 9 up to 1.23, then exits(nil).
 // The bench divides the run time by the call count.
+#include "bench.h"
 TEXT _main(SB), 7, $16
 	MOVL	$1000000, BX
 loop:
@@ -10,7 +11,4 @@ loop:
 	INT	$64
 	DECL	BX
 	JNE	loop
-	MOVL	$0, 4(SP)
-	MOVL	$8, AX
-	INT	$64
-	RET
+	EXITS
