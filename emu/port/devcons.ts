@@ -14,6 +14,7 @@ import { devattach, devdir, dirtab, eve, tabopen, tabread, tabstat, tabwalk } fr
 import { Ebadctl, Egreg, Eperm, error } from './error.ts';
 import { numfield, readnum, readstr } from './readnum.ts';
 import { sleep } from './rendez.ts';
+import { words64 } from './vlong.ts';
 
 enum Q {
   dir, bintime, cons, consctl, cputime, drivers, hostdomain, hostowner, null_,
@@ -62,10 +63,9 @@ function timetext(up: Proc): string {
 /** Our fast clock counts nanoseconds of uptime. */
 const FASTHZ = 1e9;
 
-/** Big-endian 64-bit v (a bigint, or a whole number below 2^53) at b[at]. */
+/** Big-endian 64-bit v at b[at]. */
 function putbe64(b: Uint8Array, at: number, v: bigint | number): void {
-  const hi = typeof v === 'bigint' ? Number(BigInt.asUintN(32, v >> 32n)) : Math.floor(v / 2 ** 32);
-  const lo = typeof v === 'bigint' ? Number(BigInt.asUintN(32, v)) : v >>> 0;
+  const [lo, hi] = words64(v);
   for (let i = 0; i < 4; i++) {
     b[at + i] = hi >>> (24 - 8 * i);
     b[at + 4 + i] = lo >>> (24 - 8 * i);
@@ -74,9 +74,7 @@ function putbe64(b: Uint8Array, at: number, v: bigint | number): void {
 
 /**
  * nsec, ticks, fasthz as big-endian vlongs; only whole values fit (9front
- * readbintime). Go from 1.24 reads it for every nanotime: the bytes are
- * set one by one, since a DataView would make V8 give the small array an
- * ArrayBuffer of its own (a malloc) each time.
+ * readbintime). Go from 1.24 reads it for every nanotime (vlong.ts).
  */
 function bintime(up: Proc, n: number): Uint8Array {
   const k = n >= 24 ? 3 : n >= 16 ? 2 : n >= 8 ? 1 : 0;

@@ -7,6 +7,7 @@
 //   a string is count[2] UTF-8 bytes, a qid type[1] vers[4] path[8].
 
 import type { Qid } from './dat.ts';
+import { words64 } from './vlong.ts';
 
 export const Tversion = 100, Rversion = 101, Tauth = 102, Rauth = 103;
 export const Tattach = 104, Rattach = 105, Rerror = 107;
@@ -61,12 +62,10 @@ class Packer {
 
   u8(x: number): this { return this.raw(Uint8Array.of(x & 0xff)); }
   u16(x: number): this { return this.raw(Uint8Array.of(x & 0xff, (x >>> 8) & 0xff)); }
-  // Bytes set one by one: a DataView would make V8 give each small array
-  // an ArrayBuffer of its own (a malloc), several times per message.
+  // Bytes set one by one, several fields a message (vlong.ts).
   u32(x: number): this { return this.raw(Uint8Array.of(x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff)); }
   u64(x: number | bigint): this {
-    const v = BigInt.asUintN(64, BigInt(x));
-    const lo = Number(v & 0xffffffffn), hi = Number(v >> 32n);
+    const [lo, hi] = words64(BigInt(x));
     return this.u32(lo).u32(hi);
   }
   str(s: string): this {

@@ -8,6 +8,7 @@ import { Ebadarg, Etoolong, error } from './error.ts';
 import { NDebug } from './dat.ts';
 import { postnote } from './note.ts';
 import { watchkernel } from './watchpt.ts';
+import { words64 } from './vlong.ts';
 
 /** The signature of every system call: the caller and its 5 argument words (unsigned). */
 export type Sysfn = (up: Proc, a: readonly number[]) => number;
@@ -21,15 +22,19 @@ export function validaddr(up: Proc, addr: number, len: number, write: boolean): 
   if (len < 0 || !up.as.okaddr(addr >>> 0, len, write)) badaddr(up);
 }
 
+/** validaddr, and the access seen by the process's watchpoints (watchpt.ts): what every copy to or from user memory does first. */
+function useraccess(up: Proc, addr: number, len: number, write: boolean): void {
+  validaddr(up, addr, len, write);
+  if (up.watch !== null) watchkernel(up, addr, len, write);
+}
+
 export function copyin(up: Proc, addr: number, len: number): Uint8Array {
-  validaddr(up, addr, len, false);
-  if (up.watch !== null) watchkernel(up, addr, len, false);
+  useraccess(up, addr, len, false);
   return up.as.read(addr >>> 0, len);
 }
 
 export function copyout(up: Proc, addr: number, data: Uint8Array): void {
-  validaddr(up, addr, data.length, true);
-  if (up.watch !== null) watchkernel(up, addr, data.length, true);
+  useraccess(up, addr, data.length, true);
   up.as.write(addr >>> 0, data);
 }
 
@@ -70,23 +75,13 @@ export function vlong(a: readonly number[], i: number): number {
 }
 
 /**
- * Store a vlong through a user pointer (seek's and nsec's hidden result),
- * as copyout would, in two words: no buffer made for it. Go calls nsec
- * millions of times (its timers), where a fresh ArrayBuffer each time
- * was a sixth of the process's CPU.
+ * Store a vlong through a user pointer (seek's and nsec's hidden result):
+ * copyout's checks, then its two words straight into memory, which for
+ * nsec, millions of calls from Go's timers, beats building a reply.
  */
 export function putvlong(up: Proc, addr: number, v: number | bigint): void {
-  validaddr(up, addr, 8, true);
-  if (up.watch !== null) watchkernel(up, addr, 8, true);
-  let lo: number, hi: number;
-  if (typeof v === 'bigint') {
-    lo = Number(BigInt.asUintN(32, v));
-    hi = Number(BigInt.asUintN(32, v >> 32n));
-  } else {
-    const t = Math.trunc(v);
-    lo = ((t % 2 ** 32) + 2 ** 32) % 2 ** 32;
-    hi = Math.floor(t / 2 ** 32) >>> 0;
-  }
+  useraccess(up, addr, 8, true);
+  const [lo, hi] = words64(v);
   up.as.setU32(addr >>> 0, lo);
   up.as.setU32((addr + 4) >>> 0, hi);
 }
