@@ -13,42 +13,41 @@ const MATHMSG_4E = ['invalid', 'denormalized', 'div-by-zero', 'overflow', 'under
 
 const hex = (v: number): string => (v >>> 0).toString(16);
 
+/** The name of status's lowest bit set among names' from `first` on, as both mathnotes look. */
+function lowest(status: number, names: readonly string[], first: number): string | undefined {
+  for (let i = first; i < names.length; i++) if (status & (1 << i)) return names[i];
+  return undefined;
+}
+
 /** 9front mathnote(status, pc). */
 function mathnote9(status: number, pc: number): string {
-  let msg = 'unknown exception';
-  for (let i = 1; i <= 5; i++) {
-    if (status & (1 << i)) {
-      msg = MATHMSG_9FRONT[i]!;
-      break;
-    }
-  }
+  let msg = lowest(status, MATHMSG_9FRONT, 1) ?? 'unknown exception';
   if (status & 0x01) msg = status & 0x40 ? (status & 0x200 ? 'stack overflow' : 'stack underflow') : 'invalid operation';
   return `sys: fp: ${msg} fppc=0x${hex(pc)} status=0x${hex(status)}`;
 }
 
 /** 4e mathnote(): the lowest status bit set names it. */
 function mathnote4e(status: number, pc: number): string {
-  let msg = 'unknown';
-  for (let i = 0; i < 8; i++) {
-    if (status & (1 << i)) {
-      msg = MATHMSG_4E[i]!;
-      break;
-    }
-  }
-  return `sys: fp: ${msg} fppc=0x${hex(pc)}`;
+  return `sys: fp: ${lowest(status, MATHMSG_4E, 0) ?? 'unknown'} fppc=0x${hex(pc)}`;
 }
 
-/** The note text of a CPU exception; `st` from Cpu.excState, read when the kernel would (undefined: the CPU cannot say). */
-export function excnote(stop: Extract<Stop, { kind: 'trap' | 'fault' }>, flavor: Flavor, st?: ExcState): string {
+/**
+ * The note text of a CPU exception. `state` reads Cpu.excState, only for
+ * the exceptions whose note names it, as reading DR6 clears it (undefined:
+ * the CPU cannot say).
+ */
+export function excnote(stop: Extract<Stop, { kind: 'trap' | 'fault' }>, flavor: Flavor, state: () => ExcState | undefined): string {
   if (stop.kind === 'fault') {
     const rw = stop.access === 'write' ? 'write' : 'read';
     return `sys: trap: fault ${rw} addr=0x${hex(stop.addr)}`;
   }
   switch (stop.vector) {
     case 0: return 'sys: trap: divide error';
-    case 1:
+    case 1: {
       // 9front's debugexc names DR6 (watchpoints go out as 'sys: watchpoint N', watchpt.ts).
-      return flavor === '9front' && st ? `sys: debug exception dr6=0x${hex(st.dr6).padStart(8, '0')}` : 'sys: trap: debug exception';
+      const st = flavor === '9front' ? state() : undefined;
+      return st ? `sys: debug exception dr6=0x${hex(st.dr6).padStart(8, '0')}` : 'sys: trap: debug exception';
+    }
     case 3: return 'sys: breakpoint';
     case 4: return 'sys: trap: overflow';
     case 5: return 'sys: trap: bounds check';
@@ -56,10 +55,12 @@ export function excnote(stop: Extract<Stop, { kind: 'trap' | 'fault' }>, flavor:
     case 7: return 'sys: trap: coprocessor not available';
     case 12: return 'sys: trap: stack exception';
     case 11: return 'sys: trap: segment not present';
-    case 16:
+    case 16: {
       // #MF: the x87 status word and the faulting x87 instruction's address (FIP), not the pc of the one that reported it.
+      const st = state();
       if (!st) return 'sys: fp: unknown exception';
       return flavor === '9front' ? mathnote9(st.fsw, st.fip) : mathnote4e(st.fsw, st.fip);
+    }
     case 17: return 'sys: trap: alignment check';
     case 19: return 'sys: fp: unknown exception';  // #XM: never raised by Unicorn 2.0.1 (docs/unicorn.md)
     default: return 'sys: trap: general protection violation';

@@ -279,8 +279,6 @@ function resume(up: Proc): boolean {
 }
 
 const PF = 14;
-/** Exceptions whose note names status registers: #DB, #MF. */
-const EXCSTATE = new Set([1, 16]);
 
 function faultEvent(p: Proc, stop: Extract<Stop, { kind: 'trap' | 'fault' }>, note: string, pc: number): FaultEvent {
   const t = p.kernel.trace.now();
@@ -399,7 +397,7 @@ function run1(p: Proc): void {
         p.cpu.setReg('pc', pc >>> 0);
         // #NM while FPillegal: FP in a note handler (pc/trap.c mathemu).
         const note = stop.kind === 'trap' && stop.vector === 7 && p.fpillegal ? 'sys: floating point in note handler'
-          : excnote(stop, k.flavor, stop.kind === 'trap' && EXCSTATE.has(stop.vector) ? p.cpu.excState?.() : undefined);
+          : excnote(stop, k.flavor, () => p.cpu.excState?.());
         if (k.trace.notes) k.trace.emit(faultEvent(p, stop, note, pc));
         postnote(p, note, NDebug);
         trap = stop.kind === 'fault' ? PF : stop.vector;
