@@ -118,15 +118,14 @@ export function freeNear(near: bigint): bigint[] {
     return [];
   }
   const ranges = maps.split('\n').filter((l) => l !== '').map((l) => l.slice(0, l.indexOf(' ')).split('-').map((x) => BigInt('0x' + x)) as [bigint, bigint]);
+  const dist = (p: bigint) => (p > near ? p - near : near - p);
   const out: bigint[] = [];
   for (let i = 0; i + 1 < ranges.length; i++) {
     const lo = ranges[i]![1], hi = ranges[i + 1]![0] - 4096n;
     if (hi < lo) continue;
     const page = near < lo ? lo : near > hi ? hi : near & ~0xfffn;
-    const d = page > near ? page - near : near - page;
-    if (d < REL32) out.push(page);
+    if (dist(page) < REL32) out.push(page);
   }
-  const dist = (p: bigint) => (p > near ? p - near : near - p);
   return out.sort((a, b) => (dist(a) < dist(b) ? -1 : dist(a) > dist(b) ? 1 : 0)).slice(0, 16);
 }
 
